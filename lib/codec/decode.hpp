@@ -1,0 +1,54 @@
+#pragma once
+/// Strict decoding of one control packet: a pure function from bytes to a
+/// Packet or a precise DecodeError. Never throws, never reads out of bounds.
+
+#include <cstdint>
+#include <optional>
+
+#include "codec/error.hpp"
+#include "codec/packets.hpp"
+#include "codec/reader.hpp"
+
+namespace mq {
+
+/// The fixed header of a packet: first byte and remaining length.
+struct FixedHeader {
+  std::uint8_t first_byte = 0;
+  std::uint32_t remaining_length = 0;
+  std::size_t header_size = 0;  ///< 2..5 bytes
+
+  PacketType type() const { return static_cast<PacketType>(first_byte >> 4); }
+  std::uint8_t flags() const { return first_byte & 0x0F; }
+  std::size_t packet_size() const { return header_size + remaining_length; }
+};
+
+/// Reads a fixed header at the start of `bytes`. Errors: Truncated when more
+/// bytes are needed, Malformed for a bad remaining length, ProtocolError for
+/// packet type 0. Does not look at the flags.
+Result<FixedHeader> decode_fixed_header(ByteView bytes);
+
+/// Decodes one complete packet (fixed header included; `bytes` must hold
+/// exactly one packet, or an error names the extra bytes).
+///
+/// `version` is the protocol level of the connection. CONNECT carries its own
+/// level and decodes without it; PINGREQ and PINGRESP need none; any other
+/// packet with no version fails with ErrorKind::UnknownVersion.
+///
+/// Checks everything the packet alone can break: reserved flag bits, QoS 3,
+/// remaining length against the fields, UTF-8 rules, topic name and filter
+/// rules, packet identifier 0 where one is required, properties (unknown,
+/// duplicated, or not allowed in this packet, and their values), reason codes
+/// not defined for the packet, CONNECT flag consistency and protocol name.
+/// The returned packet's views point into `bytes`.
+/// With a non-null `trace`, every field read is recorded in order (mqdump's
+/// tree); on failure the trace holds what was read before it.
+Result<Packet> decode_packet(ByteView bytes, std::optional<ProtocolVersion> version,
+                             FieldTrace* trace = nullptr);
+
+/// Decodes a packet whose fixed header has already been read: `body` is the
+/// remaining-length bytes; offsets in errors are counted from the start of
+/// the packet (header.header_size is added).
+Result<Packet> decode_body(const FixedHeader& header, ByteView body, std::optional<ProtocolVersion> version,
+                           FieldTrace* trace = nullptr);
+
+}  // namespace mq
