@@ -1,6 +1,6 @@
 # Runs one libFuzzer target as a test (see mq_add_fuzzer):
 #   1. replays every input in REGRESS_DIR once (-runs=0 runs the corpus only);
-#   2. fuzzes for SECONDS from the seeds in SEED_DIR, writing new inputs to
+#   2. fuzzes for SECONDS (or $ENV{MQ_FUZZ_SECONDS}) from the seeds in SEED_DIR, writing new inputs to
 #      WORK_DIR/corpus and crash artifacts to WORK_DIR/artifacts.
 #
 #   cmake -DFUZZER=... -DNAME=... -DSEED_DIR=... -DREGRESS_DIR=... -DWORK_DIR=... -DSECONDS=... -P run_fuzzer.cmake
@@ -10,8 +10,12 @@ foreach(var FUZZER NAME SEED_DIR REGRESS_DIR WORK_DIR SECONDS)
     message(FATAL_ERROR "run_fuzzer.cmake needs -D${var}=...")
   endif()
 endforeach()
+if(DEFINED ENV{MQ_FUZZ_SECONDS})
+  set(SECONDS $ENV{MQ_FUZZ_SECONDS})
+endif()
 file(MAKE_DIRECTORY ${WORK_DIR}/corpus ${WORK_DIR}/artifacts)
-set(artifacts -artifact_prefix=${WORK_DIR}/artifacts/)
+# One slow input or a runaway allocation is a failure too.
+set(artifacts -artifact_prefix=${WORK_DIR}/artifacts/ -timeout=10 -rss_limit_mb=2048)
 
 file(GLOB kept ${REGRESS_DIR}/*)
 if(kept)
