@@ -135,7 +135,8 @@ std::string render_man(const CLI::App& app, const AppDoc& doc) {
     for (const auto& p : cli.positionals) option_entry(out, p);
   }
   out << ".SH OPTIONS\n";
-  out << "Options followed by ... may be given more than once; the others at most once.\n";
+  out << "An option followed by ... may be given more than once and every use counts; give the others at most "
+         "once.\n";
   for (const auto& g : cli.groups) {
     if (g.options.empty()) continue;
     if (g.name != kDefaultGroup) out << ".SS \"" << roff(g.name) << "\"\n";

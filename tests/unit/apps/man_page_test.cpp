@@ -80,3 +80,17 @@ TEST_CASE("man page: section order") {
     last = at;
   }
 }
+
+TEST_CASE("man page: required options and arguments in the synopsis") {
+  CLI::App app{"x", "req"};
+  std::string topic, file;
+  app.add_option("-t,--topic", topic, "Topic")->required();
+  app.add_option("input", file, "Input")->required()->type_name("FILE");
+  mq::apps::AppDoc doc;
+  doc.name = "req";
+  auto man = render_man(app, doc);
+  CHECK(contains(man, ".SH SYNOPSIS\n\\fBreq\\fR [\\fIOPTIONS\\fR] \\fB\\-\\-topic\\fR \\fITEXT\\fR \\fIinput\\fR\n"));
+  CHECK(contains(man, ".TP\n\\fB\\-t\\fR, \\fB\\-\\-topic\\fR \\fITEXT\\fR\nTopic\n.br\nRequired.\n"));
+  CHECK(contains(man, "An option followed by ... may be given more than once and every use counts"));
+  CHECK_FALSE(contains(man, "SEE ALSO"));  // nothing to list
+}
