@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "net/socket_connect.hpp"
+#include "net/tls_stream.hpp"
+#include "net/ws_stream.hpp"
 #include "net/uv_stream.hpp"
 #include "net/uv_util.hpp"
 
@@ -142,9 +144,10 @@ void Listener::handshake_done(std::uint64_t id, std::shared_ptr<Stream> stream, 
   if (it == pending_.end()) return;
   auto pending = std::move(it->second);
   pending_.erase(it);
-  if (error) {
-    if (on_error_) on_error_(stream ? stream->peer_address() : std::string(), error);
-    if (stream) stream->abort();
+  if (error || !stream) {
+    std::string peer = pending->stream ? pending->stream->peer_address() : std::string();
+    if (pending->stream) pending->stream->abort();
+    if (on_error_) on_error_(peer, error ? error : NetError{NetErrc::Cancelled, "cancelled"});
     return;
   }
   if (on_accept_) on_accept_(std::move(stream));
@@ -155,8 +158,44 @@ void Listener::handshake_done(std::uint64_t id, std::shared_ptr<Stream> stream, 
 namespace mq::net {
 
 void Listener::start_handshake(std::shared_ptr<Stream> stream) {
-  // Plain TCP and Unix sockets are ready at once.
-  if (on_accept_) on_accept_(std::move(stream));
+  bool tls = uses_tls(url_.scheme), ws = uses_websocket(url_.scheme);
+  if (!tls && !ws) {  // plain TCP and Unix sockets are ready at once
+    if (on_accept_) on_accept_(std::move(stream));
+    return;
+  }
+  std::uint64_t id = next_id_++;
+  auto pending = std::make_unique<Pending>();
+  pending->timer = std::make_unique<Timer>(*loop());
+  std::string peer = stream->peer_address();
+  pending->timer->start(options_.handshake_timeout, [this, id, peer] {
+    handshake_done(id, nullptr, NetError{NetErrc::Timeout, "handshake with " + peer + " timed out"});
+  });
+  Pending* p = pending.get();
+  pending_[id] = std::move(pending);
+
+  // Each step replaces p->stream with the layer above; callbacks capture
+  // weak references so that dropping the entry cancels everything.
+  auto start_ws = [this, id, p](std::shared_ptr<Stream> below) {
+    WsServerOptions o;
+    o.path = url_.path == "/" ? std::string() : url_.path;
+    o.max_frame = options_.ws_max_frame;
+    auto w = WsStream::server(*loop(), std::move(below), std::move(o));
+    p->stream = w;
+    std::weak_ptr<WsStream> weak = w;
+    w->start([this, id, weak](const NetError& e) { handshake_done(id, e ? nullptr : weak.lock(), e); });
+  };
+  if (tls) {
+    auto t = TlsStream::server(*loop(), std::move(stream), options_.tls);
+    p->stream = t;
+    std::weak_ptr<TlsStream> weak = t;
+    t->start([this, id, ws, weak, start_ws](const NetError& e) {
+      auto self = weak.lock();
+      if (e || !self || !ws) handshake_done(id, e ? nullptr : self, e);
+      else start_ws(self);
+    });
+  } else {
+    start_ws(std::move(stream));
+  }
 }
 
 }  // namespace mq::net
