@@ -40,8 +40,8 @@ Loop::Loop()
   uv_prepare_init(loop_, prepare_);
   uv_check_init(loop_, check_);
   prepare_->data = check_->data = this;
-  uv_prepare_start(prepare_, [](uv_prepare_t* h) { static_cast<Loop*>(h->data)->flush_all(); });
-  uv_check_start(check_, [](uv_check_t* h) { static_cast<Loop*>(h->data)->flush_all(); });
+  uv_prepare_start(prepare_, [](uv_prepare_t* h) { static_cast<Loop*>(h->data)->after_phase(); });
+  uv_check_start(check_, [](uv_check_t* h) { static_cast<Loop*>(h->data)->after_phase(); });
   uv_unref(reinterpret_cast<uv_handle_t*>(prepare_));
   uv_unref(reinterpret_cast<uv_handle_t*>(check_));
 }
@@ -50,6 +50,22 @@ Loop::~Loop() { close(); }
 
 void Loop::run() {
   if (!closed_) uv_run(loop_, UV_RUN_DEFAULT);
+}
+
+bool Loop::run_until(const std::function<bool()>& done) {
+  if (closed_) return done();
+  if (done()) return true;
+  const auto* outer = until_;
+  until_ = &done;
+  uv_run(loop_, UV_RUN_DEFAULT);
+  until_ = outer;
+  return done();
+}
+
+void Loop::after_phase() {
+  flush_all();
+  // Stopping here, before the poll, makes libuv poll without blocking.
+  if (until_ && (*until_)()) uv_stop(loop_);
 }
 
 bool Loop::run_once() { return !closed_ && uv_run(loop_, UV_RUN_ONCE) != 0; }

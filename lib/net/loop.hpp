@@ -75,7 +75,11 @@ class Loop {
   /// Runs until no handle keeps the loop alive or stop() is called.
   void run();
   /// Runs one iteration, waiting for an event; false when nothing is left.
+  /// (libuv runs due timers before it blocks, so prefer run_until.)
   bool run_once();
+  /// Runs until `done()` is true, checking it after every loop phase that
+  /// ran callbacks, or until nothing keeps the loop alive. Returns done().
+  bool run_until(const std::function<bool()>& done);
   /// Makes run() return after the current iteration.
   void stop();
   /// The loop's cached time in milliseconds (monotonic).
@@ -105,12 +109,14 @@ class Loop {
  private:
   friend class detail::LoopResource;
   void flush_all();
+  void after_phase();
 
   uv_loop_s* loop_;
   uv_prepare_s* prepare_;
   uv_check_s* check_;
   bool closed_ = false;
   std::vector<detail::Flushable*> flush_queue_;
+  const std::function<bool()>* until_ = nullptr;
   std::vector<std::uint8_t> read_buffer_;
   detail::LoopResource* resources_ = nullptr;
 };

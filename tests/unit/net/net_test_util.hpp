@@ -31,13 +31,9 @@ class TestLoop {
       timed_out = true;
       loop.stop();
     });
-    while (!done() && !timed_out) {
-      if (!loop.run_once() && !done()) {
-        FAIL_CHECK("the loop ran out of work before the test finished");
-        break;
-      }
-    }
+    bool finished = loop.run_until([&] { return timed_out || done(); });
     CHECK_MESSAGE(!timed_out, "test deadline passed");
+    CHECK_MESSAGE(finished, "the loop ran out of work before the test finished");
   }
 
   /// Checks that every handle was closed by its owner, then closes the loop.
