@@ -37,13 +37,21 @@ class TlsStream final : public Stream, public detail::Flushable {
   /// Frees the SSL object and closes the inner stream.
   ~TlsStream() override;
 
+  /// Queues a copy of `bytes` (see Stream::write).
   void write(ByteView bytes) override;
+  /// Sends what is queued, then closes (see Stream::close).
   void close() override;
+  /// Closes at once (see Stream::abort).
   void abort() override;
+  /// Stops reading from the socket below.
   void pause_reading() override { inner_->pause_reading(); }
+  /// Reads from the socket below again.
   void resume_reading() override { inner_->resume_reading(); }
+  /// Bytes written but not yet taken by the kernel.
   std::size_t queued_bytes() const override { return plain_out_.size() + inner_->queued_bytes(); }
+  /// The address of the peer below.
   std::string peer_address() const override { return inner_->peer_address(); }
+  /// The peer certificate subject CN, if TLS is below.
   std::string peer_cert_cn() const override;
   /// The protocol chosen by ALPN, empty when none.
   std::string alpn() const;

@@ -26,13 +26,21 @@ class UvStream final : public Stream, public detail::Flushable, public detail::L
   /// Wraps `handle` and starts reading.
   static std::shared_ptr<UvStream> make(Loop& loop, uv_stream_s* handle, std::string peer);
 
+  /// Queues a copy of `bytes` (see Stream::write).
   void write(ByteView bytes) override;
+  /// Queues `bytes`, taking the buffer when it is large.
   void write(std::vector<std::uint8_t>&& bytes) override;
+  /// Sends what is queued, then closes (see Stream::close).
   void close() override;
+  /// Closes at once (see Stream::abort).
   void abort() override;
+  /// Stops reading from the socket below.
   void pause_reading() override;
+  /// Reads from the socket below again.
   void resume_reading() override;
+  /// Bytes written but not yet taken by the kernel.
   std::size_t queued_bytes() const override { return pending_bytes_ + inflight_bytes_; }
+  /// The address of the peer below.
   std::string peer_address() const override { return peer_; }
   /// Sends the queued buffers (called by the loop at the end of an iteration).
   void flush() override;

@@ -48,13 +48,21 @@ class WsStream final : public Stream, public detail::Flushable {
   /// Detaches from and closes the inner stream.
   ~WsStream() override;
 
+  /// Queues a copy of `bytes` (see Stream::write).
   void write(ByteView bytes) override;
+  /// Sends what is queued, then closes (see Stream::close).
   void close() override;
+  /// Closes at once (see Stream::abort).
   void abort() override;
+  /// Stops reading from the socket below.
   void pause_reading() override { inner_->pause_reading(); }
+  /// Reads from the socket below again.
   void resume_reading() override { inner_->resume_reading(); }
+  /// Bytes written but not yet taken by the kernel.
   std::size_t queued_bytes() const override { return out_.size() + inner_->queued_bytes(); }
+  /// The address of the peer below.
   std::string peer_address() const override { return inner_->peer_address(); }
+  /// The peer certificate subject CN, if TLS is below.
   std::string peer_cert_cn() const override { return inner_->peer_cert_cn(); }
   /// The request path (server side, after the handshake).
   const std::string& path() const { return path_; }
