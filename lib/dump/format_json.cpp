@@ -258,6 +258,7 @@ nlohmann::ordered_json packet_to_json(const Packet& packet, const PacketContext&
   std::optional<ProtocolVersion> version = ctx.version;
   if (const auto* c = std::get_if<Connect>(&packet)) version = c->version;
   if (version) obj["version"] = std::string(version_name(*version));
+  if (ctx.version_guessed) obj["version_guessed"] = true;
   std::visit(FieldWriter{obj, options, version}, packet);
   return obj;
 }

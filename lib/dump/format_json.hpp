@@ -34,6 +34,7 @@ struct PacketContext {
   std::size_t offset = 0;  ///< first byte, counted from the start of the stream
   std::size_t length = 0;  ///< bytes, fixed header included
   std::optional<ProtocolVersion> version;  ///< level the packet was decoded at
+  bool version_guessed = false;  ///< no CONNECT or -V: the only level that decodes the packet
 };
 
 struct JsonOptions {
