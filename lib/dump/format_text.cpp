@@ -11,6 +11,13 @@ namespace mq::dump {
 
 namespace {
 
+/// The last component of a traced field's path ("properties/Content Type"
+/// shows as "Content Type"): the indentation already says where it belongs.
+std::string_view display_name(std::string_view field) {
+  auto slash = field.rfind('/');
+  return slash == std::string_view::npos ? field : field.substr(slash + 1);
+}
+
 constexpr std::size_t kBytesPerLine = 8;
 constexpr std::size_t kMaxLinesPerField = 4;
 constexpr int kHexWidth = static_cast<int>(kBytesPerLine * 3);
@@ -86,7 +93,7 @@ std::string format_packet_text(ByteView packet, const FieldTrace& trace, const P
     std::string indent(static_cast<std::size_t>(2 * (f.depth < 0 ? 0 : f.depth)), ' ');
     if (is_container(trace, i)) {
       out += fmt::format("{}  {:<{}}  {}{} ({} bytes)\n", s.dim(fmt::format("{:>5}", f.offset)), "", kHexWidth, indent,
-                         s.name(f.field), f.length);
+                         s.name(display_name(f.field)), f.length);
       continue;
     }
     bool masked = !options.show_secrets && is_secret_field(f.field);
@@ -94,7 +101,7 @@ std::string format_packet_text(ByteView packet, const FieldTrace& trace, const P
     std::string value = field_value(f, b, fc);
     std::size_t first_end = b.size() < kBytesPerLine ? b.size() : kBytesPerLine;
     out += fmt::format("{}  {:<{}}  {}{}{}{}\n", s.dim(fmt::format("{:>5}", f.offset)), hex_bytes(b, 0, first_end, shown),
-                       kHexWidth, indent, s.name(f.field), value.empty() ? "" : ": ", value);
+                       kHexWidth, indent, s.name(display_name(f.field)), value.empty() ? "" : ": ", value);
     std::size_t lines = 1;
     for (std::size_t at = kBytesPerLine; at < b.size(); at += kBytesPerLine, ++lines) {
       if (lines == kMaxLinesPerField) {
