@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mq {
 
@@ -42,6 +43,16 @@ class Result {
  public:
   Result(T value) : ok_(true), value_(std::move(value)) {}
   Result(DecodeError error) : ok_(false), error_(std::move(error)) {}
+  /// A successful result whose value is constructed in place from `args`,
+  /// to be filled in afterwards (saves moving a large value on hot paths).
+  template <typename... A>
+  explicit Result(std::in_place_t, A&&... args) : ok_(true), value_(std::forward<A>(args)...) {}
+
+  /// Turns this result into a failure.
+  void set_error(DecodeError error) {
+    ok_ = false;
+    error_ = std::move(error);
+  }
 
   explicit operator bool() const { return ok_; }
   bool ok() const { return ok_; }
@@ -56,7 +67,7 @@ class Result {
  private:
   bool ok_;
   T value_{};
-  DecodeError error_{};
+  DecodeError error_;  // default-initialised: its members have initialisers, and value-initialising would clear it byte by byte on every success
 };
 
 }  // namespace mq

@@ -39,7 +39,8 @@ class Reader {
   int depth() const { return depth_; }
   /// Adds an entry to the trace by hand (for a value decoded in pieces).
   void note(std::size_t at, std::size_t length, std::string_view field, int depth_delta = 0) {
-    if (trace_) trace_->push_back({at, length, std::string(field), depth_ + depth_delta});
+    if (trace_) [[unlikely]]
+      record(at, length, field, depth_delta);
   }
 
   /// True while no read has failed.
@@ -158,8 +159,8 @@ class Reader {
   void fail(const DecodeError& e, std::size_t at) { fail(e.kind, e.field, e.message, e.rule, at); }
 
   /// Records a failure at the current offset (or at `at`, an absolute offset).
-  void fail(ErrorKind kind, std::string_view field, std::string_view message, std::string_view rule = {},
-            std::size_t at = SIZE_MAX) {
+  [[gnu::noinline, gnu::cold]] void fail(ErrorKind kind, std::string_view field, std::string_view message,
+                                         std::string_view rule = {}, std::size_t at = SIZE_MAX) {
     if (failed_) return;
     failed_ = true;
     error_.kind = kind;
@@ -170,15 +171,24 @@ class Reader {
   }
 
  private:
+  // The checks below stay inline and small; building messages and trace
+  // entries happens out of line, off the decoding hot path.
   bool need(std::size_t n, std::string_view field) {
-    if (failed_) return false;
-    if (data_.size() - pos_ < n) {
-      fail(ErrorKind::Truncated, field,
-           "needs " + std::to_string(n) + " byte" + (n == 1 ? "" : "s") + ", " +
-               std::to_string(data_.size() - pos_) + " left");
+    if (failed_) [[unlikely]]
+      return false;
+    if (data_.size() - pos_ < n) [[unlikely]] {
+      fail_short(n, field);
       return false;
     }
     return true;
+  }
+  [[gnu::noinline, gnu::cold]] void fail_short(std::size_t n, std::string_view field) {
+    fail(ErrorKind::Truncated, field,
+         "needs " + std::to_string(n) + " byte" + (n == 1 ? "" : "s") + ", " + std::to_string(data_.size() - pos_) +
+             " left");
+  }
+  [[gnu::noinline]] void record(std::size_t at, std::size_t length, std::string_view field, int depth_delta) {
+    trace_->push_back({at, length, std::string(field), depth_ + depth_delta});
   }
 
   ByteView data_;
