@@ -2,6 +2,7 @@
 /// The error a decoder reports: what failed, where, and which rule.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,7 +52,7 @@ class Result {
   /// Turns this result into a failure.
   void set_error(DecodeError error) {
     ok_ = false;
-    error_ = std::move(error);
+    error_.emplace(std::move(error));
   }
 
   explicit operator bool() const { return ok_; }
@@ -62,12 +63,18 @@ class Result {
   const T& operator*() const { return value_; }
   T* operator->() { return &value_; }
   const T* operator->() const { return &value_; }
-  const DecodeError& error() const { return error_; }
+  /// The error (a default DecodeError for a successful result).
+  const DecodeError& error() const {
+    static const DecodeError kNone;
+    return error_ ? *error_ : kNone;
+  }
 
  private:
   bool ok_;
   T value_{};
-  DecodeError error_;  // default-initialised: its members have initialisers, and value-initialising would clear it byte by byte on every success
+  // Empty on success: a decoder returns one Result per packet, so the
+  // success path should not build (and destroy) three strings.
+  std::optional<DecodeError> error_;
 };
 
 }  // namespace mq
