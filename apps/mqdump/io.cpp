@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace mq::mqdump {
 
@@ -19,6 +20,7 @@ bool read_all(std::FILE* f, std::string& out) {
 
 std::optional<Source> read_stdin() {
   Source s{"standard input", {}, false};
+  if (::isatty(STDIN_FILENO) == 1) report("reading packets from the terminal; end with Ctrl-D (see --help)");
   if (!read_all(stdin, s.data)) {
     report(fmt::format("standard input: {}", std::strerror(errno)));
     return std::nullopt;
