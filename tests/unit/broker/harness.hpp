@@ -94,7 +94,8 @@ class Client {
   std::vector<Packet> packets() {
     keep_.push_back(take());
     const Bytes& b = keep_.back();
-    std::vector<Packet> out;
+    std::vector<Packet> out = std::move(pending_);
+    pending_.clear();
     std::size_t at = 0;
     while (at < b.size()) {
       auto h = decode_fixed_header(ByteView(b).subspan(at));
@@ -126,6 +127,9 @@ class Client {
 
   bool closed() const { return h_.net.closed.count(id_) > 0; }
 
+  /// Puts packets back to be returned first by the next packets().
+  void unread(std::vector<Packet> ps) { pending_ = std::move(ps); }
+
   /// The socket drops.
   void drop() { h_.broker.closed(id_, h_.now); h_.broker.flush(); }
 
@@ -135,6 +139,7 @@ class Client {
   ConnectionId id_ = 0;
   std::size_t taken_ = 0;
   std::deque<Bytes> keep_;
+  std::vector<Packet> pending_;
 };
 
 /// A CONNECT at level `v` with the given id and clean flag.
@@ -148,14 +153,20 @@ inline Connect connect_packet(ProtocolVersion v, std::string_view id, bool clean
   return k;
 }
 
-/// Sends CONNECT and checks for CONNACK success; returns the CONNACK.
+/// Sends CONNECT and checks for CONNACK success; returns the CONNACK. Packets
+/// sent right after it stay readable through the client.
 inline Connack connect(Client& c, std::string_view id, bool clean = true, std::uint16_t keep_alive = 0,
                        Properties props = {}) {
   Connect k = connect_packet(c.version(), id, clean, keep_alive);
   k.properties = std::move(props);
   c.send(k);
-  auto a = c.expect<Connack>();
+  auto ps = c.packets();
+  REQUIRE(!ps.empty());
+  REQUIRE(std::holds_alternative<Connack>(ps[0]));
+  Connack a = std::get<Connack>(ps[0]);
   REQUIRE(a.reason_code == 0);
+  ps.erase(ps.begin());
+  c.unread(std::move(ps));  // what a resumed session sent after the CONNACK
   return a;
 }
 
