@@ -47,7 +47,8 @@ void Broker::end_session(Session& s, TimePoint now) {
   counters_.queued -= s.queue.size();
   if (s.connection) s.connection->session = nullptr;
   --counters_.sessions;
-  sessions_.erase(s.client_id);
+  // Erase by iterator: the key lives inside the session being destroyed.
+  sessions_.erase(sessions_.find(std::string_view(s.client_id)));
 }
 
 void Broker::on_timer(const Timer& t, TimePoint now) {
