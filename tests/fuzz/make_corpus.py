@@ -8,6 +8,7 @@ protocol level. Run it again after changing it; the output is deterministic.
 Input formats (they must match the fuzz targets):
   decode_fuzz:  [level selector] packet bytes
   framer_fuzz:  [level selector] [max packet size] [K] [K chunk sizes] stream
+  dump_input_fuzz: [format selector: 0 auto, 1 raw, 2 hex, 3 base64] text
 with level selector 0 -> 3.1, 1 -> 3.1.1, 2 -> 5.0, 3 -> none (taken mod 4),
 max packet size 0 -> the framer's default, else that many bytes, and chunk
 size byte b -> b + 1 bytes per feed, cycled (K = 0: the whole stream at once).
@@ -125,8 +126,32 @@ def write(target, name, data):
         f.write(data)
 
 
+def dump_inputs(pkt):
+    """The same packet in the shapes mqdump reads, by name."""
+    hexes = [f"{b:02x}" for b in pkt]
+    lines = [pkt[i:i + 16] for i in range(0, len(pkt), 16)]
+    xxd = "".join(f"{i * 16:08x}: " + " ".join(bytes(l[j:j + 2]).hex() for j in range(0, len(l), 2)) + "  " +
+                  "".join(chr(c) if 32 <= c < 127 else "." for c in l) + "\n" for i, l in enumerate(lines))
+    hexdump = "".join(f"{i * 16:08x}  " + " ".join(f"{c:02x}" for c in l) + "  |" +
+                      "".join(chr(c) if 32 <= c < 127 else "." for c in l) + "|\n" for i, l in enumerate(lines))
+    return {
+        "auto-hex": (0, "".join(hexes)),
+        "auto-spaced-hex": (0, " ".join(hexes) + "\n"),
+        "auto-colon-hex": (0, ":".join(hexes)),
+        "auto-c-array": (0, "{" + ", ".join("0x" + h for h in hexes) + "};"),
+        "auto-xxd": (0, xxd),
+        "auto-hexdump-c": (0, hexdump),
+        "auto-base64": (0, __import__("base64").b64encode(pkt).decode()),
+        "auto-binary": (0, pkt),
+        "raw": (1, pkt),
+        "hex-escaped": (2, "".join("\\x" + h for h in hexes)),
+        "base64-wrapped": (3, __import__("base64").b64encode(pkt * 3).decode()[:40] + "\n" +
+                           __import__("base64").b64encode(pkt * 3).decode()[40:]),
+    }
+
+
 def main():
-    for target in ("decode_fuzz", "framer_fuzz"):
+    for target in ("decode_fuzz", "framer_fuzz", "dump_input_fuzz"):
         shutil.rmtree(os.path.join(HERE, "corpus", target), ignore_errors=True)
     for level in (3, 4, 5):
         pkts = packets_for(level)
@@ -140,6 +165,9 @@ def main():
         write("framer_fuzz", f"v{level}-bytewise", bytes([sel, 0, 1, 0]) + stream)
         write("framer_fuzz", f"v{level}-chunks", bytes([sel, 0, 3, 6, 1, 40]) + stream)
         write("framer_fuzz", f"v{level}-capped", bytes([sel, 64, 1, 15]) + stream)
+    for name, (sel, text) in dump_inputs(packets_for(5)["publish-qos1"]).items():
+        data = text.encode() if isinstance(text, str) else text
+        write("dump_input_fuzz", name, bytes([sel]) + data)
 
 
 if __name__ == "__main__":
