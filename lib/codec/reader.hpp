@@ -125,6 +125,38 @@ class Reader {
   /// Two-byte length then that many bytes as text; UTF-8 is not checked here.
   std::string_view string(std::string_view field) { return as_chars(binary(field)); }
 
+  /// A reader over the next `n` bytes (a length-prefixed region such as a
+  /// property list), sharing this reader's trace and depth; this reader moves
+  /// past the region. When fewer than `n` bytes are left this reader fails
+  /// (Truncated, naming `field`) and the returned reader is already failed.
+  Reader sub(std::size_t n, std::string_view field) {
+    Reader s(ByteView{}, offset());
+    s.trace_ = trace_;
+    s.depth_ = depth_;
+    if (!need(n, field)) {
+      s.failed_ = true;
+      return s;
+    }
+    s.data_ = data_.subspan(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  /// Takes over the failure of a reader made by sub(), if any. The region was
+  /// complete, so running out of bytes inside it means a field overran the
+  /// region's declared length: a malformed packet, not a truncated input.
+  void absorb(const Reader& s) {
+    if (failed_ || !s.failed_ || s.error_.field.empty()) return;
+    failed_ = true;
+    error_ = s.error_;
+    if (error_.kind == ErrorKind::Truncated) {
+      error_.kind = ErrorKind::Malformed;
+      error_.message += " (past the end of its length-prefixed region)";
+    }
+  }
+  /// Takes over a complete error (for rule checks shared with the validator);
+  /// `at` is the absolute offset to report.
+  void fail(const DecodeError& e, std::size_t at) { fail(e.kind, e.field, e.message, e.rule, at); }
+
   /// Records a failure at the current offset (or at `at`, an absolute offset).
   void fail(ErrorKind kind, std::string_view field, std::string_view message, std::string_view rule = {},
             std::size_t at = SIZE_MAX) {

@@ -1,0 +1,42 @@
+#pragma once
+/// Internal to the decoder: one function per packet body, and the small
+/// helpers they share. Each reads from a Reader positioned after the fixed
+/// header and leaves its first failure in the Reader.
+
+#include <optional>
+
+#include "codec/error.hpp"
+#include "codec/packets.hpp"
+#include "codec/reader.hpp"
+
+namespace mq::detail {
+
+/// Fails `r` with a shared-rule error found in a field that starts at the
+/// absolute offset `field_at` (the error's own offset is added).
+inline void fail_rule(Reader& r, const std::optional<DecodeError>& e, std::size_t field_at) {
+  if (e) r.fail(*e, field_at + e->offset);
+}
+
+/// A length-prefixed UTF-8 string, checked against the UTF-8 rules; `rule`
+/// names the packet's own statement when it has one.
+std::string_view read_utf8(Reader& r, std::string_view field, std::string_view rule = {});
+
+/// A packet identifier that must not be 0.
+std::uint16_t read_packet_id(Reader& r, ProtocolVersion v);
+
+/// The 5.0 tail of PUBACK..PUBCOMP, DISCONNECT and AUTH: nothing, a reason
+/// code, or a reason code and properties. Records in `form` the least
+/// TailForm that re-encodes to the same bytes.
+void read_tail(Reader& r, PacketType t, ProtocolVersion v, std::uint8_t& code, Properties& props, TailForm& form);
+
+void decode_connect(Reader& r, Connect& out);
+void decode_connack(Reader& r, ProtocolVersion v, Connack& out);
+void decode_publish(Reader& r, std::uint8_t flags, ProtocolVersion v, Publish& out);
+void decode_ack(Reader& r, PacketType t, ProtocolVersion v, std::uint16_t& packet_id, std::uint8_t& code,
+                Properties& props, TailForm& form);
+void decode_subscribe(Reader& r, ProtocolVersion v, Subscribe& out);
+void decode_unsubscribe(Reader& r, ProtocolVersion v, Unsubscribe& out);
+void decode_suback(Reader& r, ProtocolVersion v, Suback& out);
+void decode_unsuback(Reader& r, ProtocolVersion v, Unsuback& out);
+
+}  // namespace mq::detail

@@ -1,0 +1,44 @@
+#include "codec/encode.hpp"
+
+#include "codec/encode_body.hpp"
+#include "codec/writer.hpp"
+
+namespace mq {
+
+namespace {
+
+/// CONNECT carries its own level; every other packet uses the connection's.
+ProtocolVersion level_for(const Packet& p, ProtocolVersion version) {
+  if (const auto* c = std::get_if<Connect>(&p)) return c->version;
+  return version;
+}
+
+std::size_t body_size(const Packet& p, ProtocolVersion version) {
+  detail::ByteCounter counter;
+  detail::put_body(counter, p, level_for(p, version));
+  return counter.n;
+}
+
+}  // namespace
+
+void encode(const Packet& p, ProtocolVersion version, std::vector<std::uint8_t>& out) {
+  const std::size_t body = body_size(p, version);
+  out.reserve(out.size() + 5 + body);
+  Writer w(out);
+  w.u8(detail::first_byte(p));
+  w.varint(static_cast<std::uint32_t>(body));
+  detail::put_body(w, p, level_for(p, version));
+}
+
+std::vector<std::uint8_t> encode(const Packet& p, ProtocolVersion version) {
+  std::vector<std::uint8_t> out;
+  encode(p, version, out);
+  return out;
+}
+
+std::size_t encoded_size(const Packet& p, ProtocolVersion version) {
+  const std::size_t body = body_size(p, version);
+  return 1 + varint_size(static_cast<std::uint32_t>(body)) + body;
+}
+
+}  // namespace mq

@@ -1,0 +1,65 @@
+#pragma once
+/// Rules on packet fields, written once and used by both the decoder (which
+/// adds the byte offset) and the validator. Each check returns the broken
+/// rule as a DecodeError whose offset counts from the start of the checked
+/// field (0 for whole-field rules; the bad character for strings).
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "codec/error.hpp"
+#include "codec/packets.hpp"
+
+namespace mq {
+
+/// Statement id for reserved fixed-header flags: MQTT-2.2.2-1 (3.x), MQTT-2.1.3-1 (5.0).
+std::string_view reserved_flags_rule(ProtocolVersion v);
+
+/// PUBLISH flags: QoS 3 [MQTT-3.3.1-4], DUP with QoS 0 [MQTT-3.3.1-2]. Field "fixed header".
+std::optional<DecodeError> check_publish_flags(QoS qos, bool dup);
+
+/// A packet identifier that must be non-zero [MQTT-2.3.1-1] / [MQTT-2.2.1-3].
+std::optional<DecodeError> check_packet_id(std::uint16_t id, ProtocolVersion v);
+
+/// UTF-8 string rules on `s`, reported against `field`; `rule` replaces the
+/// generic MQTT-1.5.x id when the packet section has its own (client id).
+std::optional<DecodeError> check_utf8_field(std::string_view s, std::string_view field, std::string_view rule = {});
+
+/// Topic name rules for PUBLISH (or the will, `field` "will topic"). At 5.0 an
+/// empty topic is allowed when a Topic Alias is present.
+std::optional<DecodeError> check_topic_name_field(std::string_view topic, std::string_view field,
+                                                  ProtocolVersion v, bool has_topic_alias);
+
+/// Topic filter rules (SUBSCRIBE, UNSUBSCRIBE). Field "topic filter".
+std::optional<DecodeError> check_topic_filter_field(std::string_view filter);
+
+/// Subscription options: QoS 3, reserved bits, retain handling 3, and at 5.0
+/// No Local on a shared subscription [MQTT-3.8.3-4]. Field "subscription options".
+std::optional<DecodeError> check_subscription(const Subscription& s, ProtocolVersion v);
+
+/// A reason code (5.0) or return code (3.x) defined for this packet type.
+/// Field "reason code" or "return code".
+std::optional<DecodeError> check_reason_code(PacketType t, std::uint8_t code, ProtocolVersion v);
+
+/// The field name a reason code has in this packet at this level.
+std::string_view reason_field(PacketType t, ProtocolVersion v);
+
+/// CONNACK: Session Present must be 0 with a non-zero code [MQTT-3.2.2-4] /
+/// [MQTT-3.2.2-6], and 3.1 has no Session Present. Field "acknowledge flags".
+std::optional<DecodeError> check_session_present(bool session_present, std::uint8_t code, ProtocolVersion v);
+
+/// CONNECT protocol name: "MQTT" or "MQIsdp" [MQTT-3.1.2-1]. Field "protocol name".
+std::optional<DecodeError> check_protocol_name(std::string_view name);
+/// CONNECT protocol level: 3, 4 or 5 [MQTT-3.1.2-2] (ProtocolError, field
+/// "protocol level", so a broker can answer 0x84 / return code 1).
+std::optional<DecodeError> check_protocol_level(std::uint8_t level);
+/// Name and level must agree: "MQIsdp" with 3, "MQTT" with 4 or 5. Field "protocol name".
+std::optional<DecodeError> check_protocol_pair(std::string_view name, std::uint8_t level);
+
+/// Will QoS 3 [MQTT-3.1.2-14] (3.x) / [MQTT-3.1.2-12] (5.0). Field "connect flags".
+std::optional<DecodeError> check_will_qos(QoS qos, ProtocolVersion v);
+/// Password without a user name, forbidden before 5.0 [MQTT-3.1.2-22]. Field "connect flags".
+std::optional<DecodeError> check_credentials(bool has_username, bool has_password, ProtocolVersion v);
+
+}  // namespace mq

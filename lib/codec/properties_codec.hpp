@@ -1,0 +1,41 @@
+#pragma once
+/// Reading and writing property lists through the property table.
+
+#include "codec/properties.hpp"
+#include "codec/property_rules.hpp"
+#include "codec/reader.hpp"
+
+namespace mq {
+
+/// Reads a property length and the properties it covers, checking each one
+/// (check_property) and the list as a whole (check_property_set). Appends to
+/// `out` (which allocates only when a property is present). Traced as the
+/// length field followed by one entry per property, one level deeper.
+void read_properties(Reader& r, PacketType type, PropertyPlace place, Properties& out);
+
+/// Writes a property list with its length prefix to any sink with the
+/// Writer interface (u8, u16, u32, varint, binary, string). An identifier the
+/// table does not know is written as a one-byte value, as
+/// properties_wire_size counts it.
+template <typename Sink>
+void put_properties(Sink& w, const Properties& props) {
+  w.varint(static_cast<std::uint32_t>(properties_wire_size(props)));
+  for (const auto& p : props) {
+    w.u8(static_cast<std::uint8_t>(p.id));
+    const PropertyInfo* info = property_info(static_cast<std::uint8_t>(p.id));
+    switch (info ? info->type : WireType::Byte) {
+      case WireType::Byte: w.u8(static_cast<std::uint8_t>(p.number)); break;
+      case WireType::TwoByteInt: w.u16(static_cast<std::uint16_t>(p.number)); break;
+      case WireType::FourByteInt: w.u32(p.number); break;
+      case WireType::VarInt: w.varint(p.number); break;
+      case WireType::Utf8String:
+      case WireType::BinaryData: w.string(p.value); break;
+      case WireType::Utf8Pair:
+        w.string(p.name);
+        w.string(p.value);
+        break;
+    }
+  }
+}
+
+}  // namespace mq
