@@ -6,7 +6,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server/embedded.hpp"
@@ -107,6 +110,63 @@ TEST_CASE("embedded broker: a port already in use is an error naming the listene
   REQUIRE(e);
   CHECK(e->starts_with("listener " + std::to_string(a->port()) + " 127.0.0.1 (embedded): "));
   CHECK_FALSE(b);
+}
+
+TEST_CASE("embedded broker: a subscriber that does not read slows the publisher; nothing is dropped") {
+  std::unique_ptr<EmbeddedBroker> b;
+  REQUIRE_FALSE(EmbeddedBroker::start(EmbeddedBroker::loopback_settings(), b));
+  Client s(b->port());
+  s.send(kConnectS);
+  CHECK(s.recv(4) == hex(kConnack));
+  s.send("8206" "0001" "0001" "62" "00");  // SUBSCRIBE "b" QoS 0
+  CHECK(s.recv(5) == hex("9003" "0001" "00"));
+  Client p(b->port());
+  p.send(kConnectP);
+  CHECK(p.recv(4) == hex(kConnack));
+
+  // PUBLISH QoS 0 to "b" with a 64 KiB payload: 30, remaining length 65539
+  // (varint 83 80 04), topic 00 01 62, payload.
+  std::vector<std::uint8_t> packet = hex("30" "838004" "0001" "62");
+  packet.resize(packet.size() + 65536, 0x55);
+  timeval tv{1, 0};
+  ::setsockopt(p.fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  // Send until the kernel stops taking bytes: the broker stopped reading.
+  std::size_t sent = 0;
+  bool blocked = false;
+  while (!blocked && sent < 4000 * packet.size()) {
+    std::size_t at = sent % packet.size();
+    ssize_t n = ::send(p.fd, packet.data() + at, packet.size() - at, MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) blocked = true;
+    else if (n <= 0) FAIL("send failed");
+    else sent += static_cast<std::size_t>(n);
+  }
+  CHECK(blocked);
+  // Far less than 4000 messages were taken: the broker is not buffering without bound.
+  CHECK(sent < 1000 * packet.size());
+
+  // Now the subscriber reads, and the publisher finishes its last message.
+  std::atomic<std::size_t> expected{SIZE_MAX};
+  std::atomic<std::size_t> received{0};
+  std::thread reader([&] {
+    std::vector<std::uint8_t> buf(1 << 16);
+    while (received.load() < expected.load()) {
+      ssize_t n = ::recv(s.fd, buf.data(), buf.size(), 0);  // 5 s timeout
+      if (n <= 0) break;
+      received += static_cast<std::size_t>(n);
+    }
+  });
+  timeval longer{10, 0};
+  ::setsockopt(p.fd, SOL_SOCKET, SO_SNDTIMEO, &longer, sizeof longer);
+  while (sent % packet.size() != 0) {
+    std::size_t at = sent % packet.size();
+    ssize_t n = ::send(p.fd, packet.data() + at, packet.size() - at, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  CHECK(sent % packet.size() == 0);
+  expected = sent;
+  reader.join();
+  CHECK(received.load() == sent);  // every message arrived, none dropped
 }
 
 TEST_CASE("server: settings map onto the core's limits") {
