@@ -82,6 +82,21 @@ int run(const Options& o) {
     loop.close();
     return code(Exit::Ok);
   }
+  // Signals are watched before the listeners are announced: a script that
+  // reads the announcement and sends SIGTERM at once must not kill us.
+  bool stopping = false;
+  auto stop = [&](int signum) {
+    if (stopping) return;
+    stopping = true;
+    log.log(LogLevel::Notice, "shutting down", {{"signal", signum == SIGINT ? "SIGINT" : "SIGTERM"}});
+    srv->shutdown([&] { loop.stop(); });
+  };
+  net::SignalWatcher term(loop, SIGTERM, stop);
+  net::SignalWatcher intr(loop, SIGINT, stop);
+  net::SignalWatcher hup(loop, SIGHUP, [&](int) {
+    if (auto e = srv->reload()) log.log(LogLevel::Error, "reload failed; the previous files stay in force", {{"error", *e}});
+    else log.log(LogLevel::Notice, "reloaded password, ACL and certificate files");
+  });
   if (auto e = srv->start()) {
     fmt::print(stderr, "mqbroker: {}\n", *e);
     srv.reset();
@@ -96,19 +111,6 @@ int run(const Options& o) {
   }
   std::fflush(stdout);
 
-  bool stopping = false;
-  auto stop = [&](int signum) {
-    if (stopping) return;
-    stopping = true;
-    log.log(LogLevel::Notice, "shutting down", {{"signal", signum == SIGINT ? "SIGINT" : "SIGTERM"}});
-    srv->shutdown([&] { loop.stop(); });
-  };
-  net::SignalWatcher term(loop, SIGTERM, stop);
-  net::SignalWatcher intr(loop, SIGINT, stop);
-  net::SignalWatcher hup(loop, SIGHUP, [&](int) {
-    if (auto e = srv->reload()) log.log(LogLevel::Error, "reload failed; the previous files stay in force", {{"error", *e}});
-    else log.log(LogLevel::Notice, "reloaded password, ACL and certificate files");
-  });
   loop.run();
   srv.reset();
   if (!settings.pid_file.empty()) std::remove(settings.pid_file.c_str());

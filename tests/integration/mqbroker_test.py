@@ -405,6 +405,41 @@ listener unix {cls.sock}
         self.assertEqual(p.returncode, 0, p.stderr.decode())
 
 
+class TlsReload(unittest.TestCase):
+    def test_sighup_reloads_certificates_without_dropping_clients(self):
+        old = tempfile.mkdtemp(prefix="mqbroker_pki_old_")
+        new = tempfile.mkdtemp(prefix="mqbroker_pki_new_")
+        live = tempfile.mkdtemp(prefix="mqbroker_pki_live_")
+        try:
+            make_pki(old)
+            make_pki(new)
+            for name in ("server.pem", "server.key"):
+                shutil.copy(os.path.join(old, name), os.path.join(live, name))
+            b = Broker([], config=f"allow_anonymous true\nlistener 0 127.0.0.1\n"
+                                  f"certfile {live}/server.pem\nkeyfile {live}/server.key\n")
+            port = b.port("mqtts")
+            before = Paho(port, tls=f"{old}/ca.pem", host="localhost")
+            self.assertEqual(before.connack()[1], 0)
+            before.subscribe("tls/#", 1)
+            for name in ("server.pem", "server.key"):
+                shutil.copy(os.path.join(new, name), os.path.join(live, name))
+            b.proc.send_signal(signal.SIGHUP)
+            b.wait_stderr("reloaded")
+            p = subprocess.run(["mosquitto_pub", "-h", "localhost", "-p", str(port), "--cafile", f"{old}/ca.pem",
+                                "-t", "tls/x", "-m", "old CA"], capture_output=True, timeout=TIMEOUT)
+            self.assertNotEqual(p.returncode, 0)  # the new certificate is not signed by the old CA
+            after = Paho(port, tls=f"{new}/ca.pem", host="localhost")
+            self.assertEqual(after.connack()[1], 0)
+            after.publish("tls/x", "new CA", qos=1)
+            self.assertEqual(before.message().payload, b"new CA")  # the old connection is still there
+            after.close()
+            before.close()
+            self.assertEqual(b.stop(), 0)
+        finally:
+            for d in (old, new, live):
+                shutil.rmtree(d, ignore_errors=True)
+
+
 class Security(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -544,6 +579,15 @@ class CommandLine(unittest.TestCase):
             data += chunk
         self.assertEqual(data, bytes.fromhex("e0018b"))  # DISCONNECT 0x8B Server shutting down
         sk.close()
+
+    def test_json_logs(self):
+        import json
+        b = Broker(["-p", "0", "--log-format", "json", "-v"])
+        line = b.wait_stderr("listening")
+        entry = json.loads(line)
+        self.assertEqual(list(entry)[:3], ["time", "level", "msg"])
+        self.assertEqual((entry["level"], entry["msg"], entry["kind"]), ("notice", "listening", "mqtt"))
+        self.assertEqual(b.stop(), 0)
 
     def test_help_exits_zero(self):
         rc, out, err = self.run_broker(["--help"])
