@@ -58,7 +58,7 @@ apps::AppDoc documentation() {
       "\n"
       "Password files: \"mqbroker passwd FILE add USER [PASSWORD]\" adds or changes a user (the password is "
       "read from standard input, or prompted for on a terminal, when not given), \"mqbroker passwd FILE "
-      "remove USER\" removes one. Entries are PBKDF2-HMAC-SHA512 with a random 16-byte salt and 210000 "
+      "remove USER\" removes one. Entries are PBKDF2-HMAC-SHA512 with a random 12-byte salt and 210000 "
       "rounds, in mosquitto_passwd's $7$ format, so mosquitto reads them too; the file is written with mode "
       "0600. Files written by mosquitto_passwd ($7$ and $6$ entries) are read as they are.";
   doc.exit_codes = {

@@ -468,6 +468,45 @@ class Security(unittest.TestCase):
     def test_password_file_mode(self):
         self.assertEqual(stat.S_IMODE(os.stat(self.pw).st_mode), 0o600)
 
+    @unittest.skipUnless(shutil.which("mosquitto") or os.path.exists("/usr/sbin/mosquitto"), "mosquitto not installed")
+    def test_real_mosquitto_reads_our_password_file(self):
+        mosquitto = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        d = tempfile.mkdtemp(prefix="mqbroker_mosq_")
+        try:
+            pw = os.path.join(d, "pw")
+            p = subprocess.run([MQBROKER, "passwd", pw, "add", "zed", "zed-pw"], capture_output=True, timeout=TIMEOUT)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            sock = os.path.join(d, "mosq.sock")
+            conf = os.path.join(d, "mosquitto.conf")
+            with open(conf, "w") as f:
+                # A Unix socket needs no port; as root, mosquitto would switch to
+                # the mosquitto user, which cannot read a 0600 file of root's.
+                f.write(f"listener 0 {sock}\npassword_file {pw}\nlog_dest stderr\nlog_type all\n"
+                        + ("user root\n" if os.geteuid() == 0 else ""))
+            m = subprocess.Popen([mosquitto, "-c", conf], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + TIMEOUT
+                seen = b""
+                while b" running" not in seen and time.monotonic() < deadline:
+                    r, _, _ = select.select([m.stderr], [], [], deadline - time.monotonic())
+                    if r:
+                        chunk = os.read(m.stderr.fileno(), 4096)
+                        if not chunk:
+                            break
+                        seen += chunk
+                self.assertIn(b" running", seen)
+                ok = subprocess.run(["mosquitto_pub", "--unix", sock, "-u", "zed", "-P", "zed-pw", "-t", "t", "-m", "m",
+                                     "-q", "1"], capture_output=True, timeout=TIMEOUT)
+                self.assertEqual(ok.returncode, 0, ok.stderr)
+                bad = subprocess.run(["mosquitto_pub", "--unix", sock, "-u", "zed", "-P", "nope", "-t", "t", "-m", "m"],
+                                     capture_output=True, timeout=TIMEOUT)
+                self.assertNotEqual(bad.returncode, 0)
+            finally:
+                m.terminate()
+                m.wait(TIMEOUT)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_wrong_password_and_anonymous_refused(self):
         for version in (mqtt.MQTTv311, mqtt.MQTTv5):
             with self.subTest(version=version):

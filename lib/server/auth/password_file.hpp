@@ -1,7 +1,8 @@
 #pragma once
 /// A password file: `user:hash` lines as mosquitto_passwd writes them.
 /// mqbroker reads mosquitto's $7$ and $6$ entries and writes $7$ entries with
-/// a random 16-byte salt and many more PBKDF2 rounds; mosquitto reads those.
+/// a random 12-byte salt and many more PBKDF2 rounds; mosquitto reads those
+/// (mosquitto 2.0 accepts only 12-byte salts in $7$ entries).
 
 #include <optional>
 #include <string>

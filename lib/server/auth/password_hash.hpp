@@ -28,8 +28,9 @@ struct PasswordHash {
 
 /// PBKDF2 rounds for hashes mqbroker writes (mosquitto_passwd uses 101).
 inline constexpr std::uint32_t kDefaultIterations = 210'000;
-/// Salt length for hashes mqbroker writes, in bytes.
-inline constexpr std::size_t kSaltBytes = 16;
+/// Salt length for hashes mqbroker writes, in bytes: mosquitto 2.0 refuses
+/// $7$ entries whose salt is not 12 bytes, and 96 random bits are enough.
+inline constexpr std::size_t kSaltBytes = 12;
 
 /// Parses "$7$101$c2FsdA==$aGFzaA==" or "$6$...$..."; on failure returns
 /// nothing and says why in `error`.

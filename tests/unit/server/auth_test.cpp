@@ -56,7 +56,7 @@ TEST_CASE("password hash: mosquitto_passwd's $7$ and $6$ entries verify") {
 
 TEST_CASE("password hash: our entries are salted PBKDF2-SHA512 that round-trip") {
   PasswordHash h = make_password_hash("hunter2", 1000);
-  CHECK(h.salt.size() == kSaltBytes);
+  CHECK(h.salt.size() == 12);  // what mosquitto 2.0 accepts
   CHECK(h.hash.size() == 64);
   std::string text = format_password_hash(h);
   CHECK(text.starts_with("$7$1000$"));
