@@ -619,6 +619,20 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(data, bytes.fromhex("e0018b"))  # DISCONNECT 0x8B Server shutting down
         sk.close()
 
+    def test_sys_topics_published_on_the_interval(self):
+        b = Broker(["-p", "0", "--sys-interval", "1"])
+        try:
+            # Two updates: the core's timer is driven again after the first.
+            rc, out, err = finish(sub(b.port(), ["-t", "$SYS/broker/uptime", "-t", "$SYS/broker/version"], 4))
+            self.assertEqual(rc, 0, err)
+            lines = out.splitlines()
+            self.assertTrue(any(l.startswith("$SYS/broker/version ") for l in lines), lines)
+            uptimes = [l for l in lines if l.startswith("$SYS/broker/uptime ")]
+            self.assertGreaterEqual(len(uptimes), 2)
+            self.assertTrue(all(l.endswith(" seconds") for l in uptimes))
+        finally:
+            self.assertEqual(b.stop(), 0)
+
     def test_json_logs(self):
         import json
         b = Broker(["-p", "0", "--log-format", "json", "-v"])
