@@ -30,11 +30,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-/// The name of a listener for messages: "listener 1883 127.0.0.1 (file:3)".
+/// The name of a listener for messages: "listener 1883 127.0.0.1".
 std::string listener_label(const ListenerSettings& l) {
-  std::string what = l.unix_path.empty() ? fmt::format("listener {}{}{}", l.port, l.address.empty() ? "" : " ", l.address)
-                                         : fmt::format("listener unix {}", l.unix_path);
-  return l.where.empty() ? what : fmt::format("{} ({})", what, l.where);
+  return l.unix_path.empty() ? fmt::format("listener {}{}{}", l.port, l.address.empty() ? "" : " ", l.address)
+                             : fmt::format("listener unix {}", l.unix_path);
 }
 
 std::optional<std::string> check_listener(const ListenerSettings& l) {

@@ -139,12 +139,11 @@ TEST_CASE("config: precise errors with file and line") {
 
 TEST_CASE("config: whole-file checks name the listener") {
   CHECK(bad("\nlistener 8883\ncertfile /c.pem\n") ==
-        "test.conf:2: listener 8883 (test.conf:2): certfile is set but keyfile is not");
+        "test.conf:2: listener 8883: certfile is set but keyfile is not");
   CHECK(bad("listener 8883 ::1\ncafile /ca.pem\n") ==
-        "test.conf:1: listener 8883 ::1 (test.conf:1): TLS options are set but certfile and keyfile are not");
+        "test.conf:1: listener 8883 ::1: TLS options are set but certfile and keyfile are not");
   CHECK(bad("listener 8883\ncertfile /c\nkeyfile /k\nrequire_certificate true\n") ==
-        "test.conf:1: listener 8883 (test.conf:1): require_certificate needs cafile or capath to verify client "
-        "certificates");
+        "test.conf:1: listener 8883: require_certificate needs cafile or capath to verify client certificates");
   CHECK(bad("persistence true\n").starts_with("persistence true: saving sessions"));
 }
 
