@@ -1,6 +1,21 @@
 #pragma once
 /// Man pages and shell completions generated from an app's own CLI11
 /// definitions, so the documentation cannot drift from the binary.
+///
+/// What the generator reads from CLI11:
+/// - option groups (`->group("Connection")` or `add_option_group`) become
+///   man page subsections; group "" hides an option everywhere;
+/// - allowed values come from `CLI::IsMember`, `CLI::Transformer` and
+///   `CLI::CheckedTransformer` (values must not contain commas); other
+///   validators (e.g. `CLI::Range`) are printed as they describe themselves;
+/// - a value completes as a file when the option has `CLI::ExistingFile`,
+///   `CLI::ExistingPath` or `CLI::NonexistentPath`, or when its type name is
+///   FILE or PATH (`->type_name("FILE")`); as a directory with
+///   `CLI::ExistingDirectory` or type name DIR;
+/// - an option is repeatable when each use counts: vectors, counting flags.
+///
+/// Description and section text is plain: blank lines separate paragraphs,
+/// and a paragraph whose lines all start with two spaces is shown verbatim.
 
 #include <string>
 #include <utility>
@@ -26,7 +41,13 @@ struct AppDoc {
   std::vector<std::pair<std::string, std::string>> sections;
   /// Examples: command line, then what it does.
   std::vector<std::pair<std::string, std::string>> examples;
+  /// Related man pages for SEE ALSO, e.g. "mqsub(1)"; the section is left
+  /// out when empty.
+  std::vector<std::string> see_also;
 };
+
+/// The document kinds `--generate-docs` accepts, in the order of `render_doc`.
+inline const std::vector<std::string> kDocKinds = {"man", "bash", "zsh", "fish"};
 
 /// Adds the hidden option `--generate-docs KIND` (man, bash, zsh, fish) to
 /// `app`: it prints that document on stdout and exits 0 (via CLI::Success).
@@ -39,5 +60,8 @@ std::string render_man(const CLI::App& app, const AppDoc& doc);
 std::string render_bash(const CLI::App& app, const AppDoc& doc);
 std::string render_zsh(const CLI::App& app, const AppDoc& doc);
 std::string render_fish(const CLI::App& app, const AppDoc& doc);
+/// One of the above by kind ("man", "bash", "zsh", "fish"); throws
+/// std::invalid_argument for any other kind.
+std::string render_doc(const CLI::App& app, const AppDoc& doc, const std::string& kind);
 
 }  // namespace mq::apps
