@@ -65,7 +65,8 @@ class ClientSession {
 
   /// Begins a connection: discards output left from an earlier one and queues
   /// CONNECT. Refused (state unchanged) when the configuration would make an
-  /// invalid CONNECT.
+  /// invalid CONNECT. When this connection starts clean, messages still in
+  /// flight complete with SessionDiscarded; queued ones stay queued.
   std::optional<ClientError> start(TimePoint now);
 
   /// Feeds bytes received from the server, in order and in any split. Each
@@ -141,10 +142,11 @@ class ClientSession {
  private:
   /// An outgoing QoS 1/2 message between PUBLISH and its final acknowledgement.
   struct Outgoing {
-    std::uint64_t token = 0;
-    Message message;
-    bool released = false;  ///< QoS 2 after PUBREC: PUBREL sent, awaiting PUBCOMP
+    std::uint64_t token = 0;  ///< publish()'s token; also the send order for retransmission
+    Message message;          ///< kept whole: it may be sent again with DUP after a reconnect
+    bool released = false;    ///< QoS 2 after PUBREC: PUBREL sent, awaiting PUBCOMP
   };
+  /// An accepted message waiting for the connection or for window room.
   struct Queued {
     std::uint64_t token = 0;
     Message message;
@@ -152,65 +154,82 @@ class ClientSession {
   /// A SUBSCRIBE or UNSUBSCRIBE awaiting its acknowledgement.
   struct Request {
     std::uint64_t token = 0;
-    bool subscribe = true;
+    bool subscribe = true;  ///< false: UNSUBSCRIBE
     std::size_t count = 0;  ///< filters, to check the reason-code count
   };
 
+  /// True at protocol level 5.
   bool v5() const { return config_.version == ProtocolVersion::v5; }
+  /// True while a connection is in use (Connecting or Connected).
   bool live() const { return state_ == State::Connecting || state_ == State::Connected; }
+  /// Encodes `p` into the output and notes the time for keepalive.
   void emit(const Packet& p, TimePoint now);
+  /// The connection is over (State::Closed); session state stays.
   void end_connection();
+  /// Ends every pending SUBSCRIBE/UNSUBSCRIBE with a local error event.
   void fail_requests(ClientErrorCode code, const char* why);
+  /// Drops in-flight and awaiting-PUBREL state; true when there was any.
   bool discard_state();
+  /// The server broke the protocol: DISCONNECT at 5.0, event, end.
   void violation(DecodeError error, std::uint8_t reason_code, TimePoint now);
+  /// Same, for a rule of the session rather than of the decoder.
   void violation(std::uint8_t reason_code, std::string field, std::string message, std::string rule, TimePoint now);
+  /// Sends AUTH with our method, `data` (omitted when empty) and `props`.
   void send_auth(std::uint8_t reason, std::string_view data, const OwnedProperties& props, TimePoint now);
 
   // Outgoing PUBLISH (session_publish.cpp).
+  /// Rules a message must follow whatever the server: QoS, topic, properties.
   std::optional<ClientError> check_message(const Message& m) const;
+  /// What the last CONNACK allows: Maximum QoS, Retain Available, Maximum Packet Size.
   std::optional<ClientError> check_server_limits(const Message& m) const;
+  /// Sends queued messages while connected and the window has room.
   void pump(TimePoint now);
+  /// Encodes one PUBLISH, with a topic alias when allowed and the policy says so.
   void send_publish(const Message& m, std::uint16_t packet_id, bool dup, bool use_alias, TimePoint now);
+  /// Final acknowledgement of in-flight `packet_id`: event, slot and identifier freed.
   void complete(std::uint16_t packet_id, std::uint8_t reason, const Properties& props);
+  /// After a resumed CONNACK: PUBLISH with DUP or PUBREL for each in-flight message, in order.
   void retransmit(TimePoint now);
 
-  // Incoming packets (session_receive.cpp).
+  // Incoming packets (session_receive.cpp), one handler per packet type.
+  /// Checks the packet is allowed in this state and dispatches it.
   void handle(Packet& p, TimePoint now);
-  void on_connack(const Connack& c, TimePoint now);
-  void on_publish(const Publish& p, TimePoint now);
-  void on_puback(const Puback& a, TimePoint now);
-  void on_pubrec(const Pubrec& a, TimePoint now);
-  void on_pubrel(const Pubrel& a, TimePoint now);
-  void on_pubcomp(const Pubcomp& a, TimePoint now);
+  void on_connack(const Connack& c, TimePoint now);     ///< limits, keep alive, resumption
+  void on_publish(const Publish& p, TimePoint now);     ///< aliases, delivery, PUBACK/PUBREC
+  void on_puback(const Puback& a, TimePoint now);       ///< QoS 1 done
+  void on_pubrec(const Pubrec& a, TimePoint now);       ///< QoS 2 step two (or failure)
+  void on_pubrel(const Pubrel& a, TimePoint now);       ///< incoming QoS 2 released
+  void on_pubcomp(const Pubcomp& a, TimePoint now);     ///< QoS 2 done
+  /// SUBACK (`subscribe`) or UNSUBACK.
   void on_ack(std::uint16_t packet_id, bool subscribe, std::vector<std::uint8_t> codes, const Properties& props,
               TimePoint now);
-  void on_disconnect(const Disconnect& d, TimePoint now);
-  void on_auth(const Auth& a, TimePoint now);
+  void on_disconnect(const Disconnect& d, TimePoint now);  ///< server DISCONNECT (5.0)
+  void on_auth(const Auth& a, TimePoint now);              ///< challenge or re-authentication result
 
-  ClientConfig config_;
+  ClientConfig config_;  ///< the client identifier and session expiry may change as the server says
   State state_ = State::Idle;
-  bool started_before_ = false;
-  bool clean_start_sent_ = true;
-  bool discard_next_ = false;
+  bool started_before_ = false;   ///< a later start() decides clean start from the session expiry
+  bool clean_start_sent_ = true;  ///< what the current CONNECT asked for
+  bool discard_next_ = false;     ///< discard_session() was called
 
-  Framer framer_;
-  std::vector<std::uint8_t> out_;
-  std::deque<Event> events_;
+  Framer framer_;              ///< reassembles packets, bounded by our Maximum Packet Size
+  std::vector<std::uint8_t> out_;  ///< bytes for the caller to send
+  std::deque<Event> events_;   ///< reports for the caller
 
-  ServerLimits limits_;
-  std::uint16_t keep_alive_ = 0;
-  TimePoint last_sent_{};
-  std::optional<TimePoint> connect_deadline_;
-  std::optional<TimePoint> ping_deadline_;  ///< set while a PINGREQ awaits an answer
-  bool auth_pending_ = false;    ///< an AUTH challenge awaits our answer or the server's next step
-  bool reauthenticating_ = false;
+  ServerLimits limits_;        ///< from the last CONNACK
+  std::uint16_t keep_alive_ = 0;  ///< effective keep alive, seconds
+  TimePoint last_sent_{};      ///< when we last queued bytes
+  std::optional<TimePoint> connect_deadline_;  ///< set while waiting for CONNACK
+  std::optional<TimePoint> ping_deadline_;     ///< set while a PINGREQ awaits an answer
+  bool auth_pending_ = false;      ///< a challenge arrived and awaits our auth()
+  bool reauthenticating_ = false;  ///< AUTH 0x19 sent, result not yet known
 
-  PacketIds ids_;
+  PacketIds ids_;              ///< shared by PUBLISH, SUBSCRIBE and UNSUBSCRIBE
   std::uint64_t next_token_ = 0;
-  std::map<std::uint16_t, Outgoing> inflight_;
-  std::deque<Queued> queue_;
-  std::map<std::uint16_t, Request> requests_;
-  std::set<std::uint16_t> incoming_qos2_;  ///< ids delivered and awaiting PUBREL
+  std::map<std::uint16_t, Outgoing> inflight_;  ///< by packet identifier
+  std::deque<Queued> queue_;                   ///< accepted, not yet sent, in order
+  std::map<std::uint16_t, Request> requests_;  ///< by packet identifier
+  std::set<std::uint16_t> incoming_qos2_;      ///< ids delivered and awaiting PUBREL
   OutgoingAliases aliases_out_;
   IncomingAliases aliases_in_;
 };

@@ -11,12 +11,7 @@ std::string_view read_utf8(Reader& r, std::string_view field, std::string_view r
   return s;
 }
 
-std::uint16_t read_packet_id(Reader& r, ProtocolVersion v) {
-  const std::size_t at = r.offset();
-  std::uint16_t id = r.u16("packet identifier");
-  if (id == 0 && !r.failed()) fail_rule(r, check_packet_id(id, v), at);
-  return id;
-}
+void fail_packet_id_zero(Reader& r, ProtocolVersion v, std::size_t at) { fail_rule(r, check_packet_id(0, v), at); }
 
 void read_tail(Reader& r, PacketType t, ProtocolVersion v, std::uint8_t& code, Properties& props, TailForm& form) {
   code = 0;

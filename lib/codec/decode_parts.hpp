@@ -21,8 +21,17 @@ inline void fail_rule(Reader& r, const std::optional<DecodeError>& e, std::size_
 /// names the packet's own statement when it has one.
 std::string_view read_utf8(Reader& r, std::string_view field, std::string_view rule = {});
 
+/// Reports packet identifier 0 found at `at`.
+void fail_packet_id_zero(Reader& r, ProtocolVersion v, std::size_t at);
+
 /// A packet identifier that must not be 0.
-std::uint16_t read_packet_id(Reader& r, ProtocolVersion v);
+inline std::uint16_t read_packet_id(Reader& r, ProtocolVersion v) {
+  const std::size_t at = r.offset();
+  const std::uint16_t id = r.u16("packet identifier");
+  if (id == 0 && !r.failed()) [[unlikely]]
+    fail_packet_id_zero(r, v, at);
+  return id;
+}
 
 /// The 5.0 tail of PUBACK..PUBCOMP, DISCONNECT and AUTH: nothing, a reason
 /// code, or a reason code and properties. Records in `form` the least

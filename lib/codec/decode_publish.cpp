@@ -15,7 +15,7 @@ void decode_publish(Reader& r, std::uint8_t flags, ProtocolVersion v, Publish& o
   if (r.failed()) return;
   const bool v5 = v == ProtocolVersion::v5;
   // An empty topic is judged after the properties, where a Topic Alias may be.
-  fail_rule(r, check_topic_name_field(out.topic, "topic name", v, v5), topic_at);
+  if (!plain_ascii_topic(out.topic)) fail_rule(r, check_topic_name_field(out.topic, "topic name", v, v5), topic_at);
   if (out.qos > 0) out.packet_id = read_packet_id(r, v);
   if (v5) {
     read_properties(r, PacketType::Publish, PropertyPlace::Packet, out.properties);

@@ -1,5 +1,7 @@
 #include "codec/encode.hpp"
 
+#include <algorithm>
+
 #include "codec/encode_body.hpp"
 #include "codec/writer.hpp"
 
@@ -23,7 +25,10 @@ std::size_t body_size(const Packet& p, ProtocolVersion version) {
 
 void encode(const Packet& p, ProtocolVersion version, std::vector<std::uint8_t>& out) {
   const std::size_t body = body_size(p, version);
-  out.reserve(out.size() + 5 + body);
+  // Grow geometrically: callers append many packets to one buffer, and an
+  // exact reserve per packet would copy the whole buffer every time.
+  const std::size_t needed = out.size() + 5 + body;
+  if (out.capacity() < needed) out.reserve(std::max(needed, 2 * out.capacity()));
   Writer w(out);
   w.u8(detail::first_byte(p));
   w.varint(static_cast<std::uint32_t>(body));

@@ -2,8 +2,10 @@
 /// The error a decoder reports: what failed, where, and which rule.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mq {
 
@@ -42,6 +44,16 @@ class Result {
  public:
   Result(T value) : ok_(true), value_(std::move(value)) {}
   Result(DecodeError error) : ok_(false), error_(std::move(error)) {}
+  /// A successful result whose value is constructed in place from `args`,
+  /// to be filled in afterwards (saves moving a large value on hot paths).
+  template <typename... A>
+  explicit Result(std::in_place_t, A&&... args) : ok_(true), value_(std::forward<A>(args)...) {}
+
+  /// Turns this result into a failure.
+  void set_error(DecodeError error) {
+    ok_ = false;
+    error_.emplace(std::move(error));
+  }
 
   explicit operator bool() const { return ok_; }
   bool ok() const { return ok_; }
@@ -51,12 +63,18 @@ class Result {
   const T& operator*() const { return value_; }
   T* operator->() { return &value_; }
   const T* operator->() const { return &value_; }
-  const DecodeError& error() const { return error_; }
+  /// The error (a default DecodeError for a successful result).
+  const DecodeError& error() const {
+    static const DecodeError kNone;
+    return error_ ? *error_ : kNone;
+  }
 
  private:
   bool ok_;
   T value_{};
-  DecodeError error_{};
+  // Empty on success: a decoder returns one Result per packet, so the
+  // success path should not build (and destroy) three strings.
+  std::optional<DecodeError> error_;
 };
 
 }  // namespace mq

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <cstddef>
 
 #include "codec/error.hpp"
 #include "codec/packets.hpp"
@@ -18,6 +19,32 @@ std::string_view reserved_flags_rule(ProtocolVersion v);
 
 /// PUBLISH flags: QoS 3 [MQTT-3.3.1-4], DUP with QoS 0 [MQTT-3.3.1-2]. Field "fixed header".
 std::optional<DecodeError> check_publish_flags(QoS qos, bool dup);
+/// The common case of check_publish_flags, cheap enough for every packet.
+inline bool publish_flags_ok(QoS qos, bool dup) { return qos <= 2 && (qos != 0 || !dup); }
+
+/// True for a topic name made only of printable-range ASCII with no
+/// wildcard and no U+0000: such a topic passes every topic-name rule, so
+/// the decoder's hot path can skip the full check. False says nothing.
+inline bool plain_ascii_topic(std::string_view topic) {
+  if (topic.empty()) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(topic.data());
+  const std::size_t n = topic.size();
+  std::size_t i = 0;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  // Eight bytes at a time: no high bit, no 0x00, no '#' (0x23), no '+' (0x2B).
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    __builtin_memcpy(&w, p + i, 8);
+    const std::uint64_t hash = w ^ (kOnes * 0x23);
+    const std::uint64_t plus = w ^ (kOnes * 0x2B);
+    const std::uint64_t zero_byte = ((w - kOnes) & ~w) | ((hash - kOnes) & ~hash) | ((plus - kOnes) & ~plus);
+    if ((w | zero_byte) & kHigh) return false;
+  }
+  for (; i < n; ++i)
+    if (p[i] == 0 || p[i] >= 0x80 || p[i] == '#' || p[i] == '+') return false;
+  return true;
+}
 
 /// A packet identifier that must be non-zero [MQTT-2.3.1-1] / [MQTT-2.2.1-3].
 std::optional<DecodeError> check_packet_id(std::uint16_t id, ProtocolVersion v);

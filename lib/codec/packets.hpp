@@ -23,7 +23,9 @@ namespace mq {
 /// length and properties) a PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT or
 /// AUTH carries. The encoder writes at least this much, and more when the
 /// content needs it (a non-zero reason code, or any property). The decoder
-/// records what it saw, so re-encoding reproduces the input exactly.
+/// records the least form that reproduces what it saw, so re-encoding
+/// reproduces the input exactly: ReasonOnly only for a lone reason code 0,
+/// Full only for an empty property list written out.
 enum class TailForm : std::uint8_t {
   Shortest,    ///< omit what the content allows to be omitted
   ReasonOnly,  ///< reason code written, property length omitted
@@ -89,7 +91,7 @@ struct Subscription {
   bool no_local = false;             ///< 5.0
   bool retain_as_published = false;  ///< 5.0
   std::uint8_t retain_handling = 0;  ///< 5.0, 0..2
-  std::uint8_t reserved = 0;         ///< bits 6-7 (bits 2-7 before 5.0); must be 0
+  std::uint8_t reserved = 0;         ///< bits 6-7 (bits 2-7 before 5.0) in place, unshifted; must be 0
 };
 
 struct Subscribe {

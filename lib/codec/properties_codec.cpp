@@ -24,10 +24,8 @@ void read_value(Reader& s, const PropertyInfo& info, std::string_view field, Pro
 
 }  // namespace
 
-void read_properties(Reader& r, PacketType type, PropertyPlace place, Properties& out) {
-  const std::string_view length_field = property_length_field(place);
-  const std::size_t list_at = r.offset();
-  const std::uint32_t length = r.varint(length_field);
+void read_property_list(Reader& r, std::uint32_t length, std::size_t list_at, PacketType type, PropertyPlace place,
+                        Properties& out) {
   Reader s = r.sub(length, place == PropertyPlace::Will ? "will properties" : "properties");
   FieldTrace* trace = s.trace();
   const int depth = r.depth() + 1;

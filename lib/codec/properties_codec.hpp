@@ -7,11 +7,21 @@
 
 namespace mq {
 
+/// The property list after its length was read (`length` > 0, at `list_at`).
+void read_property_list(Reader& r, std::uint32_t length, std::size_t list_at, PacketType type, PropertyPlace place,
+                        Properties& out);
+
 /// Reads a property length and the properties it covers, checking each one
 /// (check_property) and the list as a whole (check_property_set). Appends to
 /// `out` (which allocates only when a property is present). Traced as the
 /// length field followed by one entry per property, one level deeper.
-void read_properties(Reader& r, PacketType type, PropertyPlace place, Properties& out);
+/// Inline so that the common empty list costs one byte read.
+inline void read_properties(Reader& r, PacketType type, PropertyPlace place, Properties& out) {
+  const std::size_t list_at = r.offset();
+  const std::uint32_t length =
+      r.varint(place == PropertyPlace::Will ? "will property length" : "property length");
+  if (length != 0) read_property_list(r, length, list_at, type, place, out);
+}
 
 /// Writes a property list with its length prefix to any sink with the
 /// Writer interface (u8, u16, u32, varint, binary, string). An identifier the

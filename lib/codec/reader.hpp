@@ -4,6 +4,7 @@
 /// the offset and field where it happened, and later reads return zeroes.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,13 +40,18 @@ class Reader {
   int depth() const { return depth_; }
   /// Adds an entry to the trace by hand (for a value decoded in pieces).
   void note(std::size_t at, std::size_t length, std::string_view field, int depth_delta = 0) {
-    if (trace_) trace_->push_back({at, length, std::string(field), depth_ + depth_delta});
+    if (trace_) [[unlikely]]
+      record(at, length, field, depth_delta);
   }
 
   /// True while no read has failed.
   explicit operator bool() const { return !failed_; }
   bool failed() const { return failed_; }
-  const DecodeError& error() const { return error_; }
+  /// The first failure (a default DecodeError while none happened).
+  const DecodeError& error() const {
+    static const DecodeError kNone;
+    return error_ ? *error_ : kNone;
+  }
 
   /// Offset of the next byte within the packet.
   std::size_t offset() const { return base_ + pos_; }
@@ -111,10 +117,8 @@ class Reader {
   ByteView binary(std::string_view field) {
     if (!need(2, field)) return {};
     std::size_t n = static_cast<std::size_t>(data_[pos_] << 8 | data_[pos_ + 1]);
-    if (data_.size() - pos_ - 2 < n) {
-      pos_ += 2;
-      fail(ErrorKind::Truncated, field,
-           "declares " + std::to_string(n) + " bytes, " + std::to_string(data_.size() - pos_) + " left");
+    if (data_.size() - pos_ - 2 < n) [[unlikely]] {
+      fail_declared(n, field);
       return {};
     }
     note(offset(), 2 + n, field);
@@ -145,12 +149,12 @@ class Reader {
   /// complete, so running out of bytes inside it means a field overran the
   /// region's declared length: a malformed packet, not a truncated input.
   void absorb(const Reader& s) {
-    if (failed_ || !s.failed_ || s.error_.field.empty()) return;
+    if (failed_ || !s.error_) return;
     failed_ = true;
     error_ = s.error_;
-    if (error_.kind == ErrorKind::Truncated) {
-      error_.kind = ErrorKind::Malformed;
-      error_.message += " (past the end of its length-prefixed region)";
+    if (error_->kind == ErrorKind::Truncated) {
+      error_->kind = ErrorKind::Malformed;
+      error_->message += " (past the end of its length-prefixed region)";
     }
   }
   /// Takes over a complete error (for rule checks shared with the validator);
@@ -158,27 +162,42 @@ class Reader {
   void fail(const DecodeError& e, std::size_t at) { fail(e.kind, e.field, e.message, e.rule, at); }
 
   /// Records a failure at the current offset (or at `at`, an absolute offset).
-  void fail(ErrorKind kind, std::string_view field, std::string_view message, std::string_view rule = {},
-            std::size_t at = SIZE_MAX) {
+  [[gnu::noinline, gnu::cold]] void fail(ErrorKind kind, std::string_view field, std::string_view message,
+                                         std::string_view rule = {}, std::size_t at = SIZE_MAX) {
     if (failed_) return;
     failed_ = true;
-    error_.kind = kind;
-    error_.offset = at == SIZE_MAX ? offset() : at;
-    error_.field = std::string(field);
-    error_.message = std::string(message);
-    error_.rule = std::string(rule);
+    error_.emplace();
+    error_->kind = kind;
+    error_->offset = at == SIZE_MAX ? offset() : at;
+    error_->field = std::string(field);
+    error_->message = std::string(message);
+    error_->rule = std::string(rule);
   }
 
  private:
+  // The checks below stay inline and small; building messages and trace
+  // entries happens out of line, off the decoding hot path.
   bool need(std::size_t n, std::string_view field) {
-    if (failed_) return false;
-    if (data_.size() - pos_ < n) {
-      fail(ErrorKind::Truncated, field,
-           "needs " + std::to_string(n) + " byte" + (n == 1 ? "" : "s") + ", " +
-               std::to_string(data_.size() - pos_) + " left");
+    if (failed_) [[unlikely]]
+      return false;
+    if (data_.size() - pos_ < n) [[unlikely]] {
+      fail_short(n, field);
       return false;
     }
     return true;
+  }
+  [[gnu::noinline, gnu::cold]] void fail_short(std::size_t n, std::string_view field) {
+    fail(ErrorKind::Truncated, field,
+         "needs " + std::to_string(n) + " byte" + (n == 1 ? "" : "s") + ", " + std::to_string(data_.size() - pos_) +
+             " left");
+  }
+  [[gnu::noinline, gnu::cold]] void fail_declared(std::size_t n, std::string_view field) {
+    pos_ += 2;
+    fail(ErrorKind::Truncated, field,
+         "declares " + std::to_string(n) + " bytes, " + std::to_string(data_.size() - pos_) + " left");
+  }
+  [[gnu::noinline]] void record(std::size_t at, std::size_t length, std::string_view field, int depth_delta) {
+    trace_->push_back({at, length, std::string(field), depth_ + depth_delta});
   }
 
   ByteView data_;
@@ -187,7 +206,7 @@ class Reader {
   bool failed_ = false;
   FieldTrace* trace_ = nullptr;
   int depth_ = 0;
-  DecodeError error_;
+  std::optional<DecodeError> error_;  // built only on failure: cheap to construct per packet
 };
 
 }  // namespace mq

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <iostream>
+#include <sstream>
+
 #include "docs.hpp"
 #include "sample_app.hpp"
 

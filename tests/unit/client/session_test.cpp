@@ -203,3 +203,18 @@ TEST_CASE("3.1.1 UNSUBACK has no reason codes") {
   b.reply({0xB0, 0x02, 0x00, 0x01});
   CHECK(b.event<Unsubscribed>().reason_codes.empty());
 }
+
+TEST_CASE("SUBSCRIBE and PUBLISH share the packet identifiers; ids in use are skipped") {
+  Broker b(v5_config());
+  handshake(b);
+  b.session.subscribe({{"a", 0}}, {}, b.now);                // id 1, pending
+  b.session.publish(msg("t", "x", 1), b.now);                // id 2
+  b.expect({0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, 'a', 0x00,
+            0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x02, 0x00, 'x'});
+  b.reply({0x40, 0x02, 0x00, 0x02});                         // PUBACK 2: id 2 free again
+  b.event<PublishCompleted>();
+  b.session.publish(msg("t", "y", 1), b.now);                // id 3: allocation moves on
+  b.expect({0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x03, 0x00, 'y'});
+  b.reply({0x90, 0x04, 0x00, 0x01, 0x00, 0x00});             // SUBACK 1
+  CHECK(b.event<Subscribed>().reason_codes == std::vector<std::uint8_t>{0x00});
+}

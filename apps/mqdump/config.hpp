@@ -1,0 +1,26 @@
+#pragma once
+/// What the command line asks mqdump to do, independent of how it was parsed.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/types.hpp"
+#include "dump/input.hpp"
+
+namespace mq::mqdump {
+
+enum class Mode { Text, Json, Encode };
+
+struct Config {
+  std::vector<std::string> texts;  ///< positional arguments: hex or base64 (or JSON with --encode)
+  std::vector<std::string> files;  ///< -f FILE, "-" is stdin
+  dump::InputFormat input = dump::InputFormat::Auto;
+  std::optional<ProtocolVersion> version;  ///< -V
+  Mode mode = Mode::Text;
+  bool hex_output = false;    ///< --encode writes hex text instead of raw bytes
+  bool keep_going = false;    ///< report a bad packet and go on with the next
+  bool show_secrets = false;  ///< do not mask passwords and authentication data
+};
+
+}  // namespace mq::mqdump

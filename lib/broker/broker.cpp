@@ -1,0 +1,244 @@
+#include "broker/broker.hpp"
+
+#include <random>
+
+#include "codec/decode.hpp"
+#include "codec/encode.hpp"
+#include "codec/writer.hpp"
+
+namespace mq::broker {
+
+Broker::Broker(Config config, Output& output, Authorizer* auth, TimePoint now)
+    : config_(config),
+      output_(output),
+      default_auth_(auth ? nullptr : std::make_unique<AllowAll>(config.allow_anonymous)),
+      auth_(auth ? *auth : *default_auth_),
+      started_(now) {
+  // Assigned client identifiers mix a counter with a per-broker salt so that
+  // they cannot be guessed to take over someone else's session.
+  std::random_device rd;
+  id_salt_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  if (config_.max_inflight == 0) config_.max_inflight = 1;
+  if (config_.receive_maximum == 0) config_.receive_maximum = 1;
+  if (config_.maximum_qos > 2) config_.maximum_qos = 2;
+  if (config_.sys_interval) schedule(TimerKind::Sys, now, 0);
+}
+
+Broker::~Broker() = default;
+
+std::uint64_t Broker::uptime(TimePoint now) const {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
+}
+
+ConnectionId Broker::open(PeerInfo peer, TimePoint now) {
+  const ConnectionId id = next_connection_id_++;
+  auto c = std::make_unique<Connection>(config_.max_packet_size);
+  c->id = id;
+  c->peer = std::move(peer);
+  c->opened = now;
+  c->last_packet = now;
+  c->over_limit = counters_.connections >= config_.max_connections;
+  connections_.emplace(id, std::move(c));
+  ++counters_.connections;
+  schedule(TimerKind::ConnectTimeout, now + std::chrono::seconds(config_.connect_timeout), id);
+  return id;
+}
+
+void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  Connection& c = *it->second;
+  if (c.state == Connection::State::Closing) return;
+  counters_.bytes_received += bytes.size();
+  c.framer.feed(bytes);
+  while (c.state != Connection::State::Closing) {
+    const Framer::Frame f = c.framer.next();
+    if (f.status == Framer::Status::NeedMore) break;
+    if (f.status == Framer::Status::Error) {
+      if (f.error.kind == ErrorKind::TooLarge) {
+        disconnect(c, 0x95, true, now);  // Packet too large
+      } else {
+        decode_failed(c, f.error, now);
+      }
+      break;
+    }
+    c.last_packet = now;
+    handle_frame(c, f, now);
+  }
+}
+
+void Broker::handle_frame(Connection& c, const Framer::Frame& f, TimePoint now) {
+  if (c.state == Connection::State::AwaitConnect) {
+    on_connect_bytes(c, f, now);
+    return;
+  }
+  auto decoded = decode_body(f.header, f.body, c.version);
+  if (!decoded) {
+    decode_failed(c, decoded.error(), now);
+    return;
+  }
+  dispatch(c, *decoded, now);
+}
+
+void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
+  switch (type_of(p)) {
+    case PacketType::Publish: on_publish(c, std::get<Publish>(p), now); break;
+    case PacketType::Puback: on_puback(c, std::get<Puback>(p), now); break;
+    case PacketType::Pubrec: on_pubrec(c, std::get<Pubrec>(p), now); break;
+    case PacketType::Pubrel: on_pubrel(c, std::get<Pubrel>(p)); break;
+    case PacketType::Pubcomp: on_pubcomp(c, std::get<Pubcomp>(p), now); break;
+    case PacketType::Subscribe: on_subscribe(c, std::get<Subscribe>(p), now); break;
+    case PacketType::Unsubscribe: on_unsubscribe(c, std::get<Unsubscribe>(p)); break;
+    case PacketType::Pingreq: append(c, Pingresp{}); break;
+    case PacketType::Disconnect: {
+      const auto& d = std::get<Disconnect>(p);
+      Session& s = *c.session;
+      if (const Property* e = find(d.properties, PropertyId::SessionExpiryInterval)) {
+        // Setting a non-zero expiry when CONNECT had none is a Protocol Error [MQTT-3.14.2-2].
+        if (s.expiry_interval == 0 && e->number != 0) {
+          disconnect(c, 0x82, true, now);
+          return;
+        }
+        s.expiry_interval = std::min(e->number, config_.max_session_expiry);
+      }
+      // Only 0x04 (Disconnect with Will Message) keeps the will [MQTT-3.1.2-10].
+      close_connection(c, d.reason_code == 0x04, now);
+      break;
+    }
+    case PacketType::Connect:  // a second CONNECT [MQTT-3.1.0-2]
+    case PacketType::Auth:     // no enhanced authentication was negotiated
+    default:                   // packets only a server sends
+      disconnect(c, 0x82, true, now);
+      break;
+  }
+}
+
+void Broker::decode_failed(Connection& c, const DecodeError& e, TimePoint now) {
+  disconnect(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81, true, now);
+}
+
+void Broker::mark_dirty(Connection& c) {
+  if (c.dirty) return;
+  c.dirty = true;
+  dirty_.push_back(c.id);
+}
+
+void Broker::append(Connection& c, const Packet& p) {
+  const std::size_t before = c.out.size();
+  encode(p, c.version, c.out);
+  counters_.bytes_sent += c.out.size() - before;
+  mark_dirty(c);
+}
+
+void Broker::append_ack(Connection& c, PacketType type, std::uint16_t packet_id, std::uint8_t reason) {
+  // The acknowledgements of the hot path, written without building a Packet.
+  // A success code is omitted (remaining length 2), as 5.0 allows [MQTT-3.4.2-1].
+  const bool with_reason = reason != 0 && c.version == ProtocolVersion::v5;
+  Writer w(c.out);
+  w.u8(static_cast<std::uint8_t>(static_cast<unsigned>(type) << 4 | required_flags(type)));
+  w.u8(with_reason ? 3 : 2);
+  w.u16(packet_id);
+  if (with_reason) w.u8(reason);
+  counters_.bytes_sent += with_reason ? 5 : 4;
+  mark_dirty(c);
+}
+
+void Broker::disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now) {
+  if (c.state == Connection::State::Active && c.version == ProtocolVersion::v5) append(c, Disconnect{reason, {}, {}});
+  close_connection(c, with_will, now);
+}
+
+void Broker::close_connection(Connection& c, bool with_will, TimePoint now) {
+  if (c.state == Connection::State::Closing) return;
+  if (c.state == Connection::State::AwaitConnect) ++counters_.connections_refused;
+  detach(c, with_will, now);
+  c.state = Connection::State::Closing;
+  closing_.push_back(c.id);
+}
+
+void Broker::detach(Connection& c, bool with_will, TimePoint now) {
+  Session* s = c.session;
+  if (!s) return;
+  c.session = nullptr;
+  s->connection = nullptr;
+  --counters_.clients_connected;
+  if (s->will) {
+    if (!with_will) {
+      s->will.reset();
+    } else if (s->will->delay == 0 || s->expiry_interval == 0) {
+      publish_will(*s, now);
+    } else {
+      // Published when the delay passes or the session ends, whichever is first.
+      s->will_at = now + std::chrono::seconds(s->will->delay);
+      schedule(TimerKind::WillDelay, *s->will_at, 0, s->client_id);
+    }
+  }
+  if (s->expiry_interval == 0) {
+    end_session(*s, now);
+  } else if (s->expiry_interval != 0xFFFF'FFFF) {
+    s->expires_at = now + std::chrono::seconds(s->expiry_interval);
+    schedule(TimerKind::SessionExpiry, *s->expires_at, 0, s->client_id);
+  }
+}
+
+void Broker::closed(ConnectionId id, TimePoint now) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  Connection& c = *it->second;
+  if (c.state != Connection::State::Closing) {
+    if (c.state == Connection::State::AwaitConnect) ++counters_.connections_refused;
+    detach(c, true, now);  // an unexpected drop publishes the will
+  }
+  // A pending close request for it is now moot; flush() skips unknown ids.
+  connections_.erase(it);
+  --counters_.connections;
+}
+
+void Broker::flush() {
+  for (ConnectionId id : dirty_) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) continue;
+    Connection& c = *it->second;
+    c.dirty = false;
+    if (c.out.empty()) continue;
+    output_.send(id, c.out);
+    c.out.clear();
+  }
+  dirty_.clear();
+  for (ConnectionId id : closing_) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) continue;
+    output_.close(id);
+    connections_.erase(it);
+    --counters_.connections;
+  }
+  closing_.clear();
+}
+
+void Broker::shutdown(TimePoint now) {
+  for (auto& [id, c] : connections_) {
+    if (c->state == Connection::State::Closing) continue;
+    if (c->state == Connection::State::Active && c->version == ProtocolVersion::v5)
+      append(*c, Disconnect{0x8B, {}, {}});
+    close_connection(*c, false, now);
+  }
+}
+
+std::optional<TimePoint> Broker::next_deadline() const {
+  if (timers_.empty()) return std::nullopt;
+  return timers_.top().at;
+}
+
+void Broker::schedule(TimerKind kind, TimePoint at, ConnectionId conn, std::string client_id) {
+  timers_.push(Timer{at, kind, conn, std::move(client_id)});
+}
+
+void Broker::tick(TimePoint now) {
+  while (!timers_.empty() && timers_.top().at <= now) {
+    Timer t = timers_.top();
+    timers_.pop();
+    on_timer(t, now);
+  }
+}
+
+}  // namespace mq::broker

@@ -1,0 +1,194 @@
+#pragma once
+/// The broker core: every protocol decision of an MQTT 3.1/3.1.1/5.0 server,
+/// with no I/O. The network layer feeds it bytes and the time, and it answers
+/// with bytes per connection and close requests through Output, flushed once
+/// per loop iteration.
+///
+/// Driving it, from a single thread:
+///   open(peer, now)          when a socket is accepted
+///   receive(id, bytes, now)  when bytes arrive
+///   closed(id, now)          when the socket dropped (not after Output::close)
+///   tick(now)                when next_deadline() has passed
+///   flush()                  once per loop iteration: hands out pending bytes
+/// Output callbacks must not call back into the Broker.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/auth.hpp"
+#include "broker/config.hpp"
+#include "broker/connection.hpp"
+#include "broker/counters.hpp"
+#include "broker/message.hpp"
+#include "broker/output.hpp"
+#include "broker/publish_encoder.hpp"
+#include "broker/retained_store.hpp"
+#include "broker/session.hpp"
+#include "broker/topic_tree.hpp"
+#include "codec/packets.hpp"
+
+namespace mq::broker {
+
+/// The version string published on $SYS/broker/version.
+inline constexpr std::string_view kBrokerVersion = "mq broker 0.1.0";
+
+class Broker {
+ public:
+  /// `output` receives bytes and close requests; `auth` decides who may do
+  /// what (nullptr: AllowAll with config.allow_anonymous). Both must outlive
+  /// the broker. `now` starts the uptime and the $SYS timer.
+  Broker(Config config, Output& output, Authorizer* auth, TimePoint now);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  /// A socket was accepted; returns its id. It must send CONNECT within
+  /// config.connect_timeout seconds.
+  ConnectionId open(PeerInfo peer, TimePoint now);
+  /// Bytes arrived on `id`. Unknown or closing ids are ignored.
+  void receive(ConnectionId id, ByteView bytes, TimePoint now);
+  /// The socket of `id` dropped: the will is published (or its delay
+  /// starts) and the session kept or ended by its expiry interval.
+  void closed(ConnectionId id, TimePoint now);
+  /// Runs every timer due at `now`: connect timeouts, keep alive (1.5x),
+  /// will delays, session expiry, $SYS updates.
+  void tick(TimePoint now);
+  /// When tick() should next be called; nullopt when nothing is pending.
+  std::optional<TimePoint> next_deadline() const;
+  /// Hands every connection's pending bytes to Output::send, then performs
+  /// the pending Output::close calls.
+  void flush();
+  /// Ends every connection (5.0 clients get DISCONNECT 0x8B Server shutting
+  /// down) without publishing wills; flush() afterwards.
+  void shutdown(TimePoint now);
+
+  const Counters& counters() const { return counters_; }
+  const Config& config() const { return config_; }
+  /// Seconds since construction at `now`.
+  std::uint64_t uptime(TimePoint now) const;
+
+ private:
+  enum class TimerKind : std::uint8_t { ConnectTimeout, KeepAlive, WillDelay, SessionExpiry, Sys };
+  struct Timer {
+    TimePoint at;
+    TimerKind kind;
+    ConnectionId connection = 0;
+    std::string client_id;
+    bool operator>(const Timer& o) const { return at > o.at; }
+  };
+  /// One session a routed message goes to, merged over its matching subscriptions.
+  struct Delivery {
+    Session* session = nullptr;
+    QoS qos = 0;
+    bool retain = false;
+    std::vector<std::uint32_t> ids;
+  };
+  /// A PUBLISH encoded once during a route and copied to every subscriber
+  /// that gets the same bytes.
+  struct SharedEncoding {
+    bool v5 = false;
+    QoS qos = 0;
+    bool retain = false;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+
+  // broker.cpp: connections, framing, output.
+  void handle_frame(Connection& c, const Framer::Frame& f, TimePoint now);
+  void dispatch(Connection& c, Packet& p, TimePoint now);
+  void append(Connection& c, const Packet& p);
+  void append_ack(Connection& c, PacketType type, std::uint16_t packet_id, std::uint8_t reason);
+  void mark_dirty(Connection& c);
+  /// Sends DISCONNECT `reason` to an active 5.0 client, then closes.
+  void disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now);
+  /// Closes without a DISCONNECT (3.x, or before CONNACK).
+  void close_connection(Connection& c, bool with_will, TimePoint now);
+  /// Detaches the session: will, session expiry. Leaves the connection.
+  void detach(Connection& c, bool with_will, TimePoint now);
+  /// 0x81 or 0x82 for a decode error; the connection is closed.
+  void decode_failed(Connection& c, const DecodeError& e, TimePoint now);
+
+  // broker_connect.cpp
+  void on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint now);
+  void on_connect(Connection& c, Connect& k, TimePoint now);
+  void refuse(Connection& c, std::uint8_t reason_v5);
+  std::string assign_client_id();
+  void send_connack(Connection& c, bool session_present, const Connect& k, std::optional<std::string_view> assigned,
+                    std::optional<std::uint16_t> server_keep_alive, std::optional<std::uint32_t> granted_expiry);
+
+  // broker_publish.cpp
+  void on_publish(Connection& c, Publish& p, TimePoint now);
+  void on_puback(Connection& c, const Puback& a, TimePoint now);
+  void on_pubrec(Connection& c, const Pubrec& a, TimePoint now);
+  void on_pubrel(Connection& c, const Pubrel& a);
+  void on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now);
+  /// Delivers `m` to every matching subscription; returns the number of
+  /// sessions reached. `owned` is a copy of `m` when the caller has one.
+  std::size_t route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now);
+  Delivery& slot_for(Session* s);
+  /// One delivery: sent now, put in flight, or queued.
+  void deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qos, bool retain,
+               std::span<const std::uint32_t> ids, bool shareable, TimePoint now);
+  /// Writes a PUBLISH to the connection; false (and counted) when it is over
+  /// the client's Maximum Packet Size.
+  bool transmit(Connection& c, const MessageView& m, DeliveryFields& f, bool shareable, TimePoint now);
+  void enqueue(Session& s, Outgoing&& o);
+  /// Moves queued messages into the in-flight window while there is room.
+  void pump(Session& s, TimePoint now);
+  /// Sends an in-flight message (again, with DUP, on reconnection).
+  bool send_inflight(Session& s, Outgoing& o, bool dup, TimePoint now);
+  std::uint16_t next_packet_id(Session& s);
+  std::size_t window(const Session& s) const;
+  ClientInfo client_info(const Session& s) const;
+
+  // broker_subscribe.cpp
+  void on_subscribe(Connection& c, const Subscribe& sub, TimePoint now);
+  void on_unsubscribe(Connection& c, const Unsubscribe& u);
+  /// Removes every subscription of `s` from the tree.
+  void drop_subscriptions(Session& s);
+
+  // broker_session.cpp
+  void publish_will(Session& s, TimePoint now);
+  /// Ends a session: its delayed will is published, its subscriptions and
+  /// queue are dropped, and it is erased.
+  void end_session(Session& s, TimePoint now);
+  void resume(Session& s, Connection& c, TimePoint now);
+  void schedule(TimerKind kind, TimePoint at, ConnectionId conn, std::string client_id = {});
+  void on_timer(const Timer& t, TimePoint now);
+
+  // broker_sys.cpp
+  void publish_sys(TimePoint now);
+
+  Config config_;
+  Output& output_;
+  std::unique_ptr<Authorizer> default_auth_;
+  Authorizer& auth_;
+  TimePoint started_;
+  Counters counters_;
+
+  std::unordered_map<ConnectionId, std::unique_ptr<Connection>> connections_;
+  std::unordered_map<std::string, std::unique_ptr<Session>, StringHash, std::equal_to<>> sessions_;
+  TopicTree tree_;
+  RetainedStore retained_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::vector<ConnectionId> dirty_;
+  std::vector<ConnectionId> closing_;
+  ConnectionId next_connection_id_ = 1;
+  std::uint64_t id_salt_ = 0;
+  std::uint64_t assigned_ids_ = 0;
+
+  // Routing scratch, reused across messages so routing does not allocate.
+  std::uint64_t route_stamp_ = 0;
+  std::vector<Delivery> deliveries_;
+  std::size_t delivery_count_ = 0;
+  std::vector<std::uint8_t> shared_bytes_;
+  std::vector<SharedEncoding> shared_encodings_;
+  bool in_route_ = false;
+};
+
+}  // namespace mq::broker

@@ -1,0 +1,222 @@
+// CONNECT handling: the first packet, its refusals with the right CONNACK at
+// each protocol level, client identifiers, takeover and session start.
+
+#include <fmt/format.h>
+
+#include "broker/broker.hpp"
+#include "codec/decode.hpp"
+#include "codec/rules.hpp"
+
+namespace mq::broker {
+
+namespace {
+
+/// The 3.1/3.1.1 return code for a 5.0 CONNACK reason code.
+std::uint8_t v3_return_code(std::uint8_t reason) {
+  switch (reason) {
+    case 0x00: return 0;
+    case 0x84: return 1;  // unacceptable protocol version
+    case 0x85: return 2;  // identifier rejected
+    case 0x86: return 4;  // bad user name or password
+    case 0x80:
+    case 0x88:
+    case 0x89:
+    case 0x97: return 3;  // server unavailable
+    default: return 5;    // not authorized
+  }
+}
+
+/// The protocol level byte of a CONNECT body, read without decoding the
+/// rest (to answer an unsupported level). nullopt when the body is too short.
+std::optional<std::uint8_t> raw_level(ByteView body) {
+  if (body.size() < 2) return std::nullopt;
+  const std::size_t name_len = static_cast<std::size_t>(body[0]) << 8 | body[1];
+  if (body.size() < 3 + name_len) return std::nullopt;
+  return body[2 + name_len];
+}
+
+std::uint32_t property_or(const Properties& props, PropertyId id, std::uint32_t fallback) {
+  const Property* p = find(props, id);
+  return p ? p->number : fallback;
+}
+
+}  // namespace
+
+void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint now) {
+  // The first packet must be CONNECT; anything else closes silently [MQTT-3.1.0-1].
+  if (f.header.type() != PacketType::Connect) {
+    close_connection(c, false, now);
+    return;
+  }
+  auto decoded = decode_body(f.header, f.body, std::nullopt);
+  if (!decoded) {
+    const DecodeError& e = decoded.error();
+    const auto level = raw_level(f.body);
+    if (e.field == "protocol level" || e.field == "protocol name") {
+      // Unsupported level: a level above 5 gets the 5.0 form (0x84), which a
+      // newer client reads; anything else return code 1 [MQTT-3.1.2-2].
+      c.version = level && *level > 5 ? ProtocolVersion::v5 : ProtocolVersion::v311;
+      refuse(c, 0x84);
+    } else if (level == 5) {
+      // 5.0 may answer a bad CONNECT with CONNACK 0x81/0x82 before closing.
+      c.version = ProtocolVersion::v5;
+      refuse(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81);
+    } else {
+      close_connection(c, false, now);  // 3.x: close [MQTT-3.1.4-1]
+    }
+    return;
+  }
+  on_connect(c, std::get<Connect>(*decoded), now);
+}
+
+void Broker::refuse(Connection& c, std::uint8_t reason_v5) {
+  Connack a;
+  a.reason_code = c.version == ProtocolVersion::v5 ? reason_v5 : v3_return_code(reason_v5);
+  append(c, a);
+  c.state = Connection::State::Closing;
+  ++counters_.connections_refused;
+  closing_.push_back(c.id);
+}
+
+std::string Broker::assign_client_id() {
+  // splitmix64 over salt+counter: unique per broker, not guessable from outside.
+  while (true) {
+    std::uint64_t z = id_salt_ + 0x9E3779B97F4A7C15ull * ++assigned_ids_;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    std::string id = fmt::format("{}{:016x}", config_.assigned_id_prefix, z);
+    if (!sessions_.count(id)) return id;
+  }
+}
+
+void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
+  c.version = k.version;
+  const bool v5 = k.version == ProtocolVersion::v5;
+  if (c.over_limit) return refuse(c, 0x97);  // Quota exceeded / server unavailable
+
+  // Client identifier rules per level.
+  std::optional<std::string> assigned;
+  if (k.version == ProtocolVersion::v31) {
+    if (k.client_id.empty() || k.client_id.size() > 23) return refuse(c, 0x85);  // 3.1: 1..23 characters
+  } else if (k.client_id.empty()) {
+    if (!v5 && !k.clean_start) return refuse(c, 0x85);  // [MQTT-3.1.3-8]
+    assigned = assign_client_id();                       // [MQTT-3.1.3-6], 5.0 [MQTT-3.2.2-16]
+  }
+  const std::string_view client_id = assigned ? std::string_view(*assigned) : k.client_id;
+
+  if (v5 && find(k.properties, PropertyId::AuthenticationMethod)) return refuse(c, 0x8C);  // no enhanced auth
+  if (k.will) {
+    if (k.will->qos > config_.maximum_qos && v5) return refuse(c, 0x9B);  // [MQTT-3.2.2-12]
+    if (k.will->retain && !config_.retain_available) {
+      if (v5) return refuse(c, 0x9A);  // [MQTT-3.2.2-13]
+      k.will->retain = false;
+    }
+  }
+
+  // Keep alive: the server may impose its own (5.0 Server Keep Alive).
+  std::optional<std::uint16_t> server_keep_alive;
+  c.keep_alive = k.keep_alive;
+  if (config_.max_keepalive && (k.keep_alive == 0 || k.keep_alive > config_.max_keepalive)) {
+    if (!v5) return refuse(c, 0x85);  // a 3.x client cannot be told; refused as mosquitto does
+    server_keep_alive = config_.max_keepalive;
+    c.keep_alive = config_.max_keepalive;
+  }
+
+  Credentials creds{ClientInfo{client_id, k.username, c.peer.cert_identity, c.peer.listener}, k.password, k.version};
+  if (const AuthResult r = auth_.authenticate(creds); r != 0) return refuse(c, r);
+
+  // Session expiry: 5.0 says it; 3.x derives it from Clean Session.
+  std::uint32_t expiry = 0;
+  std::optional<std::uint32_t> granted_expiry;
+  if (v5) {
+    expiry = property_or(k.properties, PropertyId::SessionExpiryInterval, 0);
+    if (expiry > config_.max_session_expiry) granted_expiry = expiry = config_.max_session_expiry;
+  } else {
+    expiry = k.clean_start ? 0 : 0xFFFF'FFFF;
+  }
+
+  // Takeover: the existing connection is closed first [MQTT-3.1.4-3].
+  auto found = sessions_.find(client_id);
+  if (found != sessions_.end() && found->second->connection) {
+    Connection& old = *found->second->connection;
+    if (old.version == ProtocolVersion::v5) append(old, Disconnect{0x8E, {}, {}});  // Session taken over
+    close_connection(old, true, now);
+    found = sessions_.find(client_id);  // the session may have ended with it
+  }
+  bool session_present = false;
+  if (found != sessions_.end() && k.clean_start) {
+    end_session(*found->second, now);  // Clean Start discards it [MQTT-3.1.2-4]
+    found = sessions_.end();
+  }
+  Session* s = nullptr;
+  if (found != sessions_.end()) {
+    s = found->second.get();
+    session_present = true;
+    s->expires_at.reset();
+    s->will_at.reset();  // a reconnection in time cancels a delayed will
+    s->will.reset();
+  } else {
+    auto fresh = std::make_unique<Session>();
+    fresh->client_id = std::string(client_id);
+    s = fresh.get();
+    sessions_.emplace(fresh->client_id, std::move(fresh));
+    ++counters_.sessions;
+  }
+  s->expiry_interval = expiry;
+  s->version = k.version;
+  s->username = k.username ? std::optional<std::string>(std::string(*k.username)) : std::nullopt;
+  s->cert_identity = c.peer.cert_identity;
+  s->listener = c.peer.listener;
+
+  if (k.will) {
+    const Will& w = *k.will;
+    MessageView wv{w.topic, w.payload, &w.properties, w.qos, w.retain, std::nullopt};
+    StoredWill stored;
+    stored.message = Message::make(wv);
+    stored.delay = v5 ? property_or(w.properties, PropertyId::WillDelayInterval, 0) : 0;
+    stored.expiry = v5 && find(w.properties, PropertyId::MessageExpiryInterval)
+                        ? std::optional<std::uint32_t>(property_or(w.properties, PropertyId::MessageExpiryInterval, 0))
+                        : std::nullopt;
+    s->will = std::move(stored);
+  }
+
+  if (v5) {
+    c.max_packet_out = property_or(k.properties, PropertyId::MaximumPacketSize, c.max_packet_out);
+    c.receive_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::ReceiveMaximum, 65535));
+    c.alias_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::TopicAliasMaximum, 0));
+    c.aliases_in.assign(config_.topic_alias_maximum, std::string());
+  }
+  send_connack(c, k.version == ProtocolVersion::v31 ? false : session_present, k, assigned, server_keep_alive,
+               granted_expiry);
+  c.state = Connection::State::Active;
+  c.session = s;
+  s->connection = &c;
+  ++counters_.clients_connected;
+  if (c.keep_alive) schedule(TimerKind::KeepAlive, now + std::chrono::milliseconds(c.keep_alive * 1500), c.id);
+  resume(*s, c, now);
+}
+
+void Broker::send_connack(Connection& c, bool session_present, const Connect& k,
+                          std::optional<std::string_view> assigned, std::optional<std::uint16_t> server_keep_alive,
+                          std::optional<std::uint32_t> granted_expiry) {
+  Connack a;
+  a.session_present = session_present;
+  if (k.version == ProtocolVersion::v5) {
+    auto add = [&a](PropertyId id, std::uint32_t n) { a.properties.push_back(Property{id, n, {}, {}}); };
+    if (granted_expiry) add(PropertyId::SessionExpiryInterval, *granted_expiry);
+    if (config_.receive_maximum != 65535) add(PropertyId::ReceiveMaximum, config_.receive_maximum);
+    if (config_.maximum_qos < 2) add(PropertyId::MaximumQoS, config_.maximum_qos);
+    if (!config_.retain_available) add(PropertyId::RetainAvailable, 0);
+    if (config_.max_packet_size < 268'435'460) add(PropertyId::MaximumPacketSize, config_.max_packet_size);
+    if (assigned) a.properties.push_back(Property{PropertyId::AssignedClientIdentifier, 0, {}, *assigned});
+    if (config_.topic_alias_maximum) add(PropertyId::TopicAliasMaximum, config_.topic_alias_maximum);
+    if (!config_.wildcard_subscriptions) add(PropertyId::WildcardSubscriptionAvailable, 0);
+    if (!config_.subscription_identifiers) add(PropertyId::SubscriptionIdentifierAvailable, 0);
+    if (!config_.shared_subscriptions) add(PropertyId::SharedSubscriptionAvailable, 0);
+    if (server_keep_alive) add(PropertyId::ServerKeepAlive, *server_keep_alive);
+  }
+  append(c, a);
+}
+
+}  // namespace mq::broker

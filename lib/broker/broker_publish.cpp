@@ -1,0 +1,379 @@
+// PUBLISH in both directions: checks on what a client sends, QoS 1/2
+// acknowledgements, routing through the topic tree, in-flight windows and
+// session queues.
+
+#include <algorithm>
+
+#include "broker/broker.hpp"
+
+namespace mq::broker {
+
+namespace {
+
+bool over_topic_limits(std::string_view topic, const Config& config) {
+  if (config.max_topic_length && topic.size() > config.max_topic_length) return true;
+  if (config.max_topic_levels && count_levels(topic) > config.max_topic_levels) return true;
+  return false;
+}
+
+}  // namespace
+
+void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
+  ++counters_.messages_received;
+  Session& s = *c.session;
+  const bool v5 = c.version == ProtocolVersion::v5;
+  if (v5) {
+    // A client must not send a Subscription Identifier [MQTT-3.3.4-6].
+    if (find(p.properties, PropertyId::SubscriptionIdentifier)) return disconnect(c, 0x82, true, now);
+    if (p.qos > config_.maximum_qos) return disconnect(c, 0x9B, true, now);  // [MQTT-3.2.2-11]
+    if (p.retain && !config_.retain_available) return disconnect(c, 0x9A, true, now);  // [MQTT-3.2.2-14]
+    if (const Property* alias = find(p.properties, PropertyId::TopicAlias)) {
+      // Above our Topic Alias Maximum: Topic Alias invalid [MQTT-3.3.2-10].
+      if (alias->number > c.aliases_in.size()) return disconnect(c, 0x94, true, now);
+      std::string& mapped = c.aliases_in[alias->number - 1];
+      if (!p.topic.empty()) {
+        mapped.assign(p.topic);
+      } else if (mapped.empty()) {
+        return disconnect(c, 0x82, true, now);  // an alias never set up
+      } else {
+        p.topic = mapped;
+      }
+    }
+  } else if (p.retain && !config_.retain_available) {
+    p.retain = false;
+  }
+
+  const std::uint8_t ack_type_qos = p.qos;
+  auto acknowledge = [&](std::uint8_t reason) {
+    if (ack_type_qos == 1) append_ack(c, PacketType::Puback, p.packet_id, reason);
+    if (ack_type_qos == 2) append_ack(c, PacketType::Pubrec, p.packet_id, reason);
+  };
+
+  // Exactly once: a QoS 2 PUBLISH whose identifier awaits PUBREL was already
+  // delivered; acknowledge it again and do nothing else [MQTT-4.3.3-10].
+  if (p.qos == 2) {
+    if (s.awaiting_pubrel.count(p.packet_id)) return acknowledge(0x00);
+    if (s.awaiting_pubrel.size() >= config_.receive_maximum)
+      return disconnect(c, 0x93, true, now);  // Receive Maximum exceeded [MQTT-3.3.4-9]
+  }
+
+  std::uint8_t refused = 0;
+  if (over_topic_limits(p.topic, config_)) {
+    if (!v5) return disconnect(c, 0x90, true, now);
+    refused = 0x90;  // Topic Name invalid
+  } else if (p.topic.starts_with("$SYS") || !auth_.may_publish(client_info(s), p.topic, p.qos, p.retain)) {
+    refused = 0x87;  // Not authorized
+    ++counters_.dropped_not_authorized;
+  }
+  if (refused) {
+    // 3.x has no way to refuse; the message is acknowledged and dropped.
+    return acknowledge(v5 ? refused : 0x00);
+  }
+  if (p.qos == 2) s.awaiting_pubrel.insert(p.packet_id);
+
+  MessageView m{p.topic, p.payload, &p.properties, p.qos, p.retain, std::nullopt};
+  if (v5) {
+    if (const Property* e = find(p.properties, PropertyId::MessageExpiryInterval))
+      m.expires = now + std::chrono::seconds(e->number);
+  }
+  MessagePtr owned;
+  if (p.retain) {
+    owned = Message::make(m);
+    const bool may_add = !config_.max_retained || retained_.size() < config_.max_retained;
+    const auto change = retained_.set(p.topic, owned, may_add);
+    if (change == RetainedStore::Change::Unchanged && !p.payload.empty()) ++counters_.retained_dropped;
+    counters_.retained = retained_.size();
+  }
+  const std::size_t reached = route(m, &s, std::move(owned), now);
+  // 5.0 tells the publisher when nobody subscribed (0x10 No matching subscribers).
+  acknowledge(reached == 0 && v5 ? 0x10 : 0x00);
+}
+
+void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
+  Session& s = *c.session;
+  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
+                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 1; });
+  if (it == s.inflight.end()) return;  // unknown identifier: nothing to release
+  s.inflight.erase(it);
+  pump(s, now);
+}
+
+void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
+  Session& s = *c.session;
+  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
+                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 2; });
+  if (it == s.inflight.end()) {
+    append(c, Pubrel{a.packet_id, 0x92, {}, {}});  // Packet Identifier not found
+    return;
+  }
+  if (a.reason_code >= 0x80) {  // the receiver refused it: the flow ends here [MQTT-4.3.3-4]
+    s.inflight.erase(it);
+    pump(s, now);
+    return;
+  }
+  it->released = true;
+  it->message.reset();  // the message is no longer needed, only the identifier [MQTT-4.3.3-5]
+  append_ack(c, PacketType::Pubrel, a.packet_id, 0);
+}
+
+void Broker::on_pubrel(Connection& c, const Pubrel& a) {
+  Session& s = *c.session;
+  const bool known = s.awaiting_pubrel.erase(a.packet_id) > 0;
+  append_ack(c, PacketType::Pubcomp, a.packet_id, known ? 0x00 : 0x92);
+}
+
+void Broker::on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now) {
+  Session& s = *c.session;
+  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
+                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.released; });
+  if (it == s.inflight.end()) return;
+  s.inflight.erase(it);
+  pump(s, now);
+}
+
+ClientInfo Broker::client_info(const Session& s) const {
+  return ClientInfo{s.client_id, s.username ? std::optional<std::string_view>(*s.username) : std::nullopt,
+                    s.cert_identity, s.listener};
+}
+
+Broker::Delivery& Broker::slot_for(Session* s) {
+  if (s->route_stamp == route_stamp_) return deliveries_[s->route_slot];
+  if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
+  Delivery& d = deliveries_[delivery_count_];
+  s->route_stamp = route_stamp_;
+  s->route_slot = static_cast<std::uint32_t>(delivery_count_++);
+  d.session = s;
+  d.qos = 0;
+  d.retain = false;
+  d.ids.clear();
+  return d;
+}
+
+std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now) {
+  ++route_stamp_;
+  delivery_count_ = 0;
+  auto add = [&](const Subscriber& sub) {
+    Delivery& d = slot_for(sub.session);
+    // One copy per session at the highest QoS of its matching subscriptions,
+    // carrying every Subscription Identifier [MQTT-3.3.4-3] [MQTT-3.3.4-5].
+    d.qos = std::max<QoS>(d.qos, std::min<QoS>(m.qos, sub.options.qos));
+    d.retain = d.retain || (sub.options.retain_as_published && m.retain);
+    if (sub.options.identifier) d.ids.push_back(sub.options.identifier);
+  };
+  tree_.match(
+      m.topic,
+      [&](const Subscriber& sub) {
+        if (sub.options.no_local && sub.session == origin) return;  // [MQTT-3.8.3-3]
+        add(sub);
+      },
+      [&](SharedGroup& g) {
+        // Round-robin over the members that are online; when none is, the
+        // next member in turn gets it (queued in its session).
+        const std::size_t n = g.members.size();
+        std::size_t pick = g.next % n;
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t at = (g.next + i) % n;
+          if (g.members[at].session->connection) {
+            pick = at;
+            break;
+          }
+        }
+        g.next = pick + 1;
+        add(g.members[pick]);
+      });
+  shared_encodings_.clear();
+  shared_bytes_.clear();
+  in_route_ = true;
+  const std::size_t count = delivery_count_;
+  for (std::size_t i = 0; i < count; ++i) {
+    Delivery& d = deliveries_[i];
+    deliver(*d.session, m, owned, d.qos, d.retain, d.ids, true, now);
+  }
+  in_route_ = false;
+  return count;
+}
+
+void Broker::deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qos, bool retain,
+                     std::span<const std::uint32_t> ids, bool shareable, TimePoint now) {
+  if (auth_.checks_reads() && !auth_.may_receive(client_info(s), m.topic)) {
+    ++counters_.dropped_not_authorized;
+    return;
+  }
+  Connection* c = s.connection;
+  if (c && qos == 0) {
+    DeliveryFields f;
+    f.retain = retain;
+    f.subscription_ids = ids;
+    f.expiry_remaining = seconds_left(m.expires, now);
+    transmit(*c, m, f, shareable, now);
+    return;
+  }
+  if (!c && qos == 0 && !config_.queue_qos0_offline) {
+    ++counters_.dropped_qos0_offline;
+    return;
+  }
+  if (!owned) owned = Message::make(m);
+  Outgoing o{owned, qos, retain, {ids.begin(), ids.end()}, 0, 0, false};
+  if (c && s.queue.empty() && s.inflight.size() < window(s)) {
+    o.packet_id = next_packet_id(s);
+    o.id_sequence = s.id_allocations;
+    DeliveryFields f;
+    f.qos = qos;
+    f.retain = retain;
+    f.packet_id = o.packet_id;
+    f.subscription_ids = ids;
+    f.expiry_remaining = seconds_left(m.expires, now);
+    if (transmit(*c, m, f, shareable, now)) s.inflight.push_back(std::move(o));
+    return;
+  }
+  enqueue(s, std::move(o));
+}
+
+bool Broker::transmit(Connection& c, const MessageView& m, DeliveryFields& f, bool shareable, TimePoint) {
+  const bool v5 = c.version == ProtocolVersion::v5;
+  const bool aliases = v5 && c.alias_max_out && config_.outgoing_topic_aliases;
+  if (shareable && in_route_ && !aliases && f.subscription_ids.empty() && !f.dup) {
+    // Same bytes for every subscriber at this level, QoS and retain flag:
+    // encode once per route, copy, and patch the packet identifier.
+    auto it = std::find_if(shared_encodings_.begin(), shared_encodings_.end(), [&](const SharedEncoding& e) {
+      return e.v5 == v5 && e.qos == f.qos && e.retain == f.retain;
+    });
+    if (it == shared_encodings_.end()) {
+      SharedEncoding e{v5, f.qos, f.retain, shared_bytes_.size(), 0};
+      e.size = encode_publish(shared_bytes_, m, f, c.version);
+      shared_encodings_.push_back(e);
+      it = shared_encodings_.end() - 1;
+    }
+    if (it->size > c.max_packet_out) {
+      ++counters_.dropped_too_large;  // [MQTT-3.1.2-24]
+      return false;
+    }
+    const std::size_t start = c.out.size();
+    const auto* src = shared_bytes_.data() + it->offset;
+    c.out.insert(c.out.end(), src, src + it->size);
+    if (f.qos > 0) {
+      const std::size_t at = start + packet_id_offset(ByteView(c.out.data() + start, it->size));
+      c.out[at] = static_cast<std::uint8_t>(f.packet_id >> 8);
+      c.out[at + 1] = static_cast<std::uint8_t>(f.packet_id);
+    }
+    counters_.bytes_sent += it->size;
+  } else {
+    std::string_view topic = m.topic;
+    bool new_alias = false;
+    if (aliases) {
+      // Aliases go to the first topics sent, up to the client's maximum, and
+      // are never remapped; later topics are sent in full.
+      if (auto a = c.aliases_out.find(topic); a != c.aliases_out.end()) {
+        f.topic_alias = a->second;
+        f.alias_only = true;
+      } else if (c.aliases_out.size() < c.alias_max_out) {
+        f.topic_alias = static_cast<std::uint16_t>(c.aliases_out.size() + 1);
+        new_alias = true;
+      }
+    }
+    const std::size_t size = publish_size(m, f, c.version);
+    if (size > c.max_packet_out) {
+      ++counters_.dropped_too_large;
+      return false;
+    }
+    if (new_alias) c.aliases_out.emplace(std::string(topic), f.topic_alias);
+    encode_publish(c.out, m, f, c.version);
+    counters_.bytes_sent += size;
+  }
+  ++counters_.messages_sent;
+  mark_dirty(c);
+  return true;
+}
+
+std::size_t Broker::window(const Session& s) const {
+  std::size_t w = config_.max_inflight;
+  if (s.connection && s.connection->version == ProtocolVersion::v5) w = std::min<std::size_t>(w, s.connection->receive_max_out);
+  return w;
+}
+
+std::uint16_t Broker::next_packet_id(Session& s) {
+  // Identifiers are taken in sequence; one can only still be in flight if the
+  // oldest in-flight message was sent 65535 or more identifiers ago, so the
+  // window is scanned only then.
+  while (true) {
+    ++s.id_allocations;
+    if (++s.last_packet_id == 0) s.last_packet_id = 1;
+    if (s.inflight.empty() || s.id_allocations - s.inflight.front().id_sequence < 65535) return s.last_packet_id;
+    const std::uint16_t id = s.last_packet_id;
+    if (std::none_of(s.inflight.begin(), s.inflight.end(), [id](const Outgoing& o) { return o.packet_id == id; }))
+      return id;
+  }
+}
+
+void Broker::enqueue(Session& s, Outgoing&& o) {
+  const std::uint64_t cost = o.message->cost();
+  auto full = [&] {
+    return (config_.max_queued_messages && s.queue.size() >= config_.max_queued_messages) ||
+           (config_.max_queued_bytes && s.queued_bytes + cost > config_.max_queued_bytes);
+  };
+  while (full()) {
+    // Policy (see session.hpp): QoS 0 gives way first, the newest QoS 0 first.
+    if (o.qos == 0) {
+      ++counters_.dropped_queue_full;
+      return;
+    }
+    auto victim = std::find_if(s.queue.begin(), s.queue.end(), [](const Outgoing& q) { return q.qos == 0; });
+    if (victim == s.queue.end()) {
+      ++counters_.dropped_queue_full;
+      return;
+    }
+    s.queued_bytes -= victim->message->cost();
+    s.queue.erase(victim);
+    --counters_.queued;
+    ++counters_.dropped_queue_full;
+  }
+  s.queued_bytes += cost;
+  s.queue.push_back(std::move(o));
+  ++counters_.queued;
+}
+
+void Broker::pump(Session& s, TimePoint now) {
+  Connection* c = s.connection;
+  if (!c) return;
+  while (!s.queue.empty()) {
+    Outgoing& front = s.queue.front();
+    if (front.qos > 0 && s.inflight.size() >= window(s)) break;
+    Outgoing o = std::move(front);
+    s.queue.pop_front();
+    s.queued_bytes -= o.message->cost();
+    --counters_.queued;
+    if (o.message->expired(now)) {  // expired while queued: never sent
+      ++counters_.dropped_expired;
+      continue;
+    }
+    if (o.qos == 0) {
+      DeliveryFields f;
+      f.retain = o.retain;
+      f.subscription_ids = o.subscription_ids;
+      f.expiry_remaining = seconds_left(o.message->expires(), now);
+      transmit(*c, o.message->view(), f, false, now);
+      continue;
+    }
+    o.packet_id = next_packet_id(s);
+    o.id_sequence = s.id_allocations;
+    if (send_inflight(s, o, false, now)) s.inflight.push_back(std::move(o));
+  }
+}
+
+bool Broker::send_inflight(Session& s, Outgoing& o, bool dup, TimePoint now) {
+  Connection& c = *s.connection;
+  if (o.released) {
+    append_ack(c, PacketType::Pubrel, o.packet_id, 0);
+    return true;
+  }
+  DeliveryFields f;
+  f.qos = o.qos;
+  f.retain = o.retain;
+  f.dup = dup;
+  f.packet_id = o.packet_id;
+  f.subscription_ids = o.subscription_ids;
+  f.expiry_remaining = seconds_left(o.message->expires(), now);
+  return transmit(c, o.message->view(), f, false, now);
+}
+
+}  // namespace mq::broker

@@ -1,0 +1,95 @@
+// Session life: resumption with retransmission, wills and their delay,
+// expiry, and the timers that drive them.
+
+#include "broker/broker.hpp"
+
+namespace mq::broker {
+
+void Broker::resume(Session& s, Connection& c, TimePoint now) {
+  (void)c;
+  // Unacknowledged messages go again, in order, PUBLISH with DUP or PUBREL
+  // [MQTT-4.4.0-1]; those now over the client's Maximum Packet Size are dropped.
+  for (auto it = s.inflight.begin(); it != s.inflight.end();) {
+    if (send_inflight(s, *it, true, now)) {
+      ++it;
+    } else {
+      it = s.inflight.erase(it);
+    }
+  }
+  pump(s, now);
+}
+
+void Broker::publish_will(Session& s, TimePoint now) {
+  if (!s.will) return;
+  StoredWill will = std::move(*s.will);
+  s.will.reset();
+  s.will_at.reset();
+  MessageView m = will.message->view();
+  if (!auth_.may_publish(client_info(s), m.topic, m.qos, m.retain)) {
+    ++counters_.dropped_not_authorized;
+    return;
+  }
+  if (will.expiry) m.expires = now + std::chrono::seconds(*will.expiry);
+  MessagePtr owned = m.expires ? Message::make(m) : will.message;
+  ++counters_.wills_published;
+  if (m.retain) {
+    const bool may_add = !config_.max_retained || retained_.size() < config_.max_retained;
+    if (retained_.set(m.topic, owned, may_add) == RetainedStore::Change::Unchanged && !m.payload.empty())
+      ++counters_.retained_dropped;
+    counters_.retained = retained_.size();
+  }
+  route(owned->view(), nullptr, owned, now);
+}
+
+void Broker::end_session(Session& s, TimePoint now) {
+  if (s.will_at) publish_will(s, now);  // the session ends before the will delay [MQTT-3.1.3-9]
+  drop_subscriptions(s);
+  counters_.queued -= s.queue.size();
+  if (s.connection) s.connection->session = nullptr;
+  --counters_.sessions;
+  // Erase by iterator: the key lives inside the session being destroyed.
+  sessions_.erase(sessions_.find(std::string_view(s.client_id)));
+}
+
+void Broker::on_timer(const Timer& t, TimePoint now) {
+  switch (t.kind) {
+    case TimerKind::ConnectTimeout: {
+      auto it = connections_.find(t.connection);
+      if (it != connections_.end() && it->second->state == Connection::State::AwaitConnect)
+        close_connection(*it->second, false, now);
+      break;
+    }
+    case TimerKind::KeepAlive: {
+      auto it = connections_.find(t.connection);
+      if (it == connections_.end() || it->second->state != Connection::State::Active) break;
+      Connection& c = *it->second;
+      const TimePoint deadline = c.last_packet + std::chrono::milliseconds(c.keep_alive * 1500);
+      if (deadline <= now) {
+        disconnect(c, 0x8D, true, now);  // Keep Alive timeout [MQTT-3.1.2-24]
+      } else {
+        schedule(TimerKind::KeepAlive, deadline, c.id);
+      }
+      break;
+    }
+    case TimerKind::WillDelay: {
+      auto it = sessions_.find(t.client_id);
+      if (it == sessions_.end()) break;
+      Session& s = *it->second;
+      if (s.will_at && *s.will_at <= now && !s.connection) publish_will(s, now);
+      break;
+    }
+    case TimerKind::SessionExpiry: {
+      auto it = sessions_.find(t.client_id);
+      if (it == sessions_.end()) break;
+      Session& s = *it->second;
+      if (!s.connection && s.expires_at && *s.expires_at <= now) end_session(s, now);
+      break;
+    }
+    case TimerKind::Sys:
+      publish_sys(now);
+      schedule(TimerKind::Sys, now + std::chrono::seconds(config_.sys_interval), 0);
+      break;
+  }
+}
+
+}  // namespace mq::broker

@@ -1,0 +1,73 @@
+#pragma once
+/// The broker's limits and switches, one struct, each field enforced by the
+/// core with the reason code the specification gives for it.
+
+#include <cstdint>
+
+namespace mq::broker {
+
+/// Every limit the broker core enforces. Defaults are those of a permissive
+/// development broker; the mqbroker binary maps its options onto this.
+struct Config {
+  /// Open sockets allowed at once; the one over the limit gets CONNACK 0x97
+  /// (Quota exceeded) at 5.0 or return code 3 (Server unavailable) before 5.0.
+  std::uint32_t max_connections = 100'000;
+  /// Largest packet accepted from a client, fixed header included. Larger
+  /// ones end the connection (5.0: DISCONNECT 0x95 Packet too large);
+  /// advertised as Maximum Packet Size in CONNACK when below the protocol's.
+  std::uint32_t max_packet_size = 268'435'460;
+  /// Unacknowledged QoS 1/2 PUBLISHes the broker sends one client at a time
+  /// (further ones queue); a 5.0 client's Receive Maximum lowers it.
+  std::uint16_t max_inflight = 1000;
+  /// QoS 2 PUBLISHes a client may have awaiting PUBREL; advertised as
+  /// Receive Maximum. One more ends the connection with DISCONNECT 0x93.
+  std::uint16_t receive_maximum = 65535;
+  /// Messages queued per session (beyond the in-flight window), and their
+  /// total payload+topic bytes; 0 means no limit. See Session for the policy
+  /// when they are reached.
+  std::uint32_t max_queued_messages = 1000;
+  std::uint64_t max_queued_bytes = 0;
+  /// Whether QoS 0 messages are queued for offline persistent sessions
+  /// (mosquitto's queue_qos0_messages); when false they are dropped and counted.
+  bool queue_qos0_offline = false;
+  /// Longest topic name or filter accepted, in bytes, and most levels; 0 = no limit.
+  std::uint32_t max_topic_length = 0;
+  std::uint32_t max_topic_levels = 0;
+  /// Highest keep alive accepted in seconds; 0 means no limit. A 5.0 client
+  /// asking for more (or for 0) is told this value as Server Keep Alive; a
+  /// 3.x client, which cannot be told, is refused with return code 2.
+  std::uint16_t max_keepalive = 0;
+  /// Seconds a socket may stay open without sending CONNECT.
+  std::uint32_t connect_timeout = 10;
+  /// Highest Session Expiry Interval granted to 5.0 clients, in seconds; a
+  /// larger request is lowered and the granted value sent in CONNACK.
+  std::uint32_t max_session_expiry = 0xFFFF'FFFF;
+  /// Highest QoS granted and accepted (0..2): SUBACK grants are capped, a 5.0
+  /// PUBLISH above it ends the connection with DISCONNECT 0x9B.
+  std::uint8_t maximum_qos = 2;
+  /// Retained messages supported; when false a 5.0 client setting RETAIN gets
+  /// DISCONNECT 0x9A (or CONNACK 0x9A for a retained will).
+  bool retain_available = true;
+  /// Most retained messages stored; 0 = no limit. A new topic beyond it is not
+  /// stored (counted in retained_dropped), replacing and deleting still work.
+  std::uint32_t max_retained = 0;
+  /// Topic aliases a 5.0 client may use towards the broker (Topic Alias
+  /// Maximum in CONNACK); 0 disables them.
+  std::uint16_t topic_alias_maximum = 10;
+  /// Whether the broker assigns topic aliases on PUBLISHes it sends to 5.0
+  /// clients that allow them.
+  bool outgoing_topic_aliases = true;
+  /// Feature switches advertised in CONNACK and enforced in SUBSCRIBE
+  /// (SUBACK 0xA2, 0x9E; DISCONNECT 0xA1 for an identifier when off).
+  bool wildcard_subscriptions = true;
+  bool shared_subscriptions = true;
+  bool subscription_identifiers = true;
+  /// Anonymous clients (no user name) allowed when the authenticator does not decide.
+  bool allow_anonymous = true;
+  /// Seconds between $SYS/ updates; 0 turns them off.
+  std::uint32_t sys_interval = 10;
+  /// Prefix of identifiers assigned to clients that send an empty one.
+  const char* assigned_id_prefix = "mq-";
+};
+
+}  // namespace mq::broker

@@ -1,0 +1,59 @@
+#pragma once
+/// The broker's state for one network connection: framing, the negotiated
+/// limits of both sides, topic aliases and the pending output.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker/levels.hpp"
+#include "broker/output.hpp"
+#include "codec/framer.hpp"
+
+namespace mq::broker {
+
+struct Session;
+
+struct Connection {
+  /// Where the connection is in its life.
+  enum class State : std::uint8_t {
+    AwaitConnect,  ///< accepted, no CONNECT yet
+    Active,        ///< CONNACK 0 sent
+    Closing,       ///< the broker decided to close; output is flushed, then Output::close
+  };
+
+  ConnectionId id = 0;
+  PeerInfo peer;
+  Framer framer;
+  State state = State::AwaitConnect;
+  ProtocolVersion version = ProtocolVersion::v311;
+  Session* session = nullptr;
+  /// Over Config::max_connections when accepted: refused at CONNECT.
+  bool over_limit = false;
+
+  TimePoint opened{};
+  TimePoint last_packet{};
+  /// Keep alive in force (seconds, 0 = none); the broker closes the
+  /// connection after 1.5 times this without a packet [MQTT-3.1.2-24].
+  std::uint16_t keep_alive = 0;
+  /// A will that must be published if the connection ends abnormally.
+  bool will_armed = false;
+
+  // What the client accepts (5.0 CONNECT properties).
+  std::uint32_t max_packet_out = 268'435'460;
+  std::uint16_t receive_max_out = 65535;
+  std::uint16_t alias_max_out = 0;
+
+  /// Topic aliases the client set up, index alias - 1.
+  std::vector<std::string> aliases_in;
+  /// Topic aliases the broker assigned towards the client.
+  std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>> aliases_out;
+
+  /// Bytes waiting for Broker::flush().
+  std::vector<std::uint8_t> out;
+  bool dirty = false;
+
+  explicit Connection(std::uint32_t max_packet) : framer(max_packet) {}
+};
+
+}  // namespace mq::broker
