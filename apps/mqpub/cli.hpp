@@ -27,7 +27,8 @@ struct PubOptions {
   bool hex = false;
   bool base64 = false;
   int qos = 0;
-  bool qos_given = false;  ///< -q was on the command line (it overrides replayed QoS)
+  bool qos_given = false;
+  bool message_given = false;  ///< -m was on the command line (an empty -m '' is a message)  ///< -q was on the command line (it overrides replayed QoS)
   bool retain = false;
   unsigned repeat = 1;
   double repeat_delay = 0;

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : mq::apps::code(mq::apps::ClientExit::Usage);
   }
   options.qos_given = app.count("-q") > 0;
+  options.message_given = app.count("-m") > 0;
   auto setup = mq::apps::make_client_setup(options.client, "mqpub");
   if (auto* error = std::get_if<std::string>(&setup))
     return mq::apps::report("mqpub", {mq::apps::ClientExit::Usage, *error});

@@ -394,6 +394,8 @@ int Publisher::run() {
 int run(const PubOptions& options, apps::ClientSetup setup) {
   if (options.source() != Source::Replay && options.topic.empty())
     return apps::report("mqpub", {ClientExit::Usage, "a topic is needed: -t TOPIC"});
+  if (options.source() == Source::Message && !options.message_given)
+    return apps::report("mqpub", {ClientExit::Usage, "no message: give -m, -f, -s, -l, -n or --replay"});
   Publisher publisher(options, std::move(setup));
   return publisher.run();
 }
