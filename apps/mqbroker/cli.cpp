@@ -1,0 +1,146 @@
+#include "cli.hpp"
+
+#include <map>
+
+#include "exit_codes.hpp"
+#include "server/config/keys.hpp"
+
+namespace mq::mqbroker {
+namespace {
+
+std::string flag_name(std::string_view key) {
+  std::string f(key);
+  for (char& c : f)
+    if (c == '_') c = '-';
+  return "--" + f;
+}
+
+/// Keys whose flag would clash with a mosquitto option of the same name:
+/// `port` is -p/--port (a listener), log_format is set here directly.
+bool has_own_flag(std::string_view key) { return key == "port"; }
+
+}  // namespace
+
+apps::AppDoc documentation() {
+  apps::AppDoc doc;
+  doc.name = "mqbroker";
+  doc.summary = "MQTT 3.1, 3.1.1 and 5.0 broker";
+  doc.description =
+      "mqbroker is an MQTT broker for clients speaking MQTT 3.1, 3.1.1 and 5.0 at the same time, over TCP, "
+      "TLS, WebSocket, secure WebSocket and Unix sockets. It is meant to stand in wherever a script or test "
+      "harness starts mosquitto: -c, -p and -v mean what they mean to mosquitto, and the configuration file "
+      "speaks mosquitto.conf (listener, port, allow_anonymous, password_file, acl_file, "
+      "max_inflight_messages, max_queued_messages, certfile, keyfile, cafile, require_certificate, protocol "
+      "websockets, ...). Keys mosquitto has that mqbroker does not implement are refused with the file and "
+      "line, never ignored.\n"
+      "\n"
+      "With no arguments mqbroker serves 127.0.0.1:1883 to anonymous clients. Once every listener is bound it "
+      "prints one line per listener on standard output, e.g. \"listening mqtt 127.0.0.1:45123\" (kinds: mqtt, "
+      "mqtts, ws, wss, unix), so that a script can start it on port 0 and read the real port. Logs go to "
+      "standard error.\n"
+      "\n"
+      "Every configuration key is also a flag: --max-queued-messages 100 is the line \"max_queued_messages "
+      "100\", applied after the configuration file, in command-line order (so --listener \"0 ::1\" "
+      "--protocol websockets adds a WebSocket listener).\n"
+      "\n"
+      "Anonymous access: as in mosquitto 2, clients without a user name are refused once a configuration file "
+      "defines a listener, unless allow_anonymous true; without a configuration file, or when it defines no "
+      "listener, they are allowed.\n"
+      "\n"
+      "Signals: SIGHUP re-reads the password and ACL files and the TLS certificates without dropping clients "
+      "(if one cannot be read, the old ones stay and the error is logged); SIGTERM and SIGINT stop "
+      "accepting, disconnect clients (5.0 clients get DISCONNECT 0x8B) and exit 0.\n"
+      "\n"
+      "Slow subscribers: when a client's socket has more than 8 MiB of output waiting, mqbroker stops reading "
+      "from every client until all are below 1 MiB, so publishers are slowed rather than messages dropped; a "
+      "client that does not read at all for 30 seconds in that state is disconnected. Messages dropped by the "
+      "per-client queue limits (max_queued_messages, max_queued_bytes) are counted under $SYS/.\n"
+      "\n"
+      "Password files: \"mqbroker passwd FILE add USER [PASSWORD]\" adds or changes a user (the password is "
+      "read from standard input, or prompted for on a terminal, when not given), \"mqbroker passwd FILE "
+      "remove USER\" removes one. Entries are PBKDF2-HMAC-SHA512 with a random 12-byte salt and 210000 "
+      "rounds, in mosquitto_passwd's $7$ format, so mosquitto reads them too; the file is written with mode "
+      "0600. Files written by mosquitto_passwd ($7$ and $6$ entries) are read as they are.";
+  doc.exit_codes = {
+      {code(Exit::Ok), "clean shutdown, --check-config found no problem, or passwd succeeded"},
+      {code(Exit::StartFailed),
+       "a listener could not be bound, or a certificate, password or ACL file could not be used"},
+      {code(Exit::Usage), "the command line or the configuration is wrong"},
+  };
+  doc.sections = {
+      {"ACL FILES",
+       "The acl_file format is mosquitto's: \"topic [read|write|readwrite|deny] TOPIC\" lines before any "
+       "\"user\" line apply to anonymous clients; after \"user NAME\" they apply to NAME; \"pattern [ACCESS] "
+       "TOPIC\" lines apply to everyone, with %u replaced by the user name and %c by the client id (a value "
+       "holding +, # or / never matches). A deny rule wins over any grant; without a matching grant access is "
+       "refused. A subscription is granted when a read rule covers every topic its filter matches; each "
+       "message is checked again before it is delivered, so a forbidden topic is never delivered."},
+      {"NOT IMPLEMENTED",
+       "persistence true (sessions and retained messages are kept in memory only), message_size_limit (use "
+       "max_packet_size), bridges, plugins, TLS-PSK, capath for client certificates."},
+  };
+  doc.examples = {
+      {"mqbroker", "Serve 127.0.0.1:1883 to anonymous clients."},
+      {"mqbroker -p 0 -v", "Serve a free port on 127.0.0.1 and log connections; the port is printed."},
+      {"mqbroker -c /etc/mosquitto/mosquitto.conf --check-config", "Check a mosquitto configuration."},
+      {"mqbroker --listener '8883 ::1' --certfile srv.pem --keyfile srv.key",
+       "A TLS listener on ::1 only."},
+      {"mqbroker passwd users.txt add alice", "Add alice to a password file (prompts for the password)."},
+  };
+  doc.see_also = {"mosquitto(8)", "mosquitto.conf(5)", "mosquitto_passwd(1)"};
+  return doc;
+}
+
+void define_options(CLI::App& app, Options& o) {
+  app.add_option("-c,--config-file", o.config_file, "Read the configuration from FILE (mosquitto.conf language)")
+      ->type_name("FILE");
+  app.add_option("-p,--port", o.ports,
+                 "Listen on 127.0.0.1:PORT (0: a free port) in addition to the configured listeners; repeatable")
+      ->type_name("PORT")
+      ->check(CLI::Range(0, 65535))
+      ->allow_extra_args(false);
+  app.add_flag("-v,--verbose", o.verbose, "Log connections and subscriptions; twice for debug");
+  app.add_option("--log-level", o.log_level, "Log events at this level and above (default: notice)")
+      ->check(CLI::IsMember({"error", "warning", "notice", "info", "debug"}));
+  app.add_flag("--check-config", o.check_config,
+               "Read the configuration and the files it names, report the first problem and exit");
+
+  for (const auto& key : server::config_keys()) {
+    if (has_own_flag(key.name)) continue;
+    std::string help(key.help);
+    help += " (config key " + std::string(key.name) + ")";
+    app.add_option(flag_name(key.name), o.key_values[std::string(key.name)], help)
+        ->type_name(std::string(key.value_name))
+        ->allow_extra_args(false)
+        ->group("Configuration keys");
+  }
+
+  auto* pw = app.add_subcommand("passwd", "Add or remove a user in a password file");
+  pw->add_option("file", o.pw.file, "The password file (created when missing)")->required()->type_name("FILE");
+  pw->add_option("action", o.pw.action, "add or remove")->required()->check(CLI::IsMember({"add", "remove"}));
+  pw->add_option("user", o.pw.user, "The user name")->required();
+  pw->add_option("password", o.pw.password, "The password (default: read from stdin, or prompted for)");
+  pw->add_option("--iterations", o.pw.iterations, "PBKDF2 rounds (default 210000, at least 100000)")
+      ->check(CLI::Range(100000u, 100000000u));
+  pw->callback([&o, pw] {
+    o.passwd = true;
+    o.pw.password_given = pw->count("password") > 0;
+  });
+}
+
+void collect_key_flags(const CLI::App& app, Options& o) {
+  std::map<std::string, std::size_t> used;
+  for (const CLI::Option* opt : app.parse_order()) {
+    std::string name = opt->get_name(false, true);  // "--max-queued-messages"
+    if (name.rfind("--", 0) != 0) continue;
+    std::string key = name.substr(2);
+    for (char& c : key)
+      if (c == '-') c = '_';
+    auto it = o.key_values.find(key);
+    if (it == o.key_values.end()) continue;
+    std::size_t& i = used[key];
+    if (i < it->second.size()) o.key_flags.emplace_back(key, it->second[i++]);
+  }
+}
+
+}  // namespace mq::mqbroker

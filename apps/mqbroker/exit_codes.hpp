@@ -1,0 +1,14 @@
+#pragma once
+/// mqbroker's exit statuses: the one list used by the code and by the man page.
+
+namespace mq::mqbroker {
+
+enum class Exit : int {
+  Ok = 0,           ///< clean shutdown (SIGTERM, SIGINT), or --check-config found no problem
+  StartFailed = 1,  ///< a listener could not be bound, or a file (TLS, password, ACL) could not be used
+  Usage = 2,        ///< bad command line or configuration
+};
+
+inline int code(Exit e) { return static_cast<int>(e); }
+
+}  // namespace mq::mqbroker

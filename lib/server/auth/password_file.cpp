@@ -1,0 +1,131 @@
+#include "server/auth/password_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace mq::server {
+
+std::optional<std::string> check_user_name(std::string_view user) {
+  if (user.empty()) return "the user name is empty";
+  if (user.find(':') != std::string_view::npos) return "a user name cannot contain ':'";
+  for (char c : user)
+    if (c == '\n' || c == '\r' || c == '\0') return "a user name cannot contain a line break or NUL";
+  return std::nullopt;
+}
+
+std::optional<PasswordFile> PasswordFile::parse(std::string_view text, const std::string& source, std::string* error) {
+  PasswordFile file;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++line_no;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    std::size_t colon = line.find(':');
+    auto fail = [&](const std::string& why) -> std::optional<PasswordFile> {
+      if (error) *error = fmt::format("{}:{}: {}", source, line_no, why);
+      return std::nullopt;
+    };
+    if (colon == std::string_view::npos) return fail("expected USER:HASH");
+    std::string_view user = line.substr(0, colon);
+    if (auto bad = check_user_name(user)) return fail(*bad);
+    std::string why;
+    auto hash = parse_password_hash(line.substr(colon + 1), &why);
+    if (!hash) return fail(fmt::format("user {}: {}", user, why));
+    if (file.find(user)) return fail(fmt::format("user {} appears twice", user));
+    file.entries_.push_back({std::string(user), std::move(*hash)});
+  }
+  return file;
+}
+
+std::optional<PasswordFile> PasswordFile::load(const std::string& path, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (error) *error = fmt::format("{}: cannot read the password file: {}", path, std::strerror(errno));
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), path, error);
+}
+
+const PasswordFile::Entry* PasswordFile::find(std::string_view user) const {
+  for (const auto& e : entries_)
+    if (e.user == user) return &e;
+  return nullptr;
+}
+
+bool PasswordFile::check(std::string_view user, ByteView password) const {
+  const Entry* e = find(user);
+  return e && verify_password(e->hash, password);
+}
+
+void PasswordFile::set(std::string_view user, std::string_view password, std::uint32_t iterations) {
+  PasswordHash h = make_password_hash(password, iterations);
+  for (auto& e : entries_) {
+    if (e.user == user) {
+      e.hash = std::move(h);
+      return;
+    }
+  }
+  entries_.push_back({std::string(user), std::move(h)});
+}
+
+bool PasswordFile::remove(std::string_view user) {
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->user == user) {
+      entries_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string PasswordFile::text() const {
+  std::string out;
+  for (const auto& e : entries_) out += fmt::format("{}:{}\n", e.user, format_password_hash(e.hash));
+  return out;
+}
+
+std::optional<std::string> PasswordFile::save(const std::string& path) const {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fmt::format("{}: cannot create: {}", tmp, std::strerror(errno));
+  ::fchmod(fd, 0600);  // an older temporary file may have had another mode
+  std::string body = text();
+  std::size_t done = 0;
+  while (done < body.size()) {
+    ssize_t n = ::write(fd, body.data() + done, body.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string why = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return fmt::format("{}: cannot write: {}", tmp, why);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return fmt::format("{}: cannot write: {}", tmp, why);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return fmt::format("{}: cannot replace: {}", path, why);
+  }
+  return std::nullopt;
+}
+
+}  // namespace mq::server

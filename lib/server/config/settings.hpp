@@ -1,0 +1,127 @@
+#pragma once
+/// What a mosquitto.conf-style configuration (and the matching command-line
+/// flags) says: listeners, security and limits, as plain values. The server
+/// maps them onto the broker core's Config and the network listeners.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mq::server {
+
+/// The authentication and authorization files and switches. Global unless
+/// `per_listener_settings true`, in which case each listener has its own.
+struct SecuritySettings {
+  /// Clients without a user name may connect. Unset: true when no
+  /// listener is configured (mosquitto's local-only mode) or no config
+  /// file is used, false otherwise, as in mosquitto 2.
+  std::optional<bool> allow_anonymous;
+  std::string password_file;  ///< mosquitto_passwd format; empty: no password check
+  std::string acl_file;       ///< mosquitto ACL format; empty: everything allowed
+};
+
+/// The transport a listener speaks on top of its socket.
+enum class ListenerProtocol : std::uint8_t {
+  Mqtt,        ///< MQTT over TCP (or TLS) or a Unix socket
+  WebSockets,  ///< MQTT over WebSocket (or secure WebSocket)
+};
+
+/// Which address family an all-interfaces listener binds.
+enum class SocketDomain : std::uint8_t {
+  Any,   ///< not set: IPv4 0.0.0.0
+  IPv4,  ///< 0.0.0.0
+  IPv6,  ///< ::
+};
+
+/// One `listener` block (or the default listener).
+struct ListenerSettings {
+  std::string where;        ///< "file:line" of its `listener` line, for messages
+  std::uint16_t port = 1883;  ///< 0 picks a free port
+  std::string address;      ///< IP or host name; empty: all interfaces
+  std::string unix_path;    ///< set for a Unix socket listener
+  ListenerProtocol protocol = ListenerProtocol::Mqtt;
+  SocketDomain socket_domain = SocketDomain::Any;
+  /// Connections open at once on this listener; -1: no limit. Further
+  /// sockets are closed as soon as they are accepted, as mosquitto does.
+  std::int64_t max_connections = -1;
+
+  // TLS: a listener with certfile and keyfile is a TLS (or WSS) listener.
+  std::string certfile;
+  std::string keyfile;
+  std::string cafile;  ///< CAs that sign client certificates
+  std::string capath;  ///< directory of hashed CA certificates
+  bool require_certificate = false;     ///< refuse clients without a valid certificate
+  bool use_identity_as_username = false;  ///< the certificate's CN becomes the user name
+  std::string tls_version;              ///< "tlsv1.2" or "tlsv1.3" (lowest accepted); empty: 1.2
+
+  /// Used when per_listener_settings is true.
+  SecuritySettings security;
+
+  /// True when certfile is set.
+  bool tls() const { return !certfile.empty(); }
+};
+
+/// Whether and how sessions and retained messages are kept on disk.
+enum class Durability : std::uint8_t {
+  None,   ///< persistence off: everything is in memory
+  Async,  ///< saved on an interval and at shutdown
+  Sync,   ///< QoS 1/2 acknowledged only once on disk
+};
+
+/// Everything the configuration file and flags set.
+struct Settings {
+  /// Listeners in the order they were declared.
+  std::vector<ListenerSettings> listeners;
+  /// The listener that `port`, `bind_address` and listener options before
+  /// the first `listener` line configure (mosquitto's default listener).
+  ListenerSettings default_listener;
+  /// True once something configured the default listener.
+  bool default_listener_set = false;
+  /// True once configuration text (a file) was read: see allow_anonymous.
+  bool from_file = false;
+  bool per_listener_settings = false;
+  SecuritySettings security;  ///< used when per_listener_settings is false
+
+  // Limits (0 means no limit where noted).
+  std::uint32_t max_inflight_messages = 20;   ///< 0: no limit
+  std::uint32_t max_queued_messages = 1000;   ///< 0: no limit
+  std::uint64_t max_queued_bytes = 0;         ///< 0: no limit
+  std::uint32_t message_size_limit = 0;       ///< largest payload; 0: the protocol's
+  std::uint32_t max_packet_size = 0;          ///< 0: the protocol's
+  std::uint16_t max_keepalive = 65535;
+  std::uint16_t max_topic_alias = 10;
+  std::uint32_t max_topic_length = 0;
+  std::uint32_t max_topic_levels = 0;
+  std::uint32_t connect_timeout = 10;  ///< seconds before a silent socket is closed
+  bool retain_available = true;
+  std::uint8_t maximum_qos = 2;
+  bool queue_qos0_messages = false;
+  std::uint32_t sys_interval = 10;  ///< 0: no $SYS updates
+
+  // Persistence.
+  bool persistence = false;
+  std::string persistence_location;
+  std::string persistence_file = "mosquitto.db";
+  std::uint32_t autosave_interval = 1800;
+  Durability durability = Durability::Async;
+
+  // Logging.
+  std::vector<std::string> log_types;  ///< mosquitto's log_type values
+  std::vector<std::string> log_dests;  ///< mosquitto's log_dest values
+  std::string log_format = "text";     ///< "text" or "json"
+  bool connection_messages = true;
+  std::string pid_file;
+
+  /// The listeners to open: the default listener when configured, then
+  /// `listeners`; with neither, 127.0.0.1 port 1883 (local-only mode).
+  std::vector<ListenerSettings> effective_listeners() const;
+  /// Whether anonymous clients may use `l` once the defaults are applied.
+  bool anonymous_allowed(const ListenerSettings& l) const;
+  /// The security settings that govern `l`.
+  const SecuritySettings& security_for(const ListenerSettings& l) const {
+    return per_listener_settings ? l.security : security;
+  }
+};
+
+}  // namespace mq::server

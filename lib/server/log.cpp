@@ -1,0 +1,49 @@
+#include "server/log.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace mq::server {
+
+std::string_view level_name(LogLevel l) {
+  switch (l) {
+    case LogLevel::Error: return "error";
+    case LogLevel::Warning: return "warning";
+    case LogLevel::Notice: return "notice";
+    case LogLevel::Info: return "info";
+    case LogLevel::Debug: return "debug";
+  }
+  return "?";
+}
+
+void Logger::log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields) {
+  if (!enabled(l)) return;
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  std::string time = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  std::string line;
+  if (json_) {
+    nlohmann::ordered_json j;
+    j["time"] = time;
+    j["level"] = level_name(l);
+    j["msg"] = message;
+    for (const auto& [k, v] : fields) j[k] = v;
+    // Invalid UTF-8 (a client id, say) is replaced rather than aborting the dump.
+    line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } else {
+    line = fmt::format("{} {} {}", time, level_name(l), message);
+    for (const auto& [k, v] : fields) line += fmt::format(" {}={}", k, v);
+  }
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), out_);
+  std::fflush(out_);
+}
+
+}  // namespace mq::server

@@ -1,0 +1,41 @@
+#pragma once
+/// The broker's log: one line per event on stderr (or stdout), as text or
+/// as one JSON object per line, filtered by level.
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mq::server {
+
+/// How much to log, most severe first.
+enum class LogLevel : unsigned char { Error, Warning, Notice, Info, Debug };
+
+/// "error", "warning", "notice", "info", "debug".
+std::string_view level_name(LogLevel l);
+
+/// Writes log lines. Not thread-safe: one per loop.
+class Logger {
+ public:
+  /// Logs events at `level` and more severe to `out` (nullptr: nothing),
+  /// as JSON when `json`.
+  Logger(LogLevel level = LogLevel::Notice, bool json = false, std::FILE* out = stderr)
+      : level_(level), json_(json), out_(out) {}
+  /// True when an event at `l` would be written (to skip building it).
+  bool enabled(LogLevel l) const { return out_ && l <= level_; }
+  /// Writes `message` with extra key/value fields (JSON string values).
+  void log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields = {});
+
+  void set_level(LogLevel l) { level_ = l; }
+  void set_json(bool json) { json_ = json; }
+  void set_output(std::FILE* out) { out_ = out; }
+
+ private:
+  LogLevel level_;
+  bool json_;
+  std::FILE* out_;
+};
+
+}  // namespace mq::server

@@ -1,0 +1,275 @@
+#include "server/server.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "net/tls_context.hpp"
+#include "net/url.hpp"
+
+namespace mq::server {
+namespace {
+
+broker::TimePoint now() { return broker::Clock::now(); }
+
+net::Url listener_url(const ListenerSettings& l) {
+  net::Url url;
+  if (!l.unix_path.empty()) {
+    url.scheme = net::Scheme::Unix;
+    url.path = l.unix_path;
+    return url;
+  }
+  bool ws = l.protocol == ListenerProtocol::WebSockets;
+  url.scheme = l.tls() ? (ws ? net::Scheme::Wss : net::Scheme::Mqtts) : (ws ? net::Scheme::Ws : net::Scheme::Mqtt);
+  url.host = !l.address.empty() ? l.address : l.socket_domain == SocketDomain::IPv6 ? "::" : "0.0.0.0";
+  url.port = l.port;
+  url.path = "/";  // WebSocket clients may ask for any path, as with mosquitto
+  return url;
+}
+
+std::string describe(const ListenerSettings& l) {
+  std::string what = l.unix_path.empty() ? fmt::format("listener {}{}{}", l.port, l.address.empty() ? "" : " ", l.address)
+                                         : fmt::format("listener unix {}", l.unix_path);
+  return l.where.empty() ? what : fmt::format("{} ({})", what, l.where);
+}
+
+}  // namespace
+
+std::string listening_line(const BoundListener& l) { return fmt::format("listening {} {}", l.kind, l.address); }
+
+std::optional<std::string> to_broker_config(const Settings& s, broker::Config& c) {
+  if (s.message_size_limit != 0)
+    return "message_size_limit is not enforced by this version of mqbroker; use max_packet_size to limit "
+           "what clients may send";
+  if (s.max_packet_size != 0) c.max_packet_size = s.max_packet_size;
+  c.max_inflight = static_cast<std::uint16_t>(
+      s.max_inflight_messages == 0 ? 65535 : std::min<std::uint32_t>(s.max_inflight_messages, 65535));
+  c.max_queued_messages = s.max_queued_messages;
+  c.max_queued_bytes = s.max_queued_bytes;
+  c.queue_qos0_offline = s.queue_qos0_messages;
+  c.max_topic_length = s.max_topic_length;
+  c.max_topic_levels = s.max_topic_levels;
+  c.max_keepalive = s.max_keepalive == 65535 ? 0 : s.max_keepalive;
+  c.connect_timeout = s.connect_timeout;
+  c.maximum_qos = s.maximum_qos;
+  c.retain_available = s.retain_available;
+  c.topic_alias_maximum = s.max_topic_alias;
+  c.sys_interval = s.sys_interval;
+  return std::nullopt;
+}
+
+Server::Server(net::Loop& loop, Settings settings, Logger& log)
+    : loop_(loop),
+      settings_(std::move(settings)),
+      listener_settings_(settings_.effective_listeners()),
+      log_(log),
+      deadline_timer_(loop),
+      pressure_timer_(loop),
+      drain_timer_(loop) {}
+
+std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Logger& log,
+                                          std::unique_ptr<Server>& out) {
+  broker::Config config;
+  if (auto e = to_broker_config(settings, config)) return e;
+  std::unique_ptr<Server> s(new Server(loop, std::move(settings), log));
+  if (auto e = s->auth_.load(s->settings_, s->listener_settings_)) return e;
+  s->tls_.resize(s->listener_settings_.size());
+  for (std::size_t i = 0; i < s->listener_settings_.size(); ++i)
+    if (auto e = s->make_tls(i, s->tls_[i])) return e;
+  broker::Output& output = *s;  // a private base: only the Server hands itself out
+  s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
+  s->per_listener_open_.assign(s->listener_settings_.size(), 0);
+  out = std::move(s);
+  return std::nullopt;
+}
+
+Server::~Server() {
+  loop_.cancel_flush(this);
+  for (auto& [id, c] : conns_) {
+    c.stream->on_data(nullptr);
+    c.stream->on_close(nullptr);
+    c.stream->abort();
+  }
+}
+
+std::optional<std::string> Server::make_tls(std::size_t index, std::shared_ptr<net::TlsServerContext>& out) const {
+  const ListenerSettings& l = listener_settings_[index];
+  if (!l.tls()) return std::nullopt;
+  if (!l.capath.empty() && l.cafile.empty())
+    return fmt::format("{}: capath is not supported for client certificates; use cafile", describe(l));
+  net::TlsServerOptions o;
+  o.cert_file = l.certfile;
+  o.key_file = l.keyfile;
+  o.ca_file = l.cafile;
+  o.require_client_cert = l.require_certificate;
+  o.min_version = l.tls_version == "tlsv1.3" ? net::TlsVersion::Tls13 : net::TlsVersion::Tls12;
+  auto ctx = net::TlsServerContext::create(o);
+  if (!ctx) return fmt::format("{}: {}", describe(l), ctx.error().message);
+  out = ctx.value();
+  return std::nullopt;
+}
+
+std::optional<std::string> Server::start() {
+  for (std::size_t i = 0; i < listener_settings_.size(); ++i) {
+    const ListenerSettings& l = listener_settings_[i];
+    net::ListenOptions opts;
+    opts.tls = tls_[i];
+    auto r = net::Listener::listen(
+        loop_, listener_url(l), opts, [this, i](std::shared_ptr<net::Stream> s) { on_accept(i, std::move(s)); },
+        [this](const std::string& peer, const net::NetError& e) {
+          log_.log(LogLevel::Notice, "connection failed before MQTT", {{"peer", peer}, {"reason", e.message}});
+        });
+    if (!r) {
+      for (auto& nl : net_listeners_) nl->close();
+      net_listeners_.clear();
+      bound_.clear();
+      return fmt::format("{}: {}", describe(l), r.error().message);
+    }
+    auto& nl = r.value();
+    bound_.push_back({std::string(net::scheme_name(nl->url().scheme)), nl->address(), nl->port()});
+    net_listeners_.push_back(std::move(nl));
+  }
+  schedule();
+  return std::nullopt;
+}
+
+std::optional<std::string> Server::reload() {
+  // Everything is read first; only a complete set replaces what is in force.
+  std::vector<std::shared_ptr<net::TlsServerContext>> tls(listener_settings_.size());
+  for (std::size_t i = 0; i < listener_settings_.size(); ++i)
+    if (auto e = make_tls(i, tls[i])) return e;
+  if (auto e = auth_.load(settings_, listener_settings_)) return e;
+  tls_ = std::move(tls);
+  for (std::size_t i = 0; i < net_listeners_.size(); ++i)
+    if (tls_[i]) net_listeners_[i]->set_tls(tls_[i]);
+  return std::nullopt;
+}
+
+void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream) {
+  const ListenerSettings& l = listener_settings_[listener];
+  if (shutting_down_ ||
+      (l.max_connections >= 0 && per_listener_open_[listener] >= static_cast<std::size_t>(l.max_connections))) {
+    log_.log(LogLevel::Notice, "connection refused: listener at max_connections",
+             {{"peer", stream->peer_address()}, {"listener", bound_[listener].address}});
+    stream->abort();
+    return;
+  }
+  broker::PeerInfo peer{stream->peer_address(), std::to_string(listener), stream->peer_cert_cn()};
+  if (settings_.connection_messages)
+    log_.log(LogLevel::Info, "new connection", {{"peer", peer.address}, {"listener", bound_[listener].address}});
+  broker::ConnectionId id = broker_->open(std::move(peer), now());
+  ++per_listener_open_[listener];
+  stream->on_data([this, id](ByteView bytes) {
+    broker_->receive(id, bytes, now());
+    schedule();
+  });
+  stream->on_close([this, id](const net::NetError& e) {
+    if (settings_.connection_messages && log_.enabled(LogLevel::Info))
+      log_.log(LogLevel::Info, "connection closed", {{"connection", std::to_string(id)}, {"reason", e ? e.message : "closed"}});
+    broker_->closed(id, now());
+    forget(id);
+    schedule();
+  });
+  if (paused_) stream->pause_reading();
+  conns_[id] = Conn{std::move(stream), listener};
+  schedule();
+}
+
+void Server::forget(broker::ConnectionId id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  --per_listener_open_[it->second.listener];
+  conns_.erase(it);
+}
+
+void Server::send(broker::ConnectionId id, ByteView bytes) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  it->second.stream->write(bytes);
+  if (!paused_ && it->second.stream->queued_bytes() > kHighWater) set_paused(true);
+}
+
+void Server::close(broker::ConnectionId id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  it->second.stream->close();  // on_close follows once the output is written
+}
+
+void Server::schedule() { loop_.schedule_flush(this); }
+
+void Server::flush() {
+  broker_->flush();
+  arm_timer();
+  if (shutting_down_ && conns_.empty() && on_drained_) {
+    drain_timer_.stop();
+    auto done = std::move(on_drained_);
+    on_drained_ = nullptr;
+    done();
+  }
+}
+
+void Server::arm_timer() {
+  auto next = broker_->next_deadline();
+  if (!next) {
+    deadline_timer_.stop();
+    armed_for_.reset();
+    return;
+  }
+  if (armed_for_ == next && deadline_timer_.active()) return;
+  auto wait = std::chrono::ceil<std::chrono::milliseconds>(*next - now());
+  if (wait.count() < 0) wait = std::chrono::milliseconds(0);
+  armed_for_ = next;
+  deadline_timer_.start(wait, [this] {
+    armed_for_.reset();
+    broker_->tick(now());
+    schedule();
+  });
+}
+
+void Server::set_paused(bool paused) {
+  paused_ = paused;
+  for (auto& [id, c] : conns_) {
+    if (paused) c.stream->pause_reading();
+    else c.stream->resume_reading();
+  }
+  if (paused) {
+    paused_since_ = now();
+    log_.log(LogLevel::Debug, "output backlog: reading paused");
+    pressure_timer_.start_repeating(std::chrono::milliseconds(5), [this] { check_pressure(); });
+  } else {
+    log_.log(LogLevel::Debug, "output drained: reading resumed");
+    pressure_timer_.stop();
+  }
+}
+
+void Server::check_pressure() {
+  std::size_t most = 0;
+  bool stalled = now() - paused_since_ > kStallLimit;
+  std::vector<std::shared_ptr<net::Stream>> stuck;
+  for (auto& [id, c] : conns_) {
+    std::size_t q = c.stream->queued_bytes();
+    if (stalled && q > kHighWater) stuck.push_back(c.stream);
+    else most = std::max(most, q);
+  }
+  for (auto& s : stuck) {
+    log_.log(LogLevel::Warning, "disconnecting a client that does not read its messages", {{"peer", s->peer_address()}});
+    s->abort();  // on_close tells the core, which publishes its will
+  }
+  if (most < kLowWater) set_paused(false);
+}
+
+void Server::shutdown(std::function<void()> done) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  on_drained_ = std::move(done);
+  for (auto& l : net_listeners_) l->close();
+  if (paused_) set_paused(false);
+  broker_->shutdown(now());
+  schedule();
+  // Clients that do not take their last bytes are cut off after a while.
+  drain_timer_.start(std::chrono::seconds(5), [this] {
+    for (auto& [id, c] : conns_) c.stream->abort();
+  });
+}
+
+}  // namespace mq::server

@@ -1,0 +1,118 @@
+#pragma once
+/// The embeddable broker: the sans-I/O broker core driven by the network
+/// layer. It owns the core, the listeners and one stream per client on a
+/// net::Loop it is given, flushes the core's output once per loop
+/// iteration, runs the core's timers, reloads credentials and certificates,
+/// and applies back-pressure when subscribers cannot keep up.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/broker.hpp"
+#include "net/listener.hpp"
+#include "net/loop.hpp"
+#include "server/config/settings.hpp"
+#include "server/file_authorizer.hpp"
+#include "server/log.hpp"
+
+namespace mq::server {
+
+/// A listener once bound: what it speaks and where.
+struct BoundListener {
+  std::string kind;     ///< "mqtt", "mqtts", "ws", "wss" or "unix"
+  std::string address;  ///< "127.0.0.1:45123", "[::1]:8883" or the socket path
+  std::uint16_t port = 0;  ///< the real port (0 for Unix sockets)
+};
+
+/// The line announced for a bound listener: "listening mqtt 127.0.0.1:45123".
+std::string listening_line(const BoundListener& l);
+
+/// Maps the configuration onto the broker core's limits; an error message
+/// for a setting the core cannot honour.
+std::optional<std::string> to_broker_config(const Settings& s, broker::Config& out);
+
+/// Bytes queued on one client's socket above which the server stops reading
+/// from every client until it drains (closed-loop back-pressure).
+inline constexpr std::size_t kHighWater = 8u * 1024 * 1024;
+/// Bytes queued on every socket below which reading resumes.
+inline constexpr std::size_t kLowWater = 1u * 1024 * 1024;
+/// A client whose socket stays above kHighWater this long is disconnected
+/// (it does not read), so it cannot stall the others for ever.
+inline constexpr std::chrono::seconds kStallLimit{30};
+
+/// An MQTT broker on a loop.
+class Server final : private broker::Output, private net::detail::Flushable {
+ public:
+  /// Checks the settings, reads the password and ACL files and the TLS
+  /// certificates. Nothing is bound yet. Returns an error message.
+  static std::optional<std::string> create(net::Loop& loop, Settings settings, Logger& log,
+                                           std::unique_ptr<Server>& out);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds every listener (all or none). Returns an error message naming the
+  /// listener that failed.
+  std::optional<std::string> start();
+  /// The bound listeners, in configuration order.
+  const std::vector<BoundListener>& listeners() const { return bound_; }
+  /// Re-reads the password and ACL files and the certificates; on error
+  /// the old ones stay in force. Connected clients are not touched.
+  std::optional<std::string> reload();
+  /// Stops accepting, disconnects every client (5.0 ones with 0x8B), and
+  /// closes the sockets once their output is written. `done` runs when the
+  /// last one has closed.
+  void shutdown(std::function<void()> done = {});
+  /// The core's live figures.
+  const broker::Counters& counters() const { return broker_->counters(); }
+  /// Connections open on the sockets (as the server sees them).
+  std::size_t open_streams() const { return conns_.size(); }
+
+ private:
+  struct Conn {
+    std::shared_ptr<net::Stream> stream;
+    std::size_t listener = 0;
+  };
+  Server(net::Loop& loop, Settings settings, Logger& log);
+
+  // broker::Output
+  void send(broker::ConnectionId id, ByteView bytes) override;
+  void close(broker::ConnectionId id) override;
+  // Flushable: once per loop iteration after events.
+  void flush() override;
+
+  void on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream);
+  void schedule();
+  void arm_timer();
+  void check_pressure();
+  void forget(broker::ConnectionId id);
+  void set_paused(bool paused);
+  std::optional<std::string> make_tls(std::size_t index, std::shared_ptr<net::TlsServerContext>& out) const;
+
+  net::Loop& loop_;
+  Settings settings_;
+  std::vector<ListenerSettings> listener_settings_;
+  Logger& log_;
+  FileAuthorizer auth_;
+  std::unique_ptr<broker::Broker> broker_;
+  std::vector<std::shared_ptr<net::TlsServerContext>> tls_;
+  std::vector<std::unique_ptr<net::Listener>> net_listeners_;
+  std::vector<BoundListener> bound_;
+  std::vector<std::size_t> per_listener_open_;
+  std::unordered_map<broker::ConnectionId, Conn> conns_;
+  net::Timer deadline_timer_;
+  net::Timer pressure_timer_;
+  net::Timer drain_timer_;
+  std::optional<broker::TimePoint> armed_for_;
+  bool paused_ = false;
+  broker::TimePoint paused_since_{};
+  bool shutting_down_ = false;
+  std::function<void()> on_drained_;
+};
+
+}  // namespace mq::server
