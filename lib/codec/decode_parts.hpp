@@ -38,14 +38,22 @@ inline std::uint16_t read_packet_id(Reader& r, ProtocolVersion v) {
 /// TailForm that re-encodes to the same bytes.
 void read_tail(Reader& r, PacketType t, ProtocolVersion v, std::uint8_t& code, Properties& props, TailForm& form);
 
+/// CONNECT: its own protocol level decides the layout (decode_connect.cpp).
 void decode_connect(Reader& r, Connect& out);
+/// CONNACK: acknowledge flags, reason or return code, 5.0 properties.
 void decode_connack(Reader& r, ProtocolVersion v, Connack& out);
+/// PUBLISH: `flags` is the fixed header's low nibble (dup, QoS, retain).
 void decode_publish(Reader& r, std::uint8_t flags, ProtocolVersion v, Publish& out);
+/// PUBACK, PUBREC, PUBREL, PUBCOMP: packet identifier, then the 5.0 tail.
 void decode_ack(Reader& r, PacketType t, ProtocolVersion v, std::uint16_t& packet_id, std::uint8_t& code,
                 Properties& props, TailForm& form);
+/// SUBSCRIBE: packet identifier, 5.0 properties, one or more filters with options.
 void decode_subscribe(Reader& r, ProtocolVersion v, Subscribe& out);
+/// UNSUBSCRIBE: packet identifier, 5.0 properties, one or more filters.
 void decode_unsubscribe(Reader& r, ProtocolVersion v, Unsubscribe& out);
+/// SUBACK: packet identifier, 5.0 properties, one or more codes.
 void decode_suback(Reader& r, ProtocolVersion v, Suback& out);
+/// UNSUBACK: packet identifier; at 5.0 also properties and one or more codes.
 void decode_unsuback(Reader& r, ProtocolVersion v, Unsuback& out);
 
 }  // namespace mq::detail

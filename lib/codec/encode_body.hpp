@@ -41,6 +41,7 @@ void put_tail(Sink& w, std::uint8_t code, const Properties& props, TailForm form
   if (need_props) put_properties(w, props);
 }
 
+/// CONNECT's body; flags are derived from which optional fields are set.
 template <typename Sink>
 void put_connect(Sink& w, const Connect& c) {
   const bool v5 = c.version == ProtocolVersion::v5;

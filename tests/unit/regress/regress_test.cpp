@@ -66,6 +66,15 @@ std::uint64_t frame(ByteView bytes, std::size_t step) {
 
 }  // namespace
 
+TEST_CASE("kept crash inputs sit in the folder of an existing fuzz target") {
+  const fs::path root = fs::path(MQ_SOURCE_DIR) / "tests";
+  for (const auto& e : fs::directory_iterator(root / "regress")) {
+    if (!e.is_directory()) continue;
+    CAPTURE(e.path().string());
+    CHECK(fs::exists(root / "fuzz" / (e.path().filename().string() + ".cpp")));
+  }
+}
+
 TEST_CASE("kept crash inputs decode or fail cleanly") {
   const std::vector<fs::path> inputs = regress_inputs();
   MESSAGE("replaying " << inputs.size() << " inputs from tests/regress");

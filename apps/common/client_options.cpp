@@ -1,0 +1,319 @@
+#include "client_options.hpp"
+
+#include <cstdlib>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "codec/properties.hpp"
+#include "property_options.hpp"
+
+namespace mq::apps {
+
+namespace {
+
+constexpr const char* kConnection = "Connection";
+constexpr const char* kTls = "TLS";
+constexpr const char* kSession = "Session";
+constexpr const char* kWill = "Will";
+constexpr const char* kProperties = "Properties";
+constexpr const char* kDiagnostics = "Diagnostics";
+
+/// "Name: value" or "Name=value" into a header pair.
+std::optional<std::pair<std::string, std::string>> split_header(const std::string& h) {
+  auto at = h.find_first_of(":=");
+  if (at == std::string::npos || at == 0) return std::nullopt;
+  std::string value = h.substr(at + 1);
+  while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+  return std::make_pair(h.substr(0, at), value);
+}
+
+std::chrono::milliseconds seconds_to_ms(double s) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0));
+}
+
+}  // namespace
+
+void add_client_options(CLI::App& app, ClientOptions& o) {
+  app.add_option("-h,--host", o.host, "Broker host name or address (default localhost, or the host of $MQ_URL)")
+      ->group(kConnection);
+  app.add_option("-p,--port", o.port, "Broker port (default 1883, 8883 with TLS)")->group(kConnection);
+  app.add_option("-L,--url", o.url,
+                 "Broker URL: mqtt://, mqtts://, ws://, wss:// or unix://, with optional user:password@, port "
+                 "and path, e.g. mqtts://user:secret@broker:8883 (default $MQ_URL, else mqtt://localhost:1883)")
+      ->group(kConnection);
+  app.add_option("--unix", o.unix_path, "Connect over the Unix domain socket at this path")
+      ->type_name("PATH")
+      ->group(kConnection);
+  app.add_option("-i,--id", o.client_id,
+                 "Client identifier (default: none, so the broker assigns one; needed with -c)")
+      ->group(kConnection);
+  app.add_option("-I,--id-prefix", o.id_prefix, "Client identifier made of this prefix and the process id")
+      ->group(kConnection);
+  app.add_option("-k,--keepalive", o.keepalive, "Keep alive interval in seconds; 0 disables pings")
+      ->capture_default_str()
+      ->group(kConnection);
+  app.add_option("-V,--protocol-version", o.version, "MQTT version")
+      ->check(CLI::IsMember({"mqttv5", "mqttv311", "mqttv31", "5", "311", "31"}))
+      ->capture_default_str()
+      ->group(kConnection);
+  app.add_option_function<std::string>("-u,--username", [&o](const std::string& v) { o.username = v; },
+                                        "User name")
+      ->group(kConnection);
+  app.add_option_function<std::string>("-P,--pw", [&o](const std::string& v) { o.password = v; }, "Password")
+      ->group(kConnection);
+  app.add_option("--connect-timeout", o.connect_timeout,
+                 "Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group(kConnection);
+  app.add_option("--ws-header", o.ws_headers, "Extra HTTP header for the WebSocket upgrade, 'Name: value'")
+      ->group(kConnection);
+
+  app.add_option("--cafile", o.cafile, "Trusted CA certificates (PEM); enables TLS")
+      ->check(CLI::ExistingFile)
+      ->group(kTls);
+  app.add_option("--capath", o.capath, "Directory of hashed trusted CA certificates; enables TLS")
+      ->check(CLI::ExistingDirectory)
+      ->group(kTls);
+  app.add_option("--cert", o.cert, "Client certificate (PEM); needs --key")->check(CLI::ExistingFile)->group(kTls);
+  app.add_option("--key", o.key, "Client private key (PEM)")->check(CLI::ExistingFile)->group(kTls);
+  app.add_option("--tls-version", o.tls_version, "Lowest TLS version to accept (default tlsv1.2)")
+      ->check(CLI::IsMember({"tlsv1.2", "tlsv1.3"}))
+      ->group(kTls);
+  app.add_option("--alpn,--tls-alpn", o.alpn, "ALPN protocol to offer, e.g. mqtt")->group(kTls);
+  app.add_option("--sni", o.sni, "Server name to send and to verify (default: the host name)")->group(kTls);
+  app.add_flag("--insecure", o.insecure,
+               "Do not verify the broker's certificate or host name (says so on stderr)")
+      ->group(kTls);
+
+  app.add_option("-x,--session-expiry", o.session_expiry,
+                 "Session expiry interval in seconds (MQTT 5.0); 'never' or -1 for no expiry")
+      ->group(kSession);
+  app.add_flag("-c,--disable-clean-session", o.no_clean,
+               "Resume the session the broker holds for this client id (needs -i); at 5.0 without -x the "
+               "session never expires")
+      ->group(kSession);
+  app.add_flag("--reconnect", o.reconnect,
+               "Reconnect after a lost connection, with growing random delays, resuming the session")
+      ->group(kSession);
+  app.add_option("--reconnect-delay", o.reconnect_delay, "First reconnect delay in seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group(kSession);
+  app.add_option("--reconnect-max-delay", o.reconnect_max_delay, "Longest reconnect delay in seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group(kSession);
+
+  app.add_option("--will-topic", o.will_topic, "Topic of the will message")->group(kWill);
+  app.add_option("--will-payload", o.will_payload, "Payload of the will message")->group(kWill);
+  app.add_option("--will-qos", o.will_qos, "QoS of the will message")
+      ->check(CLI::IsMember({0, 1, 2}))
+      ->group(kWill);
+  app.add_flag("--will-retain", o.will_retain, "Retain the will message")->group(kWill);
+  app.add_option("--will-property", o.will_properties,
+                 "Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain")
+      ->group(kWill);
+
+  app.add_option("--connect-property", o.connect_properties,
+                 "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or "
+                 "request-problem-information=1")
+      ->group(kProperties);
+  app.add_option("-D,--define", o.command_properties,
+                 "Property for a packet, as mosquitto's -D: COMMAND NAME VALUE, where COMMAND is connect, "
+                 "publish, subscribe, unsubscribe, disconnect or will and NAME a property name such as "
+                 "content-type; binary values take hex: or base64: prefixes")
+      ->expected(3)
+      ->type_name("COMMAND NAME VALUE")
+      ->group(kProperties);
+
+  app.add_flag("-d,--debug", o.debug, "Print each packet sent and received as one line on stderr")
+      ->group(kDiagnostics);
+  app.add_option("--trace", o.trace,
+                 "Print every packet sent and received on stderr as mqdump does: a field tree (text) or NDJSON")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->group(kDiagnostics);
+}
+
+client::OwnedProperties ClientSetup::properties_for(std::uint32_t scope) const {
+  auto it = packet_properties.find(scope);
+  return it == packet_properties.end() ? client::OwnedProperties{} : it->second;
+}
+
+std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o, const std::string& app_name) {
+  ClientSetup s;
+
+  // Where to connect: -L, else -h/-p/--unix, else $MQ_URL, else localhost.
+  const char* env = std::getenv(kUrlEnv);
+  const bool flags_given = !o.host.empty() || o.port != 0 || !o.unix_path.empty();
+  std::string url_text = o.url;
+  std::string url_origin = "-L";
+  if (url_text.empty() && !flags_given && env && *env) {
+    url_text = env;
+    url_origin = std::string("$") + kUrlEnv;
+  }
+  if (!url_text.empty()) {
+    if (flags_given && !o.url.empty()) return std::string("-L cannot be combined with -h, -p or --unix");
+    auto parsed = net::parse_url(url_text);
+    if (!parsed) return fmt::format("{} '{}': {}", url_origin, url_text, to_string(parsed.error()));
+    s.url = parsed.value();
+  } else if (!o.unix_path.empty()) {
+    s.url.scheme = net::Scheme::Unix;
+    s.url.path = o.unix_path;
+  } else {
+    s.url.scheme = net::Scheme::Mqtt;
+    s.url.host = o.host.empty() ? "localhost" : o.host;
+    s.url.port = 0;
+  }
+
+  const bool tls_asked = !o.cafile.empty() || !o.capath.empty() || !o.cert.empty() || o.insecure ||
+                         !o.tls_version.empty() || !o.alpn.empty() || !o.sni.empty();
+  if (tls_asked && s.url.scheme == net::Scheme::Mqtt) s.url.scheme = net::Scheme::Mqtts;
+  if (tls_asked && s.url.scheme == net::Scheme::Ws) s.url.scheme = net::Scheme::Wss;
+  if (tls_asked && s.url.scheme == net::Scheme::Unix) return std::string("TLS options cannot be used with a Unix socket");
+  if (o.port != 0) {
+    if (s.url.scheme == net::Scheme::Unix) return std::string("-p cannot be used with a Unix socket");
+    s.url.port = o.port;
+  } else if (s.url.port == 0 && s.url.scheme != net::Scheme::Unix) {
+    s.url.port = net::default_port(s.url.scheme);
+  }
+
+  if (!o.cert.empty() != !o.key.empty()) return std::string("--cert and --key must be given together");
+  auto& tls = s.connect.tls;
+  tls.ca_file = o.cafile;
+  tls.ca_dir = o.capath;
+  tls.cert_file = o.cert;
+  tls.key_file = o.key;
+  tls.server_name = o.sni;
+  tls.alpn = o.alpn;
+  tls.insecure = o.insecure;
+  tls.min_version = o.tls_version == "tlsv1.3" ? net::TlsVersion::Tls13 : net::TlsVersion::Tls12;
+  for (const auto& h : o.ws_headers) {
+    auto pair = split_header(h);
+    if (!pair) return fmt::format("--ws-header '{}' is not of the form 'Name: value'", h);
+    s.connect.ws_headers.push_back(std::move(*pair));
+  }
+  s.connect.timeout = seconds_to_ms(o.connect_timeout);
+
+  auto& c = s.config;
+  c.version = *parse_version(o.version);
+  const bool v5 = c.version == ProtocolVersion::v5;
+  c.client_id = o.client_id;
+  if (!o.id_prefix.empty()) {
+    if (!o.client_id.empty()) return std::string("-i and -I cannot be used together");
+    c.client_id = fmt::format("{}{}", o.id_prefix, ::getpid());
+  }
+  if (o.no_clean && c.client_id.empty())
+    return std::string("-c (resume a session) needs a client identifier: give one with -i");
+  if (c.client_id.empty() && c.version == ProtocolVersion::v31)
+    c.client_id = fmt::format("{}-{}", app_name, ::getpid());  // 3.1 does not allow an empty identifier
+  c.clean_start = !o.no_clean;
+  c.keep_alive = o.keepalive;
+  c.connect_timeout = seconds_to_ms(o.connect_timeout);
+  if (!o.session_expiry.empty()) {
+    if (!v5) return std::string("-x (session expiry) needs MQTT 5.0 (-V mqttv5)");
+    if (o.session_expiry == "never" || o.session_expiry == "-1" || o.session_expiry == "∞") {
+      c.session_expiry_interval = 0xFFFFFFFF;
+    } else {
+      char* end = nullptr;
+      unsigned long long v = std::strtoull(o.session_expiry.c_str(), &end, 10);
+      if (o.session_expiry.empty() || *end != '\0' || v > 0xFFFFFFFFull || o.session_expiry[0] == '-')
+        return fmt::format("-x '{}' is not a number of seconds from 0 to 4294967295 or 'never'", o.session_expiry);
+      c.session_expiry_interval = static_cast<std::uint32_t>(v);
+    }
+  } else if (o.no_clean && v5) {
+    c.session_expiry_interval = 0xFFFFFFFF;
+  }
+
+  // Credentials: flags win over the URL's.
+  c.username = o.username ? o.username : s.url.user;
+  c.password = o.password ? o.password : s.url.password;
+  if (c.password && !c.username && c.version != ProtocolVersion::v5)
+    return std::string("a password needs a user name before MQTT 5.0 (-u)");
+
+  // The will.
+  if (!o.will_topic.empty()) {
+    client::Message will;
+    will.topic = o.will_topic;
+    will.payload = o.will_payload;
+    will.qos = static_cast<QoS>(o.will_qos);
+    will.retain = o.will_retain;
+    for (const auto& p : o.will_properties)
+      if (auto bad = add_property_assignment(will.properties, p, kInWill, "the will"))
+        return "--will-property: " + *bad;
+    c.will = std::move(will);
+  } else if (!o.will_payload.empty() || o.will_qos != 0 || o.will_retain || !o.will_properties.empty()) {
+    return std::string("will options need --will-topic");
+  }
+  if (!v5 && (c.will && !c.will->properties.empty()))
+    return std::string("--will-property needs MQTT 5.0 (-V mqttv5)");
+
+  for (const auto& p : o.connect_properties)
+    if (auto bad = add_property_assignment(c.connect_properties, p, kInConnect, "CONNECT"))
+      return "--connect-property: " + *bad;
+
+  // -D COMMAND NAME VALUE, as mosquitto: the properties go to that packet.
+  for (std::size_t i = 0; i + 2 < o.command_properties.size(); i += 3) {
+    const std::string& command = o.command_properties[i];
+    const std::string& name = o.command_properties[i + 1];
+    const std::string& value = o.command_properties[i + 2];
+    const std::uint32_t scope = scope_for_command(command);
+    if (scope == 0) return fmt::format("-D: unknown command '{}'", command);
+    client::OwnedProperties* target = nullptr;
+    if (scope == kInConnect) target = &c.connect_properties;
+    else if (scope == kInWill) {
+      if (!c.will) return std::string("-D will ...: no will message (--will-topic)");
+      target = &c.will->properties;
+    } else {
+      target = &s.packet_properties[scope];
+    }
+    const PropertyInfo* info = find_property(name);
+    std::optional<std::string> bad;
+    if (info && info->id == PropertyId::UserProperty) {
+      // mosquitto writes -D publish user-property NAME VALUE; here the
+      // value slot holds the pair as NAME=VALUE or the two are split.
+      bad = add_user_property(*target, value.find('=') == std::string::npos ? value + "=" : value);
+    } else {
+      bad = add_property(*target, name, value, scope, command);
+    }
+    if (bad) return "-D: " + *bad;
+  }
+  const bool any_properties = !c.connect_properties.empty() || !s.packet_properties.empty();
+  if (!v5 && any_properties) return std::string("properties need MQTT 5.0 (-V mqttv5)");
+  // Fields the session writes from its own settings must not come twice.
+  if (const auto* p = c.connect_properties.find(PropertyId::SessionExpiryInterval)) {
+    c.session_expiry_interval = p->number;
+    c.connect_properties.remove(PropertyId::SessionExpiryInterval);
+  }
+
+  s.reconnect.enabled = o.reconnect;
+  s.reconnect.initial = seconds_to_ms(o.reconnect_delay);
+  s.reconnect.maximum = seconds_to_ms(std::max(o.reconnect_max_delay, o.reconnect_delay));
+  s.trace = o.trace == "text" ? TraceMode::Text : o.trace == "json" ? TraceMode::Json : TraceMode::Off;
+  s.debug = o.debug;
+  return s;
+}
+
+std::vector<std::pair<std::string, std::string>> client_doc_sections() {
+  return {
+      {"BROKER ADDRESS",
+       "The broker is given as a URL with -L, or with -h and -p, or with --unix. Without any of them the URL in "
+       "the environment variable MQ_URL is used, else mqtt://localhost:1883.\n\n"
+       "URL schemes: mqtt:// (TCP, port 1883), mqtts:// (TLS, port 8883), ws:// (WebSocket, port 80, path "
+       "/mqtt), wss:// (WebSocket over TLS, port 443) and unix:///path/to/socket. A URL may carry "
+       "user:password@ (percent-encoded); -u and -P take precedence. Any TLS option turns mqtt:// into "
+       "mqtts:// and ws:// into wss://."},
+      {"ENVIRONMENT", "MQ_URL\n\n  the broker URL used when neither -L nor -h, -p or --unix is given\n\n"
+                      "NO_COLOR\n\n  when set, --trace text writes no colour even on a terminal"},
+      {"PROPERTIES",
+       "MQTT 5.0 properties are named as in the specification's property table, in lower case with dashes "
+       "(content-type, message-expiry-interval, correlation-data, ...), by their specification name, or by "
+       "their identifier (0x03). Integer values are decimal or 0x hex. Binary values (correlation-data, "
+       "authentication-data) are text, or bytes written hex:0a0b0c or base64:CgsM; text: keeps a value that "
+       "starts with one of these prefixes as text. User properties are written name=value, may repeat, and "
+       "keep their order."},
+  };
+}
+
+}  // namespace mq::apps

@@ -1,0 +1,90 @@
+#pragma once
+/// The options every MQTT client shares (connection, TLS, WebSocket,
+/// authentication, protocol version, will, CONNECT properties, session,
+/// diagnostics, reconnect), defined once and turned into the settings of
+/// lib/client and lib/net. mqpub and mqsub add only their own options.
+
+#include <cstdint>
+#include <map>
+#include <variant>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "client/config.hpp"
+#include "client/connection.hpp"
+#include "net/connect.hpp"
+#include "net/url.hpp"
+
+namespace mq::apps {
+
+/// The environment variable that gives the default broker URL.
+inline constexpr const char* kUrlEnv = "MQ_URL";
+
+/// How packets are traced on stderr.
+enum class TraceMode : std::uint8_t { Off, Text, Json };
+
+/// The shared options as the command line gave them.
+struct ClientOptions {
+  std::string host;
+  std::uint16_t port = 0;  ///< 0: not given
+  std::string url;
+  std::string unix_path;
+  std::string client_id;
+  std::string id_prefix;
+  std::uint16_t keepalive = 60;
+  std::string version = "mqttv5";
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  std::string cafile, capath, cert, key, tls_version, sni;
+  std::vector<std::string> alpn;
+  bool insecure = false;
+  std::vector<std::string> ws_headers;
+  std::string will_topic;
+  std::string will_payload;
+  int will_qos = 0;
+  bool will_retain = false;
+  std::vector<std::string> will_properties;
+  std::vector<std::string> connect_properties;
+  std::vector<std::string> command_properties;  ///< -D triples, flattened
+  std::string session_expiry;
+  bool no_clean = false;
+  bool debug = false;
+  std::string trace;
+  bool reconnect = false;
+  double reconnect_delay = 1;
+  double reconnect_max_delay = 30;
+  double connect_timeout = 10;
+};
+
+/// Adds the shared options to `app` in groups Connection, TLS, Session,
+/// Will, Properties and Diagnostics.
+void add_client_options(CLI::App& app, ClientOptions& options);
+
+/// Everything a client needs to connect, from the shared options.
+struct ClientSetup {
+  net::Url url;
+  net::ConnectOptions connect;
+  client::ClientConfig config;
+  client::ReconnectPolicy reconnect;
+  /// -D properties for packets other than CONNECT and the will, keyed by
+  /// PropertyScope bit (kInPublish, kInSubscribe, kInDisconnect, ...).
+  std::map<std::uint32_t, client::OwnedProperties> packet_properties;
+  TraceMode trace = TraceMode::Off;
+  bool debug = false;
+
+  /// The -D properties for one packet scope (empty when none were given).
+  client::OwnedProperties properties_for(std::uint32_t scope) const;
+  bool v5() const { return config.version == ProtocolVersion::v5; }
+};
+
+/// Builds the setup or returns a usage error message. `app_name` prefixes
+/// a generated client identifier where one is needed.
+std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& options, const std::string& app_name);
+
+/// The ENVIRONMENT and URL paragraphs shared by the clients' man pages.
+std::vector<std::pair<std::string, std::string>> client_doc_sections();
+
+}  // namespace mq::apps

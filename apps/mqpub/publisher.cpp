@@ -1,0 +1,403 @@
+#include "publisher.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <deque>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "client/connection.hpp"
+#include "client/input_reader.hpp"
+#include "client_outcome.hpp"
+#include "message_json.hpp"
+#include "net/loop.hpp"
+#include "packet_trace.hpp"
+#include "payload.hpp"
+#include "property_options.hpp"
+
+namespace mq::mqpub {
+
+namespace {
+
+using apps::ClientExit;
+using apps::Outcome;
+using Clock = std::chrono::steady_clock;
+
+/// Input is paused while this many messages wait in the session...
+constexpr std::size_t kQueueHigh = 4096;
+/// ...or this many bytes wait for the socket.
+constexpr std::size_t kBytesHigh = 4 * 1024 * 1024;
+
+std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000)); }
+
+class Publisher {
+ public:
+  Publisher(const PubOptions& options, apps::ClientSetup setup)
+      : options_(options),
+        setup_(std::move(setup)),
+        trace_(setup_.trace, setup_.debug, setup_.config.version),
+        session_(setup_.config),
+        throttle_(loop_),
+        pacing_(loop_),
+        deadline_(loop_),
+        sigint_(loop_, SIGINT, [this](int) { interrupt(); }),
+        sigterm_(loop_, SIGTERM, [this](int) { interrupt(); }) {}
+
+  int run();
+
+ private:
+  // Sources.
+  bool prepare_template(std::string* error);
+  void start_source();
+  void publish_repeats();
+  void start_lines();
+  void on_line(std::string&& line);
+  void start_replay();
+  void replay_next();
+
+  // Publishing and completion.
+  void submit(client::Message message);
+  void input_finished();
+  void maybe_finish();
+  void check_backpressure();
+  void on_event(client::Event& event);
+  void on_ended(const net::NetError& error);
+  void interrupt();
+  void fail(Outcome o);
+
+  const PubOptions& options_;
+  apps::ClientSetup setup_;
+  apps::PacketTrace trace_;
+  net::Loop loop_;
+  client::ClientSession session_;
+  std::unique_ptr<client::Connection> conn_;
+  std::unique_ptr<client::InputReader> input_;
+  LineSplitter lines_;
+  std::size_t line_number_ = 0;
+  PayloadText payload_text_ = PayloadText::Raw;
+
+  client::Message template_;
+  unsigned repeats_done_ = 0;
+  std::deque<apps::ReplayRecord> replay_;
+  std::optional<std::chrono::system_clock::time_point> replay_prev_;
+
+  net::Timer throttle_;  ///< polls the socket backlog while input is paused
+  net::Timer pacing_;    ///< --repeat-delay, --rate, --replay-timing
+  net::Timer deadline_;  ///< --timeout
+  net::SignalWatcher sigint_;
+  net::SignalWatcher sigterm_;
+
+  std::uint64_t submitted_ = 0;
+  std::uint64_t completed_ = 0;
+  std::uint64_t rejected_ = 0;
+  bool input_done_ = false;
+  bool paused_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  apps::OutcomeKeeper outcome_;
+};
+
+void Publisher::fail(Outcome o) {
+  outcome_.fail(std::move(o));
+  if (closing_) return;
+  closing_ = true;
+  if (input_) input_->stop();
+  pacing_.stop();
+  throttle_.stop();
+  conn_->stop_reconnecting();
+  conn_->close();
+}
+
+void Publisher::interrupt() {
+  if (input_done_ && completed_ == submitted_) return;
+  fail({ClientExit::Interrupted, fmt::format("interrupted with {} of {} messages acknowledged", completed_, submitted_)});
+}
+
+bool Publisher::prepare_template(std::string* error) {
+  payload_text_ = options_.hex ? PayloadText::Hex : options_.base64 ? PayloadText::Base64 : PayloadText::Raw;
+  template_.topic = options_.topic;
+  template_.qos = static_cast<QoS>(options_.qos);
+  template_.retain = options_.retain;
+  template_.properties = setup_.properties_for(kInPublish);
+  for (const auto& p : options_.properties)
+    if (auto bad = apps::add_property_assignment(template_.properties, p, kInPublish, "PUBLISH")) {
+      *error = "--property: " + *bad;
+      return false;
+    }
+  for (const auto& p : options_.user_properties)
+    if (auto bad = apps::add_user_property(template_.properties, p)) {
+      *error = "--user-property: " + *bad;
+      return false;
+    }
+  if (!setup_.v5() && !template_.properties.empty()) {
+    *error = "PUBLISH properties need MQTT 5.0 (-V mqttv5)";
+    return false;
+  }
+  std::string raw;
+  switch (options_.source()) {
+    case Source::Message: raw = options_.message; break;
+    case Source::File: {
+      auto bytes = read_file(options_.file, error);
+      if (!bytes) return false;
+      raw = std::move(*bytes);
+      break;
+    }
+    case Source::Stdin: {
+      auto bytes = read_stdin(error);
+      if (!bytes) return false;
+      raw = std::move(*bytes);
+      break;
+    }
+    default: break;
+  }
+  auto payload = decode_payload(raw, payload_text_, error);
+  if (!payload) return false;
+  template_.payload = std::move(*payload);
+  return true;
+}
+
+void Publisher::submit(client::Message message) {
+  auto submitted = session_.publish(std::move(message), Clock::now());
+  if (!submitted) {
+    fail({apps::exit_for(*submitted.error), "message refused: " + submitted.error->message});
+    return;
+  }
+  ++submitted_;
+}
+
+void Publisher::check_backpressure() {
+  if (!input_) return;
+  const bool full = session_.queued() >= kQueueHigh || conn_->queued_bytes() >= kBytesHigh;
+  if (full && !paused_) {
+    paused_ = true;
+    input_->pause();
+    throttle_.start_repeating(std::chrono::milliseconds(2), [this] { check_backpressure(); });
+  } else if (!full && paused_ && session_.queued() < kQueueHigh / 2 && conn_->queued_bytes() < kBytesHigh / 2) {
+    paused_ = false;
+    throttle_.stop();
+    input_->resume();
+  }
+}
+
+void Publisher::publish_repeats() {
+  while (!closing_ && repeats_done_ < options_.repeat) {
+    ++repeats_done_;
+    submit(template_);
+    conn_->service();
+    if (repeats_done_ < options_.repeat && (options_.repeat_delay > 0 || options_.rate > 0)) {
+      auto delay = options_.rate > 0 ? std::chrono::milliseconds(static_cast<std::int64_t>(1000.0 / options_.rate))
+                                     : seconds(options_.repeat_delay);
+      pacing_.start(delay, [this] { publish_repeats(); });
+      return;
+    }
+  }
+  input_finished();
+}
+
+void Publisher::on_line(std::string&& line) {
+  ++line_number_;
+  client::Message m;
+  m.topic = template_.topic;
+  m.qos = template_.qos;
+  m.retain = template_.retain;
+  m.properties = template_.properties;
+  if (payload_text_ == PayloadText::Raw) {
+    m.payload = std::move(line);
+  } else {
+    std::string error;
+    auto bytes = decode_payload(line, payload_text_, &error);
+    if (!bytes) {
+      fail({ClientExit::Failure, fmt::format("stdin line {}: {}", line_number_, error)});
+      return;
+    }
+    m.payload = std::move(*bytes);
+  }
+  submit(std::move(m));
+}
+
+void Publisher::start_lines() {
+  input_ = std::make_unique<client::InputReader>(
+      loop_, 0,
+      [this](ByteView bytes) {
+        lines_.feed(as_chars(bytes), [this](std::string&& line) {
+          if (!closing_) on_line(std::move(line));
+        });
+        conn_->service();
+        check_backpressure();
+      },
+      [this](const net::NetError& error) {
+        if (error) {
+          fail({ClientExit::Failure, error.message});
+          return;
+        }
+        if (auto rest = lines_.finish(); rest && !closing_) on_line(std::move(*rest));
+        conn_->service();
+        input_finished();
+      });
+  input_->start();
+}
+
+void Publisher::start_replay() {
+  std::string error;
+  auto text = options_.replay == "-" ? read_stdin(&error) : read_file(options_.replay, &error);
+  if (!text) {
+    fail({ClientExit::Failure, error});
+    return;
+  }
+  std::size_t number = 0;
+  LineSplitter splitter;
+  auto add = [&](std::string&& line) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos || closing_) return;
+    auto parsed = apps::message_from_json_line(line);
+    if (auto* bad = std::get_if<std::string>(&parsed)) {
+      fail({ClientExit::Failure, fmt::format("{} line {}: {}", options_.replay, number, *bad)});
+      return;
+    }
+    auto& record = std::get<apps::ReplayRecord>(parsed);
+    if (!options_.topic.empty()) record.message.topic = options_.topic;
+    if (options_.qos_given) record.message.qos = static_cast<QoS>(options_.qos);
+    if (options_.retain) record.message.retain = true;
+    replay_.push_back(std::move(record));
+  };
+  splitter.feed(*text, add);
+  if (auto rest = splitter.finish()) add(std::move(*rest));
+  if (!closing_) replay_next();
+}
+
+void Publisher::replay_next() {
+  while (!closing_ && !replay_.empty()) {
+    auto& record = replay_.front();
+    if (options_.replay_timing && replay_prev_ && record.received && *record.received > *replay_prev_) {
+      auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(*record.received - *replay_prev_);
+      replay_prev_ = record.received;
+      if (gap.count() > 0) {
+        pacing_.start(gap, [this] {
+          auto& r = replay_.front();
+          submit(std::move(r.message));
+          replay_.pop_front();
+          conn_->service();
+          replay_next();
+        });
+        return;
+      }
+    }
+    if (record.received) replay_prev_ = record.received;
+    submit(std::move(record.message));
+    replay_.pop_front();
+    conn_->service();
+  }
+  if (!closing_) input_finished();
+}
+
+void Publisher::start_source() {
+  switch (options_.source()) {
+    case Source::Lines: start_lines(); break;
+    case Source::Replay: start_replay(); break;
+    default: publish_repeats(); break;
+  }
+}
+
+void Publisher::input_finished() {
+  input_done_ = true;
+  maybe_finish();
+}
+
+void Publisher::maybe_finish() {
+  if (closing_ || !input_done_ || completed_ < submitted_) return;
+  closing_ = true;
+  conn_->stop_reconnecting();
+  conn_->close();
+}
+
+void Publisher::on_event(client::Event& event) {
+  if (auto* done = std::get_if<client::PublishCompleted>(&event)) {
+    ++completed_;
+    if (done->error) {
+      ++rejected_;
+      outcome_.fail({apps::exit_for(*done->error), "message not delivered: " + done->error->message});
+    } else if (!done->ok()) {
+      ++rejected_;
+      outcome_.fail({ClientExit::Rejected,
+                     "the broker rejected a message: " +
+                         apps::describe_reason(done->qos == 2 ? PacketType::Pubrec : PacketType::Puback,
+                                               done->reason_code, setup_.config.version, done->reason_string)});
+    }
+    check_backpressure();
+    maybe_finish();
+    return;
+  }
+  if (auto* redirect = std::get_if<client::Redirected>(&event)) {
+    std::fprintf(stderr, "mqpub: the broker points to another server: %s\n", redirect->server_reference.c_str());
+    return;
+  }
+  if (auto o = apps::outcome_of(event, setup_.config.version)) {
+    const bool fatal = !setup_.reconnect.enabled || o->exit == ClientExit::Refused;
+    if (fatal) fail(std::move(*o));
+    else std::fprintf(stderr, "mqpub: %s; reconnecting\n", o->message.c_str());
+  }
+}
+
+void Publisher::on_ended(const net::NetError& error) {
+  finished_ = true;
+  deadline_.stop();
+  pacing_.stop();
+  throttle_.stop();
+  if (input_) input_->stop();
+  if (error) {
+    outcome_.fail(apps::outcome_of(error));
+  } else if (completed_ < submitted_ || !input_done_) {
+    outcome_.fail({ClientExit::ConnectionLost,
+                   fmt::format("the connection ended with {} of {} messages acknowledged", completed_, submitted_)});
+  }
+  loop_.stop();
+}
+
+int Publisher::run() {
+  std::string error;
+  if (!prepare_template(&error)) {
+    const bool usage = error.rfind("--", 0) == 0 || error.find("MQTT 5.0") != std::string::npos;
+    return apps::report("mqpub", {usage ? ClientExit::Usage : ClientExit::Failure, error});
+  }
+  if (setup_.connect.tls.insecure)
+    std::fprintf(stderr, "mqpub: warning: --insecure: the broker's certificate is not verified\n");
+  client::ConnectionHandlers handlers;
+  handlers.on_event = [this](client::Event& e) { on_event(e); };
+  handlers.on_ended = [this](const net::NetError& e) { on_ended(e); };
+  handlers.on_reconnecting = [](const net::NetError& e, std::chrono::milliseconds delay) {
+    std::fprintf(stderr, "mqpub: %s; reconnecting in %.1f s\n", e ? e.message.c_str() : "connection ended",
+                 static_cast<double>(delay.count()) / 1000.0);
+  };
+  if (trace_.enabled()) handlers.on_packet = [this](bool sent, ByteView p) { trace_.packet(sent, p); };
+  conn_ = std::make_unique<client::Connection>(loop_, session_, setup_.url, setup_.connect, setup_.reconnect,
+                                               std::move(handlers));
+  if (options_.timeout > 0)
+    deadline_.start(seconds(options_.timeout), [this] {
+      fail({ClientExit::Timeout, fmt::format("timed out after {} s with {} of {} messages acknowledged",
+                                             options_.timeout, completed_, submitted_)});
+    });
+  conn_->open();
+  start_source();
+  loop_.run_until([this] { return finished_; });
+  conn_.reset();
+  input_.reset();
+  loop_.close();
+  if (!outcome_.failed() && rejected_ > 0)
+    outcome_.fail({ClientExit::Rejected, fmt::format("{} messages were rejected", rejected_)});
+  return apps::report("mqpub", outcome_.outcome());
+}
+
+}  // namespace
+
+int run(const PubOptions& options, apps::ClientSetup setup) {
+  if (options.source() != Source::Replay && options.topic.empty())
+    return apps::report("mqpub", {ClientExit::Usage, "a topic is needed: -t TOPIC"});
+  if (options.source() == Source::Message && !options.message_given)
+    return apps::report("mqpub", {ClientExit::Usage, "no message: give -m, -f, -s, -l, -n or --replay"});
+  Publisher publisher(options, std::move(setup));
+  return publisher.run();
+}
+
+}  // namespace mq::mqpub

@@ -1,0 +1,58 @@
+#pragma once
+/// Reads a file descriptor (stdin) on the loop without ever blocking it, so
+/// a slow producer on a pipe or a terminal does not stop keepalive pings or
+/// acknowledgements. Regular files are read in chunks, one chunk per loop
+/// iteration; pipes, terminals and sockets are read when data is ready.
+/// Pausing gives back-pressure: nothing more is read until resume().
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "codec/types.hpp"
+#include "net/loop.hpp"
+#include "net/stream.hpp"
+
+namespace mq::client {
+
+class InputReader {
+ public:
+  /// Receives the next bytes; the view is valid only during the call.
+  using DataHandler = std::function<void(ByteView)>;
+  /// Called once at the end of the input (code None) or on a read error.
+  using EndHandler = std::function<void(const net::NetError&)>;
+
+  /// Does nothing until start(). `fd` stays open (it is not ours).
+  InputReader(net::Loop& loop, int fd, DataHandler on_data, EndHandler on_end);
+  ~InputReader();
+  InputReader(const InputReader&) = delete;
+  InputReader& operator=(const InputReader&) = delete;
+
+  /// Begins reading.
+  void start();
+  /// Stops delivering data until resume().
+  void pause();
+  /// Delivers data again.
+  void resume();
+  /// Stops for good (no end handler call).
+  void stop();
+
+ private:
+  void read_file_chunk();
+  void schedule_file_read();
+  void finish(const net::NetError& error);
+
+  net::Loop& loop_;
+  int fd_;
+  DataHandler on_data_;
+  EndHandler on_end_;
+  bool regular_file_ = false;
+  bool paused_ = false;
+  bool done_ = false;
+  int own_fd_ = -1;  ///< a separate open of the pipe or terminal, so O_NONBLOCK does not leak to the shell
+  std::shared_ptr<net::Stream> stream_;
+  net::Timer timer_;
+  std::vector<std::uint8_t> buffer_;
+};
+
+}  // namespace mq::client
