@@ -13,13 +13,13 @@
 /// (Counters::dropped_expired).
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "broker/fifo.hpp"
 #include "broker/message.hpp"
 #include "broker/topic_tree.hpp"
 
@@ -65,9 +65,9 @@ struct Session {
   std::map<std::string, SubOptions, std::less<>> subscriptions;
 
   /// QoS 1/2 messages sent and not yet acknowledged, in sending order.
-  std::deque<Outgoing> inflight;
+  Fifo<Outgoing> inflight;
   /// Messages waiting for room in the window or for the client to return.
-  std::deque<Outgoing> queue;
+  Fifo<Outgoing> queue;
   std::uint64_t queued_bytes = 0;
   std::uint16_t last_packet_id = 0;
   /// Packet identifiers tried so far; tells whether an identifier can still

@@ -152,6 +152,9 @@ struct Options {
   std::size_t sources = 0;
 };
 
+/// First receive buffer of a connection; it doubles while a read fills it,
+/// up to kReadChunk, so idle connections stay small.
+constexpr std::size_t kFirstRead = 4096;
 constexpr std::size_t kReadChunk = 256 * 1024;
 
 class Load {
@@ -198,7 +201,7 @@ class Load {
     c->started_ns = now_ns();
     if (::connect(c->fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0 && errno != EINPROGRESS)
       throw Failure(fmt::format("connect to {}:{}: {}", o_.host, o_.port, std::strerror(errno)));
-    c->rx.resize(kReadChunk);
+    c->rx.resize(kFirstRead);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT;
     c->want_out = true;
@@ -266,7 +269,7 @@ class Load {
   void on_readable(std::size_t index) {
     Conn& c = *conns_[index];
     while (true) {
-      if (c.rx.size() - c.rx_len < 4096) c.rx.resize(c.rx.size() * 2);
+      if (c.rx_len == c.rx.size()) c.rx.resize(c.rx.size() * 2);  // a packet bigger than the buffer
       ssize_t n = ::read(c.fd, c.rx.data() + c.rx_len, c.rx.size() - c.rx_len);
       if (n == 0) throw Failure(fmt::format("the broker closed connection {} ({})", index, role_name(c.role)));
       if (n < 0) {
@@ -277,6 +280,7 @@ class Load {
       c.rx_len += static_cast<std::size_t>(n);
       parse(index);
       if (static_cast<std::size_t>(n) < space) break;  // drained; epoll says when there is more
+      if (c.rx.size() < kReadChunk) c.rx.resize(c.rx.size() * 2);
     }
   }
 
