@@ -4,6 +4,17 @@
 
 namespace mq::broker {
 
+namespace {
+
+/// Where `parent` keeps a cached pointer to its child `level`, if anywhere.
+TopicNode** wildcard_slot(TopicNode& parent, std::string_view level) {
+  if (level == "#") return &parent.multi_level;
+  if (level == "+") return &parent.single_level;
+  return nullptr;
+}
+
+}  // namespace
+
 TopicNode* TopicTree::find(std::string_view filter, bool create) {
   TopicNode* node = &root_;
   LevelCursor cursor{filter, 0};
@@ -13,6 +24,7 @@ TopicNode* TopicTree::find(std::string_view filter, bool create) {
     if (it == node->children.end()) {
       if (!create) return nullptr;
       it = node->children.emplace(std::string(level), std::make_unique<TopicNode>()).first;
+      if (TopicNode** slot = wildcard_slot(*node, level)) *slot = it->second.get();
     }
     node = it->second.get();
   }
@@ -79,6 +91,7 @@ void TopicTree::prune(std::string_view filter) {
   for (auto it = path.rbegin(); it != path.rend(); ++it) {
     auto child = it->first->children.find(it->second);
     if (!child->second->empty()) return;
+    if (TopicNode** slot = wildcard_slot(*it->first, it->second)) *slot = nullptr;
     it->first->children.erase(child);
   }
 }

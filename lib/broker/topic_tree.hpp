@@ -40,6 +40,10 @@ struct SharedGroup {
 /// A trie node: the subscriptions whose filter ends here.
 struct TopicNode {
   LevelMap<TopicNode> children;
+  /// children["#"] and children["+"], kept beside the map so that matching
+  /// a topic does not hash the wildcards at every level.
+  TopicNode* multi_level = nullptr;
+  TopicNode* single_level = nullptr;
   std::vector<Subscriber> subscribers;
   std::vector<SharedGroup> groups;
   bool empty() const { return children.empty() && subscribers.empty() && groups.empty(); }
@@ -79,10 +83,7 @@ class TopicTree {
       return;
     }
     // '#' matches the remaining levels, none included ("a/#" matches "a").
-    if (wildcards) {
-      if (auto it = n.children.find(std::string_view("#")); it != n.children.end())
-        report(*it->second, on_subscriber, on_group);
-    }
+    if (wildcards && n.multi_level) report(*n.multi_level, on_subscriber, on_group);
     if (cursor.done()) {
       report(n, on_subscriber, on_group);
       return;
@@ -90,10 +91,7 @@ class TopicTree {
     const std::string_view level = cursor.next();
     if (auto it = n.children.find(level); it != n.children.end())
       match_at(*it->second, cursor, true, on_subscriber, on_group);
-    if (wildcards) {
-      if (auto it = n.children.find(std::string_view("+")); it != n.children.end())
-        match_at(*it->second, cursor, true, on_subscriber, on_group);
-    }
+    if (wildcards && n.single_level) match_at(*n.single_level, cursor, true, on_subscriber, on_group);
   }
 
   /// The node for `filter`, created when `create`; nullptr when absent.
