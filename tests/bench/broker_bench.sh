@@ -27,6 +27,8 @@ for tool in mosquitto python3; do
   command -v "$tool" >/dev/null || { echo "broker_bench: $tool is not installed" >&2; exit 1; }
 done
 seconds=${BENCH_SECONDS:-3}
+# shellcheck source=tests/bench/loopback.sh
+source "$here/loopback.sh"
 ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d)
@@ -46,7 +48,7 @@ log_dest none
 connection_messages false"
 
 # mosquitto needs a concrete port: take a free one from the kernel first.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 printf 'listener %s 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n%s\n' "$port" "$common_conf" >"$work/mosquitto.conf"
 mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
 mosq_pid=$!
@@ -63,18 +65,7 @@ exec 3<"$work/mqbroker.out"  # kept open: mqbroker never writes to a closed pipe
 read -r -t 10 line <&3 || { echo "broker_bench: mqbroker did not start: $(cat "$work/mqbroker.err")" >&2; exit 1; }
 mq_port=${line##*:}
 
-# Wait until mosquitto accepts.
-python3 - "$mosq_port" <<'PY'
-import socket, sys, time
-end = time.monotonic() + 10
-while time.monotonic() < end:
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit("broker_bench: mosquitto did not start")
-PY
+wait_port "$mosq_port" "broker_bench: mosquitto"
 
 # run NAME ARGS...: runs one scenario against both brokers, mosquitto first,
 # and keeps each result line in $work/NAME.{mosquitto,mqbroker}.
@@ -92,6 +83,20 @@ run() {
   done
 }
 
+# run_side_by_side NAME ARGS...: one latency run that measures both brokers
+# at the same time (so machine noise hits both alike).
+run_side_by_side() {
+  local name=$1
+  shift
+  if ! "$load" "$@" --port "$mosq_port" --versus-port "$mq_port" >"$work/$name.both"; then
+    echo "broker_bench: scenario $name failed" >&2
+    exit 1
+  fi
+  sed -n 1p "$work/$name.both" >"$work/$name.mosquitto"
+  sed -n 2p "$work/$name.both" >"$work/$name.mqbroker"
+  sed "s/^/  $name: /" "$work/$name.both" >&2
+}
+
 echo "broker_bench: mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}') on $mosq_port, mqbroker on $mq_port" >&2
 # Memory first, on brokers that have not yet served anything else.
 run idle idle --count 10000
@@ -99,8 +104,8 @@ run connect connect --count 200 --rounds 5
 run qos0 throughput --qos 0 --fanout 1 --publishers 4 --window 500 --seconds "$seconds"
 run fan10 throughput --qos 0 --fanout 10 --publishers 4 --window 200 --seconds "$seconds"
 run qos1 throughput --qos 1 --fanout 1 --publishers 4 --window 500 --seconds "$seconds"
-run lat1 latency --rate 1000 --fanout 1 --seconds "$seconds"
-run lat10 latency --rate 1000 --fanout 10 --seconds "$seconds"
+run_side_by_side lat1 latency --rate 1000 --fanout 1 --seconds "$seconds"
+run_side_by_side lat10 latency --rate 1000 --fanout 10 --seconds "$seconds"
 
 # The table. Targets: "ratio>=N" (mqbroker/mosquitto at least N), "<=mosq"
 # (mqbroker no worse), "<N" (mqbroker's figure below N), "-" (reported only).

@@ -4,7 +4,7 @@
 // timestamp and packet identifier are patched before sending.
 //
 //   broker_load throughput --port P --pid BROKER_PID [--qos 0|1] [--fanout N]
-//   broker_load latency    --port P [--rate 1000] [--fanout N]
+//   broker_load latency    --port P [--versus-port Q] [--rate 1000] [--fanout N]
 //   broker_load idle       --port P --pid BROKER_PID [--count 10000]
 //   broker_load connect    --port P [--count 200] [--rounds 5]
 //
@@ -150,6 +150,7 @@ struct Options {
   std::size_t count = 0;
   std::size_t rounds = 5;
   std::size_t sources = 0;
+  int versus_port = 0;  // latency: a second broker measured in the same run
 };
 
 /// First receive buffer of a connection; it doubles while a read fills it,
@@ -176,7 +177,12 @@ class Load {
 
  private:
   // --- connections -------------------------------------------------------
+  /// The broker port of group `g`: the second broker serves odd groups in a
+  /// side-by-side latency run.
+  int port_of(std::size_t g) const { return o_.versus_port && g % 2 == 1 ? o_.versus_port : o_.port; }
+
   Conn& open(Role role, std::size_t group, std::size_t source_index) {
+    const int port = port_of(group);
     auto c = std::make_unique<Conn>();
     c->role = role;
     c->group = group;
@@ -196,11 +202,11 @@ class Load {
     }
     sockaddr_in to{};
     to.sin_family = AF_INET;
-    to.sin_port = htons(static_cast<std::uint16_t>(o_.port));
+    to.sin_port = htons(static_cast<std::uint16_t>(port));
     if (inet_pton(AF_INET, o_.host.c_str(), &to.sin_addr) != 1) throw Failure("--host must be an IPv4 address");
     c->started_ns = now_ns();
     if (::connect(c->fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0 && errno != EINPROGRESS)
-      throw Failure(fmt::format("connect to {}:{}: {}", o_.host, o_.port, std::strerror(errno)));
+      throw Failure(fmt::format("connect to {}:{}: {}", o_.host, port, std::strerror(errno)));
     c->rx.resize(kFirstRead);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT;
@@ -260,7 +266,8 @@ class Load {
       int err = 0;
       socklen_t len = sizeof err;
       getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
-      if (err != 0) throw Failure(fmt::format("connect to {}:{}: {}", o_.host, o_.port, std::strerror(err)));
+      if (err != 0)
+        throw Failure(fmt::format("connect to {}:{}: {}", o_.host, port_of(c.group), std::strerror(err)));
       c.connecting = false;
     }
     flush(index);
@@ -353,7 +360,7 @@ class Load {
         ++deliveries_;
         if (latency_mode_ && seq >= warmup_) {
           const auto sent = static_cast<std::int64_t>(load_u64(body + payload_at + 8));
-          hist_.record(static_cast<std::uint64_t>(now - sent));
+          hists_[c.group].record(static_cast<std::uint64_t>(now - sent));
         }
         if (qos == 1) {
           const std::uint8_t ack[4] = {0x40, 0x02, body[2 + topic_len], body[3 + topic_len]};
@@ -515,7 +522,7 @@ class Load {
   std::uint64_t deliveries_ = 0;
   bool latency_mode_ = false;
   std::uint64_t warmup_ = 0;
-  mq::bench::LatencyHistogram hist_;
+  std::vector<mq::bench::LatencyHistogram> hists_;  // latency, per group
 };
 
 void Load::throughput() {
@@ -559,8 +566,13 @@ void Load::throughput() {
 }
 
 void Load::latency() {
-  raise_fd_limit(o_.fanout + 64);
-  setup(1, o_.fanout);
+  // With --versus-port the two brokers are measured at the same time, one
+  // publisher each, sent to alternately first, so that a noisy machine
+  // disturbs both alike.
+  const std::size_t brokers = o_.versus_port ? 2 : 1;
+  raise_fd_limit(brokers * (o_.fanout + 1) + 64);
+  setup(brokers, o_.fanout);
+  hists_.resize(brokers);
   latency_mode_ = true;
   const auto total = static_cast<std::uint64_t>(o_.rate * o_.seconds);
   warmup_ = std::min<std::uint64_t>(total / 10, 200);
@@ -576,23 +588,31 @@ void Load::latency() {
   ev.events = EPOLLIN;
   ev.data.u64 = kExtraId;
   epoll_ctl(epoll_, EPOLL_CTL_ADD, timer, &ev);
-  // One message per timer expiry, stamped when it is written.
+  // One message per timer expiry and broker, stamped when it is written.
+  std::uint64_t ticks = 0;
   auto tick = [&] {
     std::uint64_t expirations = 0;
     if (::read(timer, &expirations, sizeof expirations) != sizeof expirations) return;
     const std::uint64_t n = std::min(expirations, total - groups_[0].sent);
     if (n == 0) return;
-    publish(0, n, now_ns());
-    flush(groups_[0].publisher);
+    for (std::size_t k = 0; k < brokers; ++k) {
+      const std::size_t g = (k + ticks) % brokers;
+      publish(g, n, now_ns());
+      flush(groups_[g].publisher);
+    }
+    ++ticks;
   };
   const bool finished = run([&] { return groups_[0].sent == total; }, o_.seconds * 2 + 5, {}, timer, tick);
   ::close(timer);
   if (!finished) throw Failure("latency: the sender fell behind its schedule");
   check_all_in("latency");
   const double us = 1e-3;
-  fmt::print("mode=latency fanout={} rate={:.0f} samples={} p50_us={:.1f} p99_us={:.1f} max_us={:.1f}\n", o_.fanout,
-             o_.rate, hist_.count(), static_cast<double>(hist_.percentile(0.50)) * us,
-             static_cast<double>(hist_.percentile(0.99)) * us, static_cast<double>(hist_.max()) * us);
+  for (std::size_t g = 0; g < brokers; ++g) {
+    const auto& h = hists_[g];
+    fmt::print("mode=latency port={} fanout={} rate={:.0f} samples={} p50_us={:.1f} p99_us={:.1f} max_us={:.1f}\n",
+               port_of(g), o_.fanout, o_.rate, h.count(), static_cast<double>(h.percentile(0.50)) * us,
+               static_cast<double>(h.percentile(0.99)) * us, static_cast<double>(h.max()) * us);
+  }
 }
 
 void Load::idle() {
@@ -670,6 +690,7 @@ int main(int argc, char** argv) {
   common(lat);
   lat->add_option("--rate", o.rate, "messages per second")->check(CLI::Range(1.0, 1e6));
   lat->add_option("--fanout", o.fanout, "subscribers")->check(CLI::Range(1, 1000));
+  lat->add_option("--versus-port", o.versus_port, "a second broker, measured side by side (one line each)");
   auto* idle = app.add_subcommand("idle", "hold many idle connections, report broker memory");
   common(idle);
   idle->add_option("--count", o.count, "connections (default 10000)");

@@ -13,6 +13,9 @@ for tool in mosquitto mosquitto_pub mosquitto_sub python3; do
   command -v "$tool" >/dev/null || { echo "pub_bench: $tool is not installed" >&2; exit 1; }
 done
 
+# shellcheck source=tests/bench/loopback.sh
+source "$(dirname "$0")/loopback.sh"
+
 work=$(mktemp -d)
 chmod 755 "$work"
 broker_pid=""
@@ -23,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A free loopback port, then mosquitto on it; wait until it accepts.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 cat >"$work/mosquitto.conf" <<CONF
 listener $port 127.0.0.1
 allow_anonymous true
@@ -31,17 +34,7 @@ max_queued_messages 0
 CONF
 mosquitto -c "$work/mosquitto.conf" >"$work/broker.log" 2>&1 &
 broker_pid=$!
-python3 - "$port" <<'PY'
-import socket, sys, time
-end = time.monotonic() + 10
-while time.monotonic() < end:
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5).close()
-        sys.exit(0)
-    except OSError:
-        pass
-sys.exit("broker did not start")
-PY
+wait_port "$port" "pub_bench: mosquitto"
 
 python3 -c "
 import sys
