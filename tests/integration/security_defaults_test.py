@@ -8,12 +8,12 @@ mqpub/mqsub --trace and mqdump (unless --show-secrets); password hashes are
 salted and slow; an ACL matrix over users, client ids, %u/%c patterns and a
 wildcard subscription that overlaps a forbidden topic.
 
-What mqbroker_test.py already covers (unknown CA and --insecure for mqpub,
-password file mode 0600, wrong password refused, the basic ACL) is not
-repeated here.
+What mqbroker_test.py already covers (password file mode 0600, wrong
+password refused, the basic ACL) is not repeated here.
 
 Usage: security_defaults_test.py MQBROKER MQPUB MQSUB MQDUMP [unittest options]
 """
+import base64
 import os
 import re
 import shutil
@@ -198,7 +198,6 @@ class Passwords(unittest.TestCase):
         self.assertIn("new connection", log)  # the log is verbose indeed
         outputs.append(log)
         hexed = SECRET.encode().hex()
-        import base64
         b64 = base64.b64encode(SECRET.encode()).decode()[:16]
         for text in outputs:
             self.assertNotIn(SECRET, text)
