@@ -41,6 +41,12 @@ void require_location(std::string_view where, std::string_view text) {
   require(line >= 1 && line <= lines, "an error names a line outside the text");
 }
 
+/// An ACL or password file error: "fuzzed:N: why", N a line of `text`.
+void require_file_error(std::string_view error, std::string_view text) {
+  require(error.find(": ") != std::string_view::npos, "a file error without a location and a message");
+  require_location(error.substr(0, error.find(": ")), text);
+}
+
 void fuzz_config(std::string_view text) {
   if (text.find("include_dir") != std::string_view::npos) return;
   Settings settings;
@@ -54,11 +60,7 @@ void fuzz_config(std::string_view text) {
 void fuzz_acl(std::string_view text) {
   std::string error;
   std::optional<AclFile> acl = AclFile::parse(text, kSource, &error);
-  if (!acl) {
-    require(!error.empty(), "an ACL error without a message");
-    require_location(error.substr(0, error.find(": ")), text);
-    return;
-  }
+  if (!acl) return require_file_error(error, text);
   static const std::optional<std::string_view> kUsers[] = {std::nullopt, "u", "admin"};
   static constexpr std::string_view kTopics[] = {"a/b", "u/c1", "$SYS/x", "x"};
   static constexpr std::string_view kFilters[] = {"#", "a/+", "u/#", "+/+", "$SYS/#"};
@@ -74,11 +76,7 @@ void fuzz_acl(std::string_view text) {
 void fuzz_passwords(std::string_view text) {
   std::string error;
   std::optional<PasswordFile> file = PasswordFile::parse(text, kSource, &error);
-  if (!file) {
-    require(!error.empty(), "a password file error without a message");
-    require_location(error.substr(0, error.find(": ")), text);
-    return;
-  }
+  if (!file) return require_file_error(error, text);
   const std::string written = file->text();
   std::optional<PasswordFile> again = PasswordFile::parse(written, kSource, &error);
   require(again.has_value(), "a password file's own text does not parse");
