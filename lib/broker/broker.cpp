@@ -181,6 +181,14 @@ void Broker::detach(Connection& c, bool with_will, TimePoint now) {
   }
 }
 
+void Broker::set_backlogged(ConnectionId id, bool backlogged, TimePoint now) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  Connection& c = *it->second;
+  c.backlogged = backlogged;
+  if (!backlogged && c.session) pump(*c.session, now);
+}
+
 void Broker::closed(ConnectionId id, TimePoint now) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;

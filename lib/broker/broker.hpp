@@ -55,6 +55,12 @@ class Broker {
   /// The socket of `id` dropped: the will is published (or its delay
   /// starts) and the session kept or ended by its expiry interval.
   void closed(ConnectionId id, TimePoint now);
+  /// The network layer's word that `id` cannot take more bytes (its peer
+  /// does not read), or can again. While backlogged, QoS 0 messages for it
+  /// are dropped (counted in dropped_backlog) and QoS 1/2 ones wait in its
+  /// session queue, so one slow subscriber costs bounded memory and never
+  /// holds up the others. Unknown ids are ignored.
+  void set_backlogged(ConnectionId id, bool backlogged, TimePoint now);
   /// Runs every timer due at `now`: connect timeouts, keep alive (1.5x),
   /// will delays, session expiry, $SYS updates.
   void tick(TimePoint now);

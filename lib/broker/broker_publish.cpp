@@ -200,6 +200,15 @@ void Broker::deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qo
     return;
   }
   Connection* c = s.connection;
+  if (c && c->backlogged) {
+    if (qos == 0) {
+      ++counters_.dropped_backlog;
+      return;
+    }
+    if (!owned) owned = Message::make(m);
+    enqueue(s, Outgoing{owned, qos, retain, {ids.begin(), ids.end()}, 0, 0, false});
+    return;
+  }
   if (c && qos == 0) {
     DeliveryFields f;
     f.retain = retain;
@@ -334,7 +343,7 @@ void Broker::enqueue(Session& s, Outgoing&& o) {
 
 void Broker::pump(Session& s, TimePoint now) {
   Connection* c = s.connection;
-  if (!c) return;
+  if (!c || c->backlogged) return;
   while (!s.queue.empty()) {
     Outgoing& front = s.queue.front();
     if (front.qos > 0 && s.inflight.size() >= window(s)) break;

@@ -52,6 +52,9 @@ struct Connection {
   /// Bytes waiting for Broker::flush().
   std::vector<std::uint8_t> out;
   bool dirty = false;
+  /// The network cannot take more bytes (Broker::set_backlogged): QoS 0
+  /// messages are dropped and QoS 1/2 ones wait in the session queue.
+  bool backlogged = false;
 
   explicit Connection(std::uint32_t max_packet) : framer(max_packet) {}
 };

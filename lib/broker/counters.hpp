@@ -27,6 +27,7 @@ struct Counters {
   std::uint64_t dropped_expired = 0;      ///< Message Expiry Interval ran out while queued
   std::uint64_t dropped_qos0_offline = 0;  ///< QoS 0 for an offline session (queue_qos0_offline off)
   std::uint64_t dropped_not_authorized = 0;  ///< refused by Authorizer::may_receive or may_publish
+  std::uint64_t dropped_backlog = 0;      ///< QoS 0 for a client whose socket does not take more bytes
   std::uint64_t retained_dropped = 0;     ///< retained messages not stored (max_retained)
   std::uint64_t wills_published = 0;
   std::uint64_t connections_refused = 0;  ///< CONNACK with a failure code, or closed before it
@@ -34,7 +35,7 @@ struct Counters {
   /// Every message counted as dropped.
   std::uint64_t messages_dropped() const {
     return dropped_queue_full + dropped_too_large + dropped_expired + dropped_qos0_offline +
-           dropped_not_authorized;
+           dropped_not_authorized + dropped_backlog;
   }
 };
 

@@ -17,10 +17,11 @@ namespace mq::broker {
 
 /// Properties the broker regenerates per delivery instead of forwarding:
 /// Topic Alias (per connection), Message Expiry Interval (rewritten as the
-/// time remaining), Subscription Identifier (per subscriber).
+/// time remaining), Subscription Identifier (per subscriber); and Will Delay
+/// Interval, a will property that has no place in the PUBLISH of the will.
 inline bool is_regenerated(PropertyId id) {
   return id == PropertyId::TopicAlias || id == PropertyId::MessageExpiryInterval ||
-         id == PropertyId::SubscriptionIdentifier;
+         id == PropertyId::SubscriptionIdentifier || id == PropertyId::WillDelayInterval;
 }
 
 /// A message being routed. Views point into storage the caller keeps alive.

@@ -170,7 +170,6 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
     forget(id);
     schedule();
   });
-  if (paused_) stream->pause_reading();
   conns_[id] = Conn{std::move(stream), listener};
   schedule();
 }
@@ -180,13 +179,14 @@ void Server::forget(broker::ConnectionId id) {
   if (it == conns_.end()) return;
   --per_listener_open_[it->second.listener];
   conns_.erase(it);
+  backlogged_.erase(id);
 }
 
 void Server::send(broker::ConnectionId id, ByteView bytes) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
   it->second.stream->write(bytes);
-  if (!paused_ && it->second.stream->queued_bytes() > kHighWater) set_paused(true);
+  if (it->second.stream->queued_bytes() > kHighWater && !backlogged_.contains(id)) newly_backlogged_.push_back(id);
 }
 
 void Server::close(broker::ConnectionId id) {
@@ -199,6 +199,7 @@ void Server::schedule() { loop_.schedule_flush(this); }
 
 void Server::flush() {
   broker_->flush();
+  note_backlogs();
   arm_timer();
   if (shutting_down_ && conns_.empty() && on_drained_) {
     drain_timer_.stop();
@@ -226,36 +227,44 @@ void Server::arm_timer() {
   });
 }
 
-void Server::set_paused(bool paused) {
-  paused_ = paused;
-  for (auto& [id, c] : conns_) {
-    if (paused) c.stream->pause_reading();
-    else c.stream->resume_reading();
+void Server::note_backlogs() {
+  if (newly_backlogged_.empty()) return;
+  const broker::TimePoint t = now();
+  for (broker::ConnectionId id : newly_backlogged_) {
+    if (!conns_.contains(id) || !backlogged_.emplace(id, t).second) continue;
+    broker_->set_backlogged(id, true, t);
+    log_.log(LogLevel::Debug, "output backlog: dropping QoS 0, queueing QoS 1/2", {{"connection", std::to_string(id)}});
   }
-  if (paused) {
-    paused_since_ = now();
-    log_.log(LogLevel::Debug, "output backlog: reading paused");
+  newly_backlogged_.clear();
+  if (!backlogged_.empty() && !pressure_timer_.active())
     pressure_timer_.start_repeating(std::chrono::milliseconds(5), [this] { check_pressure(); });
-  } else {
-    log_.log(LogLevel::Debug, "output drained: reading resumed");
-    pressure_timer_.stop();
-  }
 }
 
 void Server::check_pressure() {
-  std::size_t most = 0;
-  bool stalled = now() - paused_since_ > kStallLimit;
+  const broker::TimePoint t = now();
   std::vector<std::shared_ptr<net::Stream>> stuck;
-  for (auto& [id, c] : conns_) {
-    std::size_t q = c.stream->queued_bytes();
-    if (stalled && q > kHighWater) stuck.push_back(c.stream);
-    else most = std::max(most, q);
+  bool drained = false;
+  for (auto it = backlogged_.begin(); it != backlogged_.end();) {
+    auto c = conns_.find(it->first);
+    if (c != conns_.end() && c->second.stream->queued_bytes() >= kLowWater && t - it->second <= kStallLimit) {
+      ++it;
+      continue;
+    }
+    if (c != conns_.end() && c->second.stream->queued_bytes() >= kLowWater) {
+      stuck.push_back(c->second.stream);
+    } else if (c != conns_.end()) {
+      broker_->set_backlogged(it->first, false, t);
+      drained = true;
+      log_.log(LogLevel::Debug, "output drained", {{"connection", std::to_string(it->first)}});
+    }
+    it = backlogged_.erase(it);
   }
   for (auto& s : stuck) {
     log_.log(LogLevel::Warning, "disconnecting a client that does not read its messages", {{"peer", s->peer_address()}});
     s->abort();  // on_close tells the core, which publishes its will
   }
-  if (most < kLowWater) set_paused(false);
+  if (backlogged_.empty()) pressure_timer_.stop();
+  if (drained) schedule();  // what the core queued meanwhile goes out now
 }
 
 void Server::shutdown(std::function<void()> done) {
@@ -263,7 +272,6 @@ void Server::shutdown(std::function<void()> done) {
   shutting_down_ = true;
   on_drained_ = std::move(done);
   for (auto& l : net_listeners_) l->close();
-  if (paused_) set_paused(false);
   broker_->shutdown(now());
   schedule();
   // Clients that do not take their last bytes are cut off after a while.

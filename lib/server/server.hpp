@@ -3,7 +3,7 @@
 /// layer. It owns the core, the listeners and one stream per client on a
 /// net::Loop it is given, flushes the core's output once per loop
 /// iteration, runs the core's timers, reloads credentials and certificates,
-/// and applies back-pressure when subscribers cannot keep up.
+/// and tells the core which subscribers cannot keep up.
 
 #include <cstdint>
 #include <functional>
@@ -36,13 +36,14 @@ std::string listening_line(const BoundListener& l);
 /// for a setting the core cannot honour.
 std::optional<std::string> to_broker_config(const Settings& s, broker::Config& out);
 
-/// Bytes queued on one client's socket above which the server stops reading
-/// from every client until it drains (closed-loop back-pressure).
+/// Bytes queued on one client's socket above which the core is told the
+/// client is backlogged: its QoS 0 messages are dropped and counted, QoS 1/2
+/// ones wait in its session queue. Other clients are not held up.
 inline constexpr std::size_t kHighWater = 8u * 1024 * 1024;
-/// Bytes queued on every socket below which reading resumes.
+/// Bytes queued on a backlogged client's socket below which it gets messages again.
 inline constexpr std::size_t kLowWater = 1u * 1024 * 1024;
-/// A client whose socket stays above kHighWater this long is disconnected
-/// (it does not read), so it cannot stall the others for ever.
+/// A backlogged client whose socket stays above kLowWater this long is
+/// disconnected (it does not read), which frees its buffered output.
 inline constexpr std::chrono::seconds kStallLimit{30};
 
 /// An MQTT broker on a loop.
@@ -91,7 +92,8 @@ class Server final : private broker::Output, private net::detail::Flushable {
   void arm_timer();
   void check_pressure();
   void forget(broker::ConnectionId id);
-  void set_paused(bool paused);
+  /// Tells the core about sockets that went over kHighWater during a flush.
+  void note_backlogs();
   std::optional<std::string> make_tls(std::size_t index, std::shared_ptr<net::TlsServerContext>& out) const;
 
   net::Loop& loop_;
@@ -109,8 +111,10 @@ class Server final : private broker::Output, private net::detail::Flushable {
   net::Timer pressure_timer_;
   net::Timer drain_timer_;
   std::optional<broker::TimePoint> armed_for_;
-  bool paused_ = false;
-  broker::TimePoint paused_since_{};
+  /// Clients over kHighWater, and since when.
+  std::unordered_map<broker::ConnectionId, broker::TimePoint> backlogged_;
+  /// Went over kHighWater in Output::send, where the core cannot be called.
+  std::vector<broker::ConnectionId> newly_backlogged_;
   bool shutting_down_ = false;
   std::function<void()> on_drained_;
 };

@@ -9,6 +9,10 @@ Input formats (they must match the fuzz targets):
   decode_fuzz:  [level selector] packet bytes
   framer_fuzz:  [level selector] [max packet size] [K] [K chunk sizes] stream
   dump_input_fuzz: [format selector: 0 auto, 1 raw, 2 hex, 3 base64] text
+  broker_fuzz:  [config byte] operations (see broker_ops below)
+  client_session_fuzz: [config byte] operations (see client_ops below)
+  server_files_fuzz: [0 config, 1 ACL, 2 password file] text
+  websocket_fuzz: [selector] [K] [K chunk sizes] stream (bit 3: HTTP head)
 with level selector 0 -> 3.1, 1 -> 3.1.1, 2 -> 5.0, 3 -> none (taken mod 4),
 max packet size 0 -> the framer's default, else that many bytes, and chunk
 size byte b -> b + 1 bytes per feed, cycled (K = 0: the whole stream at once).
@@ -150,8 +154,193 @@ def dump_inputs(pkt):
     }
 
 
+def broker_ops(*steps):
+    """broker_fuzz operations: ("open", slot), ("drop", slot), ("wait", quarter
+    seconds), ("flush",), ("backlog", slot) (toggles), or (slot, bytes) sent
+    in chunks of at most 256."""
+    out = bytearray()
+    for step in steps:
+        if step[0] == "open":
+            out.append(0x00 | step[1])
+        elif step[0] == "drop":
+            out.append(0x40 | step[1])
+        elif step[0] == "wait":
+            out += bytes([0x60, step[1]])
+        elif step[0] == "flush":
+            out.append(0x80)
+        elif step[0] == "backlog":
+            out.append(0xA0 | step[1])
+        else:
+            slot, data = step
+            for i in range(0, len(data), 256):
+                chunk = data[i:i + 256]
+                out += bytes([0x20 | slot, len(chunk) - 1]) + chunk
+    return bytes(out)
+
+
+def broker_sessions():
+    """Whole conversations of several clients with the broker, by name."""
+    out = {}
+    for level in (4, 5):
+        p = packets_for(level)
+        v5 = level == 5
+        pp = (lambda *items: props(*items)) if v5 else (lambda *items: b"")
+        connect = lambda cid, flags=0x02, extra=b"": packet(
+            0x10, s(b"MQTT") + bytes([level, flags]) + u16(10) + pp(*([p_u16(0x22, 5), p_u32(0x11, 30)] if v5 else [])) +
+            s(cid) + extra)
+        sub = packet(0x82, u16(1) + pp(p_var(0x0B, 7)) + s("a/+") + bytes([0x02]) + s("r/#") + bytes([0x01]))
+        pub0 = packet(0x30, s("a/b") + pp() + b"zero")
+        pub1 = packet(0x32, s("a/b") + u16(5) + pp(p_u32(0x02, 60)) + b"one")
+        pub2 = packet(0x34, s("a/c") + u16(6) + pp() + b"two")
+        retained = packet(0x31, s("r/x") + pp() + b"kept")
+        alias = packet(0x30, s("a/d") + props(p_u16(0x23, 1)) + b"al") if v5 else pub0
+        by_alias = packet(0x30, s("") + props(p_u16(0x23, 1)) + b"al2") if v5 else pub0
+        unsub = packet(0xA2, u16(2) + pp() + s("a/+"))
+        will = connect("w", 0x02 | 0x04 | 0x08, pp(p_u32(0x18, 1)) + s("a/will") + s(b"gone"))
+        out[f"v{level}-pubsub"] = broker_ops(
+            ("open", 0), (0, connect("sub")), ("open", 1), (1, connect("pub")), ("flush",), (0, sub), ("flush",),
+            (1, retained + pub0 + pub1 + pub2), ("flush",), (1, packet(0x62, u16(6))), (0, packet(0x40, u16(1))),
+            ("flush",), ("backlog", 0), (1, pub0 + pub1), ("flush",), ("backlog", 0), ("flush",),
+            (0, packet(0x50, u16(2))), ("flush",), (0, packet(0x70, u16(2))), (1, alias + by_alias),
+            (0, unsub + p["pingreq"]), ("flush",), ("wait", 20), (1, p["disconnect"]), ("flush",))
+        out[f"v{level}-will-and-timeouts"] = broker_ops(
+            ("open", 0), (0, connect("sub")), (0, sub), ("open", 2), (2, will), ("flush",), ("drop", 2),
+            ("wait", 8), ("flush",), ("open", 3), ("wait", 60), ("flush",), ("wait", 200), ("flush",))
+        out[f"v{level}-persistent-resume"] = broker_ops(
+            ("open", 0), (0, connect("keep", 0x00)), (0, sub), ("flush",), ("drop", 0), ("open", 1),
+            (1, connect("pub")), (1, pub1 + pub2 + retained), ("flush",), ("open", 0), (0, connect("keep", 0x00)),
+            ("flush",), (0, packet(0x40, u16(1))), ("flush",))
+        out[f"v{level}-bytewise-connect"] = broker_ops(*[(0, bytes([b])) for b in connect("slow")], ("flush",))
+        out[f"v{level}-garbage-after-connect"] = broker_ops(
+            ("open", 0), (0, connect("g")), (0, bytes([0x36, 0x03, 0x00, 0x01, 0x23])), ("flush",))
+    return out
+
+
+def client_ops(*steps):
+    """client_session_fuzz operations: ("wait", quarter seconds),
+    ("publish"|"subscribe"|"unsubscribe"|"reconnect", arg 0..31), or bytes
+    from the server in chunks of at most 256."""
+    kinds = {"publish": 2, "subscribe": 3, "unsubscribe": 4, "reconnect": 5}
+    out = bytearray()
+    for step in steps:
+        if isinstance(step, bytes):
+            for i in range(0, len(step), 256):
+                chunk = step[i:i + 256]
+                out += bytes([0x00, len(chunk) - 1]) + chunk
+        elif step[0] == "wait":
+            out += bytes([0x20, step[1]])
+        else:
+            out.append(kinds[step[0]] << 5 | step[1])
+    return bytes(out)
+
+
+def client_sessions():
+    """Conversations of the client session with a scripted server, by name.
+    The config byte's low bits pick the level: 0 3.1, 1 3.1.1, 2 5.0."""
+    out = {}
+    for level, sel in ((3, 0), (4, 1), (5, 2)):
+        v5 = level == 5
+        pp = (lambda *items: props(*items)) if v5 else (lambda *items: b"")
+        connack = packet(0x20, b"\x00\x00" + pp(p_u16(0x21, 2), p_u16(0x22, 2), p_str(0x12, "given"), p_u16(0x13, 5)))
+        sub_ok = packet(0x90, u16(1) + pp() + b"\x01")
+        pub1 = packet(0x32, s("a/b") + u16(9) + pp(p_u16(0x23, 1)) + b"in")
+        pub2 = packet(0x34, s("a/b") + u16(10) + pp() + b"in2")
+        out[f"v{level}-session"] = bytes([sel | 0x04]) + client_ops(
+            connack, ("subscribe", 0), sub_ok, ("publish", 0x04), packet(0x40, u16(2)), ("publish", 0x08),
+            packet(0x50, u16(3)), packet(0x70, u16(3)), pub1, pub2, packet(0x62, u16(10)), ("wait", 40),
+            packet(0xD0, b""), ("unsubscribe", 0), packet(0xB0, u16(4) + (pp() + b"\x00" if v5 else b"")))
+        out[f"v{level}-resume"] = bytes([sel | 0x40 | 0x80]) + client_ops(
+            connack, ("publish", 0x05), ("publish", 0x09), ("reconnect", 0), packet(0x20, b"\x01\x00" + pp()),
+            packet(0x40, u16(1)), packet(0x50, u16(2)), ("reconnect", 1))
+        out[f"v{level}-refused"] = bytes([sel]) + client_ops(packet(0x20, b"\x00" + (b"\x87" + pp() if v5 else b"\x05")))
+        out[f"v{level}-timeouts"] = bytes([sel | 0x04]) + client_ops(connack, ("wait", 60), ("wait", 60))
+    out["v5-server-disconnect"] = bytes([0x2a]) + client_ops(
+        packet(0x20, b"\x00\x00" + props(p_u16(0x22, 3), p_u32(0x27, 100))), packet(0x30, s("x") + props(p_u16(0x23, 3))),
+        packet(0x30, s("") + props(p_u16(0x23, 3)) + b"again"), packet(0xE0, b"\x8b" + props(p_str(0x1F, "bye"))))
+    out["v5-auth"] = bytes([0x02]) + client_ops(packet(0xF0, b"\x18" + props(p_str(0x15, "SCRAM"), p_str(0x16, b"c"))))
+    return out
+
+
+def pbkdf2_entry(user, password, salt, rounds):
+    import base64
+    import hashlib
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, rounds)
+    return f"{user}:$7${rounds}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}\n"
+
+
+def sha512_entry(user, password, salt):
+    import base64
+    import hashlib
+    digest = hashlib.sha512(password.encode() + salt).digest()
+    return f"{user}:$6${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}\n"
+
+
+def server_files():
+    """Configuration, ACL and password file texts, by name."""
+    return {
+        "config-listeners": (0, "# broker\nlistener 1883 127.0.0.1\nmax_inflight_messages 20\n"
+                                "listener 0 ::1\nprotocol websockets\nallow_anonymous false\n"
+                                "password_file /nonexistent/pw\nacl_file /nonexistent/acl\n"),
+        "config-tls": (0, "per_listener_settings true\nlistener 8883\ncertfile /c.pem\nkeyfile /k.pem\n"
+                          "cafile /ca.pem\nrequire_certificate true\nuse_identity_as_username true\n"
+                          "tls_version tlsv1.2\n"),
+        "config-limits": (0, "max_connections 10\nmax_packet_size 1000\nmax_queued_messages 5\n"
+                             "max_queued_bytes 100\nmessage_size_limit 50\nmax_keepalive 60\nsys_interval 0\n"
+                             "retain_available false\npersistence false\nlog_type all\n"),
+        "config-bad": (0, "listener 1883\nmax_inflight_messages x\n"),
+        "acl-all-forms": (1, "# comment\ntopic read $SYS/#\ntopic public/#\n\nuser alice\ntopic write a/#\n"
+                             "topic deny a/secret\nuser bob\ntopic readwrite b/+/c\n"
+                             "pattern read u/%u/#\npattern write c/%c\npattern deny u/%u/private\n"),
+        "acl-bad": (1, "user\ntopic sideways x\n"),
+        "passwords": (2, pbkdf2_entry("alice", "password", b"0123456789ab", 101) +
+                         "# comment\n\n" + sha512_entry("bob", "secret", b"salty") +
+                         pbkdf2_entry("carol", "x", b"abcdefghijkl", 1000)),
+        "passwords-bad": (2, "alice:$7$0$$\nbob\n"),
+    }
+
+
+def ws_frame(opcode, payload, fin=True, mask=None):
+    head = bytes([(0x80 if fin else 0) | opcode])
+    m = 0x80 if mask else 0
+    if len(payload) < 126:
+        head += bytes([m | len(payload)])
+    elif len(payload) < 65536:
+        head += bytes([m | 126]) + u16(len(payload))
+    else:
+        head += bytes([m | 127]) + struct.pack(">Q", len(payload))
+    if mask:
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        head += mask
+    return head + payload
+
+
+def websocket_streams():
+    """Frame streams and HTTP heads, by name: (selector, chunk sizes, stream)."""
+    connect = packets_for(4)["connect"]
+    mask = b"\x12\x34\x56\x78"
+    frames = lambda m: (ws_frame(2, connect, mask=m) + ws_frame(9, b"ping", mask=m) +
+                        ws_frame(2, connect[:5], fin=False, mask=m) + ws_frame(0, connect[5:], mask=m) +
+                        ws_frame(10, b"", mask=m) + ws_frame(2, bytes(300), mask=m) +
+                        ws_frame(8, u16(1000) + b"done", mask=m))
+    request = ("GET /mqtt HTTP/1.1\r\nHost: broker:9001\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Protocol: mqtt\r\n\r\n").encode()
+    response = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n").encode()
+    return {
+        "server-masked-whole": (0x01, b"", frames(mask)),
+        "server-masked-bytewise": (0x01, b"\x00", frames(mask)),
+        "client-unmasked-chunks": (0x00, b"\x02\x10\x00", frames(None)),
+        "server-small-limit": (0x03, b"\x07", frames(mask)),
+        "server-text-allowed": (0x05, b"", ws_frame(1, b"text", mask=mask) + ws_frame(8, b"", mask=mask)),
+        "upgrade-request": (0x08, b"", request),
+        "upgrade-response": (0x08, b"", response),
+    }
+
+
 def main():
-    for target in ("decode_fuzz", "framer_fuzz", "dump_input_fuzz"):
+    for target in ("decode_fuzz", "framer_fuzz", "dump_input_fuzz", "broker_fuzz", "client_session_fuzz",
+                   "server_files_fuzz", "websocket_fuzz"):
         shutil.rmtree(os.path.join(HERE, "corpus", target), ignore_errors=True)
     for level in (3, 4, 5):
         pkts = packets_for(level)
@@ -168,6 +357,17 @@ def main():
     for name, (sel, text) in dump_inputs(packets_for(5)["publish-qos1"]).items():
         data = text.encode() if isinstance(text, str) else text
         write("dump_input_fuzz", name, bytes([sel]) + data)
+    for config, tag in ((0x00, "plain"), (0x01, "sys"), (0x02, "small-limits"), (0x04, "picky-auth"),
+                        (0x08, "features-off"), (0x30, "few-connections-short-timers")):
+        for name, data in broker_sessions().items():
+            if tag == "plain" or name.endswith("pubsub"):
+                write("broker_fuzz", f"{tag}-{name}", bytes([config]) + data)
+    for name, data in client_sessions().items():
+        write("client_session_fuzz", name, data)
+    for name, (sel, text) in server_files().items():
+        write("server_files_fuzz", name, bytes([sel]) + text.encode())
+    for name, (sel, chunks, stream) in websocket_streams().items():
+        write("websocket_fuzz", name, bytes([sel, len(chunks)]) + chunks + stream)
 
 
 if __name__ == "__main__":

@@ -148,6 +148,8 @@ std::vector<ListenerSettings> Settings::effective_listeners() const {
 bool Settings::anonymous_allowed(const ListenerSettings& l) const {
   const SecuritySettings& sec = security_for(l);
   if (sec.allow_anonymous) return *sec.allow_anonymous;
+  // A password file asks for passwords, however the listeners were given.
+  if (!sec.password_file.empty()) return false;
   // mosquitto 2: anonymous access only in local-only mode (no listener configured).
   return !from_file || (listeners.empty() && !default_listener_set);
 }

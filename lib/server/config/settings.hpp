@@ -13,9 +13,10 @@ namespace mq::server {
 /// The authentication and authorization files and switches. Global unless
 /// `per_listener_settings true`, in which case each listener has its own.
 struct SecuritySettings {
-  /// Clients without a user name may connect. Unset: true when no
-  /// listener is configured (mosquitto's local-only mode) or no config
-  /// file is used, false otherwise, as in mosquitto 2.
+  /// Clients without a user name may connect. Unset: false once a
+  /// password file is given; otherwise true when no listener is configured
+  /// (mosquitto's local-only mode) or no config file is used, false
+  /// otherwise, as in mosquitto 2.
   std::optional<bool> allow_anonymous;
   std::string password_file;  ///< mosquitto_passwd format; empty: no password check
   std::string acl_file;       ///< mosquitto ACL format; empty: everything allowed

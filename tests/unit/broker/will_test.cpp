@@ -148,3 +148,26 @@ TEST_CASE("broker: a retained will is stored") {
 }
 
 }  // namespace mq::broker::test
+
+namespace mq::broker::test {
+
+TEST_CASE("broker: a 5.0 will is published without its Will Delay Interval, other will properties kept") {
+  Harness h;
+  Client watcher(h, ProtocolVersion::v5);
+  connect(watcher, "watcher");
+  subscribe(watcher, "will/#", 1);
+  Client c(h, ProtocolVersion::v5);
+  Connect k = with_will(ProtocolVersion::v5, "c", 1);
+  k.will->properties.push_back(Property{PropertyId::UserProperty, 0, "k", "v"});
+  c.send(k);
+  c.drop();
+  h.advance_s(2);
+  // Decoding at 5.0 fails on a PUBLISH that carries Will Delay Interval.
+  auto ps = watcher.publishes();
+  REQUIRE(ps.size() == 1);
+  CHECK(find(ps[0].properties, PropertyId::WillDelayInterval) == nullptr);
+  REQUIRE(ps[0].properties.size() == 1);
+  CHECK(ps[0].properties[0].id == PropertyId::UserProperty);
+}
+
+}  // namespace mq::broker::test

@@ -72,6 +72,19 @@ TEST_CASE("config: listeners in order, each bound to its address, options apply 
   CHECK_FALSE(s.anonymous_allowed(ls[0]));
 }
 
+TEST_CASE("config: a password file turns anonymous access off unless allow_anonymous true") {
+  // No listener in the file (local-only mode) and no file at all would allow
+  // anonymous clients; a password file asks for passwords all the same.
+  Settings local = ok("password_file /p\n");
+  CHECK_FALSE(local.anonymous_allowed(local.effective_listeners()[0]));
+  Settings flags;  // `mqbroker -p 0 --password-file /p`: no configuration file
+  ConfigReader r(flags);
+  REQUIRE_FALSE(r.apply("password_file", "/p", "--password-file"));
+  CHECK_FALSE(flags.anonymous_allowed(flags.effective_listeners()[0]));
+  Settings asked = ok("password_file /p\nallow_anonymous true\n");
+  CHECK(asked.anonymous_allowed(asked.effective_listeners()[0]));
+}
+
 TEST_CASE("config: port and bind_address configure the default listener") {
   Settings s = ok("port 1884\nbind_address 10.0.0.1\nlistener 1885\n");
   auto ls = s.effective_listeners();
