@@ -100,6 +100,7 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
           return;
         }
         s.expiry_interval = std::min(e->number, config_.max_session_expiry);
+        journal_session(s);
       }
       // Only 0x04 (Disconnect with Will Message) keeps the will [MQTT-3.1.2-10].
       close_connection(c, d.reason_code == 0x04, now);

@@ -65,7 +65,8 @@ Server::Server(net::Loop& loop, Settings settings, Logger& log)
       log_(log),
       deadline_timer_(loop),
       pressure_timer_(loop),
-      drain_timer_(loop) {}
+      drain_timer_(loop),
+      autosave_timer_(loop) {}
 
 std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Logger& log,
                                           std::unique_ptr<Server>& out) {
@@ -78,6 +79,20 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
     if (auto e = s->make_tls(i, s->tls_[i])) return e;
   broker::Output& output = *s;  // a private base: only the Server hands itself out
   s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
+  if (s->settings_.persistence) {
+    Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode};
+    if (auto e = Store::open(o, *s->broker_, log, s->store_)) return e;
+    log.log(LogLevel::Notice, "persistence loaded",
+            {{"directory", o.dir.empty() ? "." : o.dir},
+             {"mode", o.mode == PersistenceMode::Durable ? "durable" : "snapshot"},
+             {"records", std::to_string(s->store_->restored())},
+             {"sessions", std::to_string(s->broker_->counters().sessions)},
+             {"retained", std::to_string(s->broker_->counters().retained)}});
+    if (s->settings_.autosave_interval)
+      s->autosave_timer_.start_repeating(std::chrono::seconds(s->settings_.autosave_interval), [p = s.get()] {
+        if (p->store_->changed()) p->save_snapshot();
+      });
+  }
   s->per_listener_open_.assign(s->listener_settings_.size(), 0);
   out = std::move(s);
   return std::nullopt;
@@ -198,10 +213,19 @@ void Server::close(broker::ConnectionId id) {
 void Server::schedule() { loop_.schedule_flush(this); }
 
 void Server::flush() {
+  // Group commit: what this loop turn changed reaches the disk before any
+  // acknowledgement or forwarded message of the turn leaves.
+  if (store_ && !failed_) {
+    if (auto e = store_->commit()) return persistence_failed(*e);
+    if (store_->wants_compaction()) save_snapshot();
+  }
+  if (failed_) return;
   broker_->flush();
   arm_timer();
   if (shutting_down_ && conns_.empty() && on_drained_) {
     drain_timer_.stop();
+    autosave_timer_.stop();
+    if (store_) save_snapshot();
     auto done = std::move(on_drained_);
     on_drained_ = nullptr;
     done();
@@ -256,6 +280,32 @@ void Server::check_pressure() {
     s->abort();  // on_close tells the core, which publishes its will
   }
   if (most < kLowWater) set_paused(false);
+}
+
+void Server::save_snapshot() {
+  if (failed_) return;
+  if (auto e = store_->save(*broker_)) persistence_failed(*e);
+}
+
+void Server::persistence_failed(const std::string& error) {
+  failed_ = true;
+  log_.log(LogLevel::Error, "persistence write failed; stopping without acknowledging unsaved messages",
+           {{"error", error}});
+  autosave_timer_.stop();
+  std::vector<std::shared_ptr<net::Stream>> streams;
+  for (auto& [id, c] : conns_) streams.push_back(c.stream);
+  for (auto& s : streams) s->abort();
+  if (!shutting_down_) {
+    shutting_down_ = true;
+    for (auto& l : net_listeners_) l->close();
+  }
+  if (on_drained_) {
+    auto done = std::move(on_drained_);
+    on_drained_ = nullptr;
+    done();
+  } else if (on_failed_) {
+    on_failed_();
+  }
 }
 
 void Server::shutdown(std::function<void()> done) {

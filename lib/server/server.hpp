@@ -19,6 +19,7 @@
 #include "server/config/settings.hpp"
 #include "server/file_authorizer.hpp"
 #include "server/log.hpp"
+#include "server/persist/store.hpp"
 
 namespace mq::server {
 
@@ -72,6 +73,13 @@ class Server final : private broker::Output, private net::detail::Flushable {
   const broker::Counters& counters() const { return broker_->counters(); }
   /// Connections open on the sockets (as the server sees them).
   std::size_t open_streams() const { return conns_.size(); }
+  /// The data directory, or nullptr without persistence.
+  const Store* store() const { return store_.get(); }
+  /// True after a write to the data directory failed: the server stopped
+  /// (without acknowledging what was not written) and should exit non-zero.
+  bool failed() const { return failed_; }
+  /// Runs `cb` when a persistence failure stops the server outside shutdown().
+  void on_failed(std::function<void()> cb) { on_failed_ = std::move(cb); }
 
  private:
   struct Conn {
@@ -92,6 +100,11 @@ class Server final : private broker::Output, private net::detail::Flushable {
   void check_pressure();
   void forget(broker::ConnectionId id);
   void set_paused(bool paused);
+  /// Writes a snapshot; logs and stops the server when it fails.
+  void save_snapshot();
+  /// A write to the data directory failed: clients are cut off without
+  /// their pending output and the server shuts down.
+  void persistence_failed(const std::string& error);
   std::optional<std::string> make_tls(std::size_t index, std::shared_ptr<net::TlsServerContext>& out) const;
 
   net::Loop& loop_;
@@ -100,6 +113,7 @@ class Server final : private broker::Output, private net::detail::Flushable {
   Logger& log_;
   FileAuthorizer auth_;
   std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<Store> store_;
   std::vector<std::shared_ptr<net::TlsServerContext>> tls_;
   std::vector<std::unique_ptr<net::Listener>> net_listeners_;
   std::vector<BoundListener> bound_;
@@ -108,11 +122,14 @@ class Server final : private broker::Output, private net::detail::Flushable {
   net::Timer deadline_timer_;
   net::Timer pressure_timer_;
   net::Timer drain_timer_;
+  net::Timer autosave_timer_;
+  bool failed_ = false;
   std::optional<broker::TimePoint> armed_for_;
   bool paused_ = false;
   broker::TimePoint paused_since_{};
   bool shutting_down_ = false;
   std::function<void()> on_drained_;
+  std::function<void()> on_failed_;
 };
 
 }  // namespace mq::server
