@@ -72,7 +72,7 @@ int run(const Options& o) {
 
   net::Loop loop;
   std::unique_ptr<server::Server> srv;
-  if (auto e = server::Server::create(loop, settings, log, srv)) {
+  if (auto e = server::Server::create(loop, settings, log, srv, o.check_config)) {
     fmt::print(stderr, "mqbroker: {}\n", *e);
     return code(Exit::StartFailed);
   }

@@ -104,7 +104,11 @@ void Broker::restore(const Record& record, TimePoint now) {
           s->subscriptions.erase(it);
         } else if constexpr (std::is_same_v<T, OutgoingAdd>) {
           Session* s = restored_session(r.client_id);
-          if (!s || (!r.message && !r.released)) return;
+          // Only shapes the core itself makes: a message unless released,
+          // an identifier exactly when QoS > 0 and sent, released only at QoS 2.
+          const bool sent = r.packet_id != 0;
+          if (!s || (!r.message && !r.released) || (r.qos == 0 && sent) || (r.released && (r.qos != 2 || !sent)))
+            return;
           Outgoing o{r.message, r.qos, r.retain, r.subscription_ids, r.packet_id, 0, r.released, r.seq};
           if (r.released) o.message.reset();
           s->next_seq = std::max(s->next_seq, r.seq + 1);
@@ -113,7 +117,7 @@ void Broker::restore(const Record& record, TimePoint now) {
           Session* s = restored_session(r.client_id);
           if (!s) return;
           auto it = find_seq(s->queue, r.seq);
-          if (it == s->queue.end()) return;
+          if (it == s->queue.end() || it->qos == 0 || r.packet_id == 0) return;
           it->packet_id = r.packet_id;
           s->inflight.push_back(std::move(*it));
           s->queue.erase(it);
@@ -121,7 +125,7 @@ void Broker::restore(const Record& record, TimePoint now) {
           Session* s = restored_session(r.client_id);
           if (!s) return;
           auto it = find_seq(s->inflight, r.seq);
-          if (it == s->inflight.end()) return;
+          if (it == s->inflight.end() || it->qos != 2) return;
           it->released = true;
           it->message.reset();
         } else if constexpr (std::is_same_v<T, OutgoingDone>) {

@@ -69,7 +69,7 @@ Server::Server(net::Loop& loop, Settings settings, Logger& log)
       autosave_timer_(loop) {}
 
 std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Logger& log,
-                                          std::unique_ptr<Server>& out) {
+                                          std::unique_ptr<Server>& out, bool check_only) {
   broker::Config config;
   if (auto e = to_broker_config(settings, config)) return e;
   std::unique_ptr<Server> s(new Server(loop, std::move(settings), log));
@@ -80,7 +80,8 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
   broker::Output& output = *s;  // a private base: only the Server hands itself out
   s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
   if (s->settings_.persistence) {
-    Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode};
+    Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode,
+                     check_only};
     if (auto e = Store::open(o, *s->broker_, log, s->store_)) return e;
     log.log(LogLevel::Notice, "persistence loaded",
             {{"directory", o.dir.empty() ? "." : o.dir},
@@ -88,7 +89,8 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
              {"records", std::to_string(s->store_->restored())},
              {"sessions", std::to_string(s->broker_->counters().sessions)},
              {"retained", std::to_string(s->broker_->counters().retained)}});
-    if (s->settings_.autosave_interval)
+    if (check_only) s->store_.reset();
+    if (s->store_ && s->settings_.autosave_interval)
       s->autosave_timer_.start_repeating(std::chrono::seconds(s->settings_.autosave_interval), [p = s.get()] {
         if (p->store_->changed()) p->save_snapshot();
       });

@@ -49,10 +49,12 @@ inline constexpr std::chrono::seconds kStallLimit{30};
 /// An MQTT broker on a loop.
 class Server final : private broker::Output, private net::detail::Flushable {
  public:
-  /// Checks the settings, reads the password and ACL files and the TLS
-  /// certificates. Nothing is bound yet. Returns an error message.
+  /// Checks the settings, reads the password and ACL files, the TLS
+  /// certificates and the persistence data. Nothing is bound yet. With
+  /// `check_only` the persistence data is read but nothing is written.
+  /// Returns an error message.
   static std::optional<std::string> create(net::Loop& loop, Settings settings, Logger& log,
-                                           std::unique_ptr<Server>& out);
+                                           std::unique_ptr<Server>& out, bool check_only = false);
   ~Server() override;
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -78,8 +78,12 @@ MessagePtr get_message(Reader& r, const WallClock& clock) {
   v.qos = flags & 3;
   v.retain = flags & 4;
   if (flags & 8) {
+    // Kept within a century of now, so the clock arithmetic cannot overflow.
+    constexpr std::int64_t kCentury = 100LL * 366 * 24 * 3600 * 1000;
     const auto at = static_cast<std::int64_t>(get_u64(r, "message expiry"));
-    v.expires = clock.steady + std::chrono::milliseconds(at - clock.unix_ms);
+    const std::int64_t left =
+        at < clock.unix_ms - kCentury ? -kCentury : at > clock.unix_ms + kCentury ? kCentury : at - clock.unix_ms;
+    v.expires = clock.steady + std::chrono::milliseconds(left);
   }
   v.topic = r.string("topic");
   Properties props;

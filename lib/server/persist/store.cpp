@@ -46,7 +46,8 @@ std::string Store::log_path() const { return snapshot_path() + ".log"; }
 std::optional<std::string> Store::open(Options options, broker::Broker& broker, Logger& log,
                                        std::unique_ptr<Store>& out) {
   if (options.dir.empty()) options.dir = ".";
-  if (auto e = ensure_dir(options.dir)) return e;
+  if (!options.check_only)
+    if (auto e = ensure_dir(options.dir)) return e;
   std::unique_ptr<Store> s(new Store(std::move(options), log));
   broker.set_journal(s.get());
   if (auto e = s->load(broker)) {
@@ -54,6 +55,11 @@ std::optional<std::string> Store::open(Options options, broker::Broker& broker, 
     return e;
   }
   broker.restore_done(broker::Clock::now());
+  if (s->options_.check_only) {
+    broker.set_journal(nullptr);
+    out = std::move(s);
+    return std::nullopt;
+  }
   if (auto e = s->save(broker)) {
     broker.set_journal(nullptr);
     return e;

@@ -42,6 +42,9 @@ class Store final : public broker::Journal {
     std::string dir;
     std::string file;
     PersistenceMode mode = PersistenceMode::Snapshot;
+    /// Only load (to check the files): nothing is written and the store
+    /// does not stay attached to the broker.
+    bool check_only = false;
   };
 
   /// Creates `dir` when missing, loads the snapshot and log into `broker`
