@@ -30,6 +30,12 @@ std::uint64_t Broker::uptime(TimePoint now) const {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
 }
 
+std::optional<std::string_view> Broker::client_id(ConnectionId id) const {
+  auto it = connections_.find(id);
+  if (it == connections_.end() || !it->second->session) return std::nullopt;
+  return std::string_view(it->second->session->client_id);
+}
+
 ConnectionId Broker::open(PeerInfo peer, TimePoint now) {
   const ConnectionId id = next_connection_id_++;
   auto c = std::make_unique<Connection>(config_.max_packet_size);

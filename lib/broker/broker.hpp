@@ -84,6 +84,12 @@ class Broker {
   void save(Journal& out) const;
 
   const Counters& counters() const { return counters_; }
+  /// Counts a client the network layer cut off for not reading its
+  /// messages; published as $SYS/broker/clients/disconnected/slow.
+  void count_slow_disconnect() { ++counters_.slow_disconnects; }
+  /// The client identifier on connection `id` once its CONNECT succeeded;
+  /// nullopt before that or for an unknown id.
+  std::optional<std::string_view> client_id(ConnectionId id) const;
   const Config& config() const { return config_; }
   /// Seconds since construction at `now`.
   std::uint64_t uptime(TimePoint now) const;

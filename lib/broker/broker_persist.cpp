@@ -168,7 +168,10 @@ void Broker::restore_done(TimePoint now) {
 }
 
 void Broker::save(Journal& out) const {
-  retained_.for_each([&](const MessagePtr& m) { out.write(RetainSet{m}); });
+  // $SYS/ figures are published afresh on start; they are not kept.
+  retained_.for_each([&](const MessagePtr& m) {
+    if (!m->topic().starts_with("$SYS/")) out.write(RetainSet{m});
+  });
   for (const auto& [id, owned] : sessions_) {
     const Session& s = *owned;
     if (s.expiry_interval == 0) continue;

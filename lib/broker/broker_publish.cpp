@@ -61,6 +61,9 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   if (over_topic_limits(p.topic, config_)) {
     if (!v5) return disconnect(c, 0x90, true, now);
     refused = 0x90;  // Topic Name invalid
+  } else if (config_.max_payload_size && p.payload.size() > config_.max_payload_size) {
+    refused = 0x97;  // Quota exceeded: a PUBACK/PUBREC cannot say Packet too large
+    ++counters_.refused_payload_size;
   } else if (p.topic.starts_with("$SYS") || !auth_.may_publish(client_info(s), p.topic, p.qos, p.retain)) {
     refused = 0x87;  // Not authorized
     ++counters_.dropped_not_authorized;

@@ -38,10 +38,8 @@ std::string describe(const ListenerSettings& l) {
 std::string listening_line(const BoundListener& l) { return fmt::format("listening {} {}", l.kind, l.address); }
 
 std::optional<std::string> to_broker_config(const Settings& s, broker::Config& c) {
-  if (s.message_size_limit != 0)
-    return "message_size_limit is not enforced by this version of mqbroker; use max_packet_size to limit "
-           "what clients may send";
   if (s.max_packet_size != 0) c.max_packet_size = s.max_packet_size;
+  c.max_payload_size = s.message_size_limit;
   c.max_inflight = static_cast<std::uint16_t>(
       s.max_inflight_messages == 0 ? 65535 : std::min<std::uint32_t>(s.max_inflight_messages, 65535));
   c.max_queued_messages = s.max_queued_messages;
@@ -178,18 +176,37 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
   ++per_listener_open_[listener];
   stream->on_data([this, id](ByteView bytes) {
     broker_->receive(id, bytes, now());
+    note_client(id);
     schedule();
   });
   stream->on_close([this, id](const net::NetError& e) {
-    if (settings_.connection_messages && log_.enabled(LogLevel::Info))
-      log_.log(LogLevel::Info, "connection closed", {{"connection", std::to_string(id)}, {"reason", e ? e.message : "closed"}});
+    if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
+      auto it = conns_.find(id);
+      log_.log(LogLevel::Info, "connection closed",
+               {{"connection", std::to_string(id)},
+                {"client_id", it == conns_.end() ? std::string() : it->second.client_id},
+                {"reason", e ? e.message : "closed"}});
+    }
     broker_->closed(id, now());
     forget(id);
     schedule();
   });
   if (paused_) stream->pause_reading();
-  conns_[id] = Conn{std::move(stream), listener};
+  conns_[id] = Conn{std::move(stream), listener, {}};
   schedule();
+}
+
+void Server::note_client(broker::ConnectionId id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end() || !it->second.client_id.empty()) return;
+  auto client = broker_->client_id(id);
+  if (!client) return;
+  it->second.client_id = std::string(*client);
+  if (settings_.connection_messages)
+    log_.log(LogLevel::Info, "client connected",
+             {{"connection", std::to_string(id)},
+              {"client_id", it->second.client_id},
+              {"peer", it->second.stream->peer_address()}});
 }
 
 void Server::forget(broker::ConnectionId id) {
@@ -271,14 +288,16 @@ void Server::set_paused(bool paused) {
 void Server::check_pressure() {
   std::size_t most = 0;
   bool stalled = now() - paused_since_ > kStallLimit;
-  std::vector<std::shared_ptr<net::Stream>> stuck;
+  std::vector<std::pair<std::shared_ptr<net::Stream>, std::string>> stuck;
   for (auto& [id, c] : conns_) {
     std::size_t q = c.stream->queued_bytes();
-    if (stalled && q > kHighWater) stuck.push_back(c.stream);
+    if (stalled && q > kHighWater) stuck.emplace_back(c.stream, c.client_id);
     else most = std::max(most, q);
   }
-  for (auto& s : stuck) {
-    log_.log(LogLevel::Warning, "disconnecting a client that does not read its messages", {{"peer", s->peer_address()}});
+  for (auto& [s, client] : stuck) {
+    log_.log(LogLevel::Warning, "disconnecting a client that does not read its messages",
+             {{"peer", s->peer_address()}, {"client_id", client}});
+    broker_->count_slow_disconnect();
     s->abort();  // on_close tells the core, which publishes its will
   }
   if (most < kLowWater) set_paused(false);

@@ -87,6 +87,8 @@ class Server final : private broker::Output, private net::detail::Flushable {
   struct Conn {
     std::shared_ptr<net::Stream> stream;
     std::size_t listener = 0;
+    /// Set once the client's CONNECT succeeded, for log lines.
+    std::string client_id;
   };
   Server(net::Loop& loop, Settings settings, Logger& log);
 
@@ -101,6 +103,8 @@ class Server final : private broker::Output, private net::detail::Flushable {
   void arm_timer();
   void check_pressure();
   void forget(broker::ConnectionId id);
+  /// Notes the client id of `id` once its CONNECT succeeded, and logs it.
+  void note_client(broker::ConnectionId id);
   void set_paused(bool paused);
   /// Writes a snapshot; logs and stops the server when it fails.
   void save_snapshot();

@@ -70,6 +70,7 @@ class Persistence(unittest.TestCase):
             s = Paho(port, "keeper", clean=False)
             flags, rc = s.connack()
             self.assertEqual((rc, flags["session present"]), (0, 1))
+            self.assertIn("client_id=keeper", b.wait_stderr("client connected"))
             got = [s.message().payload for _ in range(3)]
             self.assertEqual(got, [b"queued 0", b"queued 1", b"queued 2"])
             s.close()

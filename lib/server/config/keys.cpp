@@ -238,7 +238,7 @@ constexpr std::array kKeys = {
     KeyInfo{"max_inflight_messages", G, "COUNT", "Unacknowledged QoS 1/2 messages sent to one client at a time (0: no limit)", false, key_max_inflight},
     KeyInfo{"max_queued_messages", G, "COUNT", "Messages queued per client beyond the in-flight ones (0: no limit)", false, key_max_queued},
     KeyInfo{"max_queued_bytes", G, "BYTES", "Bytes of messages queued per client (0: no limit)", false, key_max_queued_bytes},
-    KeyInfo{"message_size_limit", G, "BYTES", "Largest payload accepted (0: no limit)", false, key_message_size_limit},
+    KeyInfo{"message_size_limit", G, "BYTES", "Largest PUBLISH payload accepted; larger ones are acknowledged and dropped (0: no limit)", false, key_message_size_limit},
     KeyInfo{"max_packet_size", G, "BYTES", "Largest packet accepted from a client (0: no limit)", false, key_max_packet_size},
     KeyInfo{"max_keepalive", G, "SECONDS", "Largest keep alive a client may ask for", false, key_max_keepalive},
     KeyInfo{"max_topic_alias", G, "COUNT", "Topic aliases a 5.0 client may set up (0: none)", false, key_max_topic_alias},

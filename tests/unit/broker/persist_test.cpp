@@ -37,6 +37,14 @@ struct Tape final : Journal {
   }
 };
 
+/// A 3.1.1 persistent session "sub" subscribed to `filter`, then offline.
+void leave_subscribed(Harness& h, std::string_view filter, QoS qos) {
+  Client sub(h);
+  connect(sub, "sub", false);
+  subscribe(sub, filter, qos);
+  sub.send(Bytes{0xE0, 0x00});  // DISCONNECT
+}
+
 Property session_expiry(std::uint32_t seconds) { return Property{PropertyId::SessionExpiryInterval, seconds, {}, {}}; }
 
 }  // namespace
@@ -65,12 +73,7 @@ TEST_CASE("persist: queued messages, retained messages and subscriptions survive
   Harness h;
   Tape tape(h.now);
   h.broker.set_journal(&tape);
-  {
-    Client sub(h);
-    connect(sub, "sub", false);
-    subscribe(sub, "t/#", 1);
-    sub.send(Bytes{0xE0, 0x00});
-  }
+  leave_subscribed(h, "t/#", 1);
   Client pub(h);
   connect(pub, "pub");
   pub.send(publish_packet("t/r", "kept", 1, 1, true));
@@ -145,12 +148,7 @@ TEST_CASE("persist: a QoS 2 PUBLISH received before a restart is not delivered a
   Harness h;
   Tape tape(h.now);
   h.broker.set_journal(&tape);
-  {
-    Client sub(h);
-    connect(sub, "sub", false);
-    subscribe(sub, "t", 2);
-    sub.send(Bytes{0xE0, 0x00});
-  }
+  leave_subscribed(h, "t", 2);
   Client pub(h);
   connect(pub, "pub", false);
   pub.send(publish_packet("t", "once", 2, 7));
