@@ -49,13 +49,19 @@ apps::AppDoc documentation() {
       "\n"
       "Signals: SIGHUP re-reads the password and ACL files and the TLS certificates without dropping clients "
       "(if one cannot be read, the old ones stay and the error is logged); SIGTERM and SIGINT stop "
-      "accepting, disconnect clients (5.0 clients get DISCONNECT 0x8B) and exit 0.\n"
+      "accepting, disconnect clients (5.0 clients get DISCONNECT 0x8B), save the persistence data (see PERSISTENCE) and "
+      "exit 0.\n"
       "\n"
       "Slow subscribers: when a client's socket has more than 8 MiB of output waiting, its QoS 0 messages are "
       "dropped and its QoS 1 and 2 messages wait in its session queue until the socket is below 1 MiB, so one "
       "slow client never holds up the publishers or the other subscribers; a client that does not read at all "
       "for 30 seconds in that state is disconnected. Dropped messages, those refused by the per-client queue "
-      "limits (max_queued_messages, max_queued_bytes) included, are counted in $SYS/broker/messages/dropped.\n"
+      "limits (max_queued_messages, max_queued_bytes) included, are counted in $SYS/broker/messages/dropped, and "
+      "clients disconnected for not reading in $SYS/broker/clients/disconnected/slow.\n"
+      "\n"
+      "message_size_limit BYTES: a PUBLISH with a larger payload is acknowledged (5.0: PUBACK or PUBREC reason "
+      "0x97 Quota exceeded; 3.x clients cannot be told) and dropped, and counted under "
+      "$SYS/broker/messages/refused/payload size.\n"
       "\n"
       "Password files: \"mqbroker passwd FILE add USER [PASSWORD]\" adds or changes a user (the password is "
       "read from standard input, or prompted for on a terminal, when not given), \"mqbroker passwd FILE "
@@ -65,7 +71,8 @@ apps::AppDoc documentation() {
   doc.exit_codes = {
       {code(Exit::Ok), "clean shutdown, --check-config found no problem, or passwd succeeded"},
       {code(Exit::StartFailed),
-       "a listener could not be bound, or a certificate, password or ACL file could not be used"},
+       "a listener could not be bound, a certificate, password, ACL or persistence file could not be used, or "
+       "writing the persistence data failed while running"},
       {code(Exit::Usage), "the command line or the configuration is wrong"},
   };
   doc.sections = {
@@ -76,14 +83,39 @@ apps::AppDoc documentation() {
        "holding +, # or / never matches). A deny rule wins over any grant; without a matching grant access is "
        "refused. A subscription is granted when a read rule covers every topic its filter matches; each "
        "message is checked again before it is delivered, so a forbidden topic is never delivered."},
-      {"NOT IMPLEMENTED",
-       "persistence true (sessions and retained messages are kept in memory only), message_size_limit (use "
-       "max_packet_size), bridges, plugins, TLS-PSK, capath for client certificates."},
+      {"PERSISTENCE",
+       "Without persistence true everything is in memory and a restart starts empty. With persistence true, "
+       "retained messages and persistent sessions (those with a non-zero session expiry: clean session 0 "
+       "before 5.0) are kept in persistence_location (default: the current directory): their subscriptions, "
+       "queued messages, messages in flight (sent again with DUP, or PUBREL, after a restart) and the packet "
+       "identifiers of QoS 2 messages received and not yet released, so a duplicate sent after a restart is "
+       "not delivered twice. Wills and the time already spent offline are not kept: a restored session's "
+       "expiry starts again at the restart. The data is mqbroker's own format (it cannot read mosquitto.db); "
+       "a damaged snapshot stops the start with the file and byte offset, and --check-config reads the data "
+       "without writing it.\n"
+       "\n"
+       "persistence_mode snapshot (the default, mosquitto's meaning): the state is written to persistence_file "
+       "(default mqbroker.db; a temporary file, fsync, then rename) every autosave_interval seconds (default "
+       "1800; 0: only at start and shutdown) and at SIGTERM or SIGINT. A crash or SIGKILL loses what changed "
+       "since the last save.\n"
+       "\n"
+       "persistence_mode durable: every change is also appended to persistence_file.log (length and CRC-32 "
+       "per record) and the log is fsynced once per event-loop turn, before any packet of that turn is sent "
+       "(group commit). A PUBACK, PUBREC or forwarded message therefore leaves only once what it acknowledges "
+       "is on disk: SIGKILL, or a power loss on a disk that honours fsync, loses no acknowledged QoS 1 or 2 "
+       "message. The log is folded into a new snapshot at start, every autosave_interval seconds, when it "
+       "passes 64 MiB, and at shutdown; a log cut short by a crash is read up to its last complete record "
+       "(a warning names the offset). Each fsync blocks the broker while it runs, so publish throughput is "
+       "bounded by the disk's sync latency. If the data cannot be written, mqbroker cuts off every client "
+       "without sending what was not saved and exits 1."},
+      {"NOT IMPLEMENTED", "bridges, plugins, TLS-PSK, capath for client certificates."},
   };
   doc.examples = {
       {"mqbroker", "Serve 127.0.0.1:1883 to anonymous clients."},
       {"mqbroker -p 0 -v", "Serve a free port on 127.0.0.1 and log connections; the port is printed."},
       {"mqbroker -c /etc/mosquitto/mosquitto.conf --check-config", "Check a mosquitto configuration."},
+      {"mqbroker --persistence true --persistence-location /var/lib/mq --persistence-mode durable",
+       "Keep sessions and retained messages; acknowledge QoS 1/2 only once on disk."},
       {"mqbroker --listener '8883 ::1' --certfile srv.pem --keyfile srv.key",
        "A TLS listener on ::1 only."},
       {"mqbroker passwd users.txt add alice", "Add alice to a password file (prompts for the password)."},

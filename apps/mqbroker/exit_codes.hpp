@@ -5,7 +5,7 @@ namespace mq::mqbroker {
 
 enum class Exit : int {
   Ok = 0,           ///< clean shutdown (SIGTERM, SIGINT), or --check-config found no problem
-  StartFailed = 1,  ///< a listener could not be bound, or a file (TLS, password, ACL) could not be used
+  StartFailed = 1,  ///< a listener could not be bound, a file (TLS, password, ACL, persistence) could not be used, or a persistence write failed
   Usage = 2,        ///< bad command line or configuration
 };
 

@@ -72,7 +72,7 @@ int run(const Options& o) {
 
   net::Loop loop;
   std::unique_ptr<server::Server> srv;
-  if (auto e = server::Server::create(loop, settings, log, srv)) {
+  if (auto e = server::Server::create(loop, settings, log, srv, o.check_config)) {
     fmt::print(stderr, "mqbroker: {}\n", *e);
     return code(Exit::StartFailed);
   }
@@ -91,6 +91,7 @@ int run(const Options& o) {
     log.log(LogLevel::Notice, "shutting down", {{"signal", signum == SIGINT ? "SIGINT" : "SIGTERM"}});
     srv->shutdown([&] { loop.stop(); });
   };
+  srv->on_failed([&] { loop.stop(); });
   net::SignalWatcher term(loop, SIGTERM, stop);
   net::SignalWatcher intr(loop, SIGINT, stop);
   net::SignalWatcher hup(loop, SIGHUP, [&](int) {
@@ -112,9 +113,10 @@ int run(const Options& o) {
   std::fflush(stdout);
 
   loop.run();
+  const bool failed = srv->failed();
   srv.reset();
   if (!settings.pid_file.empty()) std::remove(settings.pid_file.c_str());
-  return code(Exit::Ok);
+  return code(failed ? Exit::StartFailed : Exit::Ok);
 }
 
 }  // namespace mq::mqbroker

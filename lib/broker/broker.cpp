@@ -30,6 +30,12 @@ std::uint64_t Broker::uptime(TimePoint now) const {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
 }
 
+std::optional<std::string_view> Broker::client_id(ConnectionId id) const {
+  auto it = connections_.find(id);
+  if (it == connections_.end() || !it->second->session) return std::nullopt;
+  return std::string_view(it->second->session->client_id);
+}
+
 ConnectionId Broker::open(PeerInfo peer, TimePoint now) {
   const ConnectionId id = next_connection_id_++;
   auto c = std::make_unique<Connection>(config_.max_packet_size);
@@ -100,6 +106,7 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
           return;
         }
         s.expiry_interval = std::min(e->number, config_.max_session_expiry);
+        journal_session(s);
       }
       // Only 0x04 (Disconnect with Will Message) keeps the will [MQTT-3.1.2-10].
       close_connection(c, d.reason_code == 0x04, now);

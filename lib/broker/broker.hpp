@@ -24,6 +24,7 @@
 #include "broker/config.hpp"
 #include "broker/connection.hpp"
 #include "broker/counters.hpp"
+#include "broker/journal.hpp"
 #include "broker/message.hpp"
 #include "broker/output.hpp"
 #include "broker/publish_encoder.hpp"
@@ -73,7 +74,28 @@ class Broker {
   /// down) without publishing wills; flush() afterwards.
   void shutdown(TimePoint now);
 
+  /// Reports every change to persistent state to `journal` from now on
+  /// (nullptr: none). Set it before restoring and before the first open().
+  void set_journal(Journal* journal) { journal_ = journal; }
+  /// Applies one record read back from disk, in the order written. Only
+  /// before the first open(); records naming unknown sessions or messages
+  /// are skipped (they were ended later in the same log).
+  void restore(const Record& r, TimePoint now);
+  /// Ends a restore: restored sessions are offline from `now` and start
+  /// their expiry; counters are brought up to date.
+  void restore_done(TimePoint now);
+  /// Writes the whole persistent state to `out` as records (a snapshot):
+  /// retained messages, then each persistent session with its
+  /// subscriptions, QoS 2 receipts, in-flight and queued messages.
+  void save(Journal& out) const;
+
   const Counters& counters() const { return counters_; }
+  /// Counts a client the network layer cut off for not reading its
+  /// messages; published as $SYS/broker/clients/disconnected/slow.
+  void count_slow_disconnect() { ++counters_.slow_disconnects; }
+  /// The client identifier on connection `id` once its CONNECT succeeded;
+  /// nullopt before that or for an unknown id.
+  std::optional<std::string_view> client_id(ConnectionId id) const;
   const Config& config() const { return config_; }
   /// Seconds since construction at `now`.
   std::uint64_t uptime(TimePoint now) const;
@@ -170,8 +192,26 @@ class Broker {
   // broker_sys.cpp
   void publish_sys(TimePoint now);
 
+  // broker_persist.cpp
+  /// Hands `r` to the journal, if any.
+  void journal(const Record& r) {
+    if (journal_) journal_->write(r);
+  }
+  /// Journals a change to the retained message of `topic` (`m` null: deleted).
+  void journal_retained(std::string_view topic, const MessagePtr& m, RetainedStore::Change change);
+  /// Starts or stops journaling `s` after its expiry interval was set.
+  void journal_session(Session& s);
+  /// Journals `o`, just appended to the outgoing messages of `s`.
+  void journal_added(Session& s, Outgoing& o);
+  /// Journals the end of outgoing message `o` of `s`.
+  void journal_done(const Session& s, const Outgoing& o) {
+    if (s.persisted) journal(OutgoingDone{s.client_id, o.seq});
+  }
+  Session* restored_session(std::string_view client_id);
+
   Config config_;
   Output& output_;
+  Journal* journal_ = nullptr;
   std::unique_ptr<Authorizer> default_auth_;
   Authorizer& auth_;
   TimePoint started_;

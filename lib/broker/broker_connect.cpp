@@ -168,6 +168,7 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   s->username = k.username ? std::optional<std::string>(std::string(*k.username)) : std::nullopt;
   s->cert_identity = c.peer.cert_identity;
   s->listener = c.peer.listener;
+  journal_session(*s);
 
   if (k.will) {
     const Will& w = *k.will;

@@ -61,6 +61,9 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   if (over_topic_limits(p.topic, config_)) {
     if (!v5) return disconnect(c, 0x90, true, now);
     refused = 0x90;  // Topic Name invalid
+  } else if (config_.max_payload_size && p.payload.size() > config_.max_payload_size) {
+    refused = 0x97;  // Quota exceeded: a PUBACK/PUBREC cannot say Packet too large
+    ++counters_.refused_payload_size;
   } else if (p.topic.starts_with("$SYS") || !auth_.may_publish(client_info(s), p.topic, p.qos, p.retain)) {
     refused = 0x87;  // Not authorized
     ++counters_.dropped_not_authorized;
@@ -69,7 +72,10 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
     // 3.x has no way to refuse; the message is acknowledged and dropped.
     return acknowledge(v5 ? refused : 0x00);
   }
-  if (p.qos == 2) s.awaiting_pubrel.insert(p.packet_id);
+  if (p.qos == 2) {
+    s.awaiting_pubrel.insert(p.packet_id);
+    if (s.persisted) journal(IncomingReceived{s.client_id, p.packet_id});
+  }
 
   MessageView m{p.topic, p.payload, &p.properties, p.qos, p.retain, std::nullopt};
   if (v5) {
@@ -81,6 +87,7 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
     owned = Message::make(m);
     const bool may_add = !config_.max_retained || retained_.size() < config_.max_retained;
     const auto change = retained_.set(p.topic, owned, may_add);
+    journal_retained(p.topic, owned, change);
     if (change == RetainedStore::Change::Unchanged && !p.payload.empty()) ++counters_.retained_dropped;
     counters_.retained = retained_.size();
   }
@@ -94,6 +101,7 @@ void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
   auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
                          [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 1; });
   if (it == s.inflight.end()) return;  // unknown identifier: nothing to release
+  journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
 }
@@ -107,18 +115,21 @@ void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
     return;
   }
   if (a.reason_code >= 0x80) {  // the receiver refused it: the flow ends here [MQTT-4.3.3-4]
+    journal_done(s, *it);
     s.inflight.erase(it);
     pump(s, now);
     return;
   }
   it->released = true;
   it->message.reset();  // the message is no longer needed, only the identifier [MQTT-4.3.3-5]
+  if (s.persisted) journal(OutgoingReleased{s.client_id, it->seq});
   append_ack(c, PacketType::Pubrel, a.packet_id, 0);
 }
 
 void Broker::on_pubrel(Connection& c, const Pubrel& a) {
   Session& s = *c.session;
   const bool known = s.awaiting_pubrel.erase(a.packet_id) > 0;
+  if (known && s.persisted) journal(IncomingReleased{s.client_id, a.packet_id});
   append_ack(c, PacketType::Pubcomp, a.packet_id, known ? 0x00 : 0x92);
 }
 
@@ -127,6 +138,7 @@ void Broker::on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now) {
   auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
                          [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.released; });
   if (it == s.inflight.end()) return;
+  journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
 }
@@ -232,7 +244,10 @@ void Broker::deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qo
     f.packet_id = o.packet_id;
     f.subscription_ids = ids;
     f.expiry_remaining = seconds_left(m.expires, now);
-    if (transmit(*c, m, f, shareable, now)) s.inflight.push_back(std::move(o));
+    if (transmit(*c, m, f, shareable, now)) {
+      s.inflight.push_back(std::move(o));
+      journal_added(s, s.inflight.back());
+    }
     return;
   }
   enqueue(s, std::move(o));
@@ -332,12 +347,14 @@ void Broker::enqueue(Session& s, Outgoing&& o) {
       return;
     }
     s.queued_bytes -= victim->message->cost();
+    journal_done(s, *victim);
     s.queue.erase(victim);
     --counters_.queued;
     ++counters_.dropped_queue_full;
   }
   s.queued_bytes += cost;
   s.queue.push_back(std::move(o));
+  journal_added(s, s.queue.back());
   ++counters_.queued;
 }
 
@@ -353,9 +370,11 @@ void Broker::pump(Session& s, TimePoint now) {
     --counters_.queued;
     if (o.message->expired(now)) {  // expired while queued: never sent
       ++counters_.dropped_expired;
+      journal_done(s, o);
       continue;
     }
     if (o.qos == 0) {
+      journal_done(s, o);
       DeliveryFields f;
       f.retain = o.retain;
       f.subscription_ids = o.subscription_ids;
@@ -365,7 +384,12 @@ void Broker::pump(Session& s, TimePoint now) {
     }
     o.packet_id = next_packet_id(s);
     o.id_sequence = s.id_allocations;
-    if (send_inflight(s, o, false, now)) s.inflight.push_back(std::move(o));
+    if (!send_inflight(s, o, false, now)) {
+      journal_done(s, o);
+      continue;
+    }
+    if (s.persisted) journal(OutgoingSent{s.client_id, o.seq, o.packet_id});
+    s.inflight.push_back(std::move(o));
   }
 }
 

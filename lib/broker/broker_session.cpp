@@ -13,6 +13,7 @@ void Broker::resume(Session& s, Connection& c, TimePoint now) {
     if (send_inflight(s, *it, true, now)) {
       ++it;
     } else {
+      journal_done(s, *it);
       it = s.inflight.erase(it);
     }
   }
@@ -34,8 +35,9 @@ void Broker::publish_will(Session& s, TimePoint now) {
   ++counters_.wills_published;
   if (m.retain) {
     const bool may_add = !config_.max_retained || retained_.size() < config_.max_retained;
-    if (retained_.set(m.topic, owned, may_add) == RetainedStore::Change::Unchanged && !m.payload.empty())
-      ++counters_.retained_dropped;
+    const auto change = retained_.set(m.topic, owned, may_add);
+    journal_retained(m.topic, owned, change);
+    if (change == RetainedStore::Change::Unchanged && !m.payload.empty()) ++counters_.retained_dropped;
     counters_.retained = retained_.size();
   }
   route(owned->view(), nullptr, owned, now);
@@ -44,6 +46,8 @@ void Broker::publish_will(Session& s, TimePoint now) {
 void Broker::end_session(Session& s, TimePoint now) {
   if (s.will_at) publish_will(s, now);  // the session ends before the will delay [MQTT-3.1.3-9]
   drop_subscriptions(s);
+  if (s.persisted) journal(SessionDelete{s.client_id});
+  s.persisted = false;
   counters_.queued -= s.queue.size();
   if (s.connection) s.connection->session = nullptr;
   --counters_.sessions;

@@ -60,6 +60,7 @@ void Broker::on_subscribe(Connection& c, const Subscribe& sub, TimePoint now) {
     auto [it, added] = s.subscriptions.insert_or_assign(std::string(want.filter), options);
     (void)it;
     tree_.add(filter, shared ? shared->group : std::string_view{}, &s, options);
+    if (s.persisted) journal(SubscriptionAdd{s.client_id, want.filter, options});
     if (added) ++counters_.subscriptions;
     ack.reason_codes.push_back(options.qos);
     // Retain Handling: 0 always, 1 only for a new subscription, 2 never;
@@ -91,6 +92,7 @@ void Broker::on_unsubscribe(Connection& c, const Unsubscribe& u) {
       continue;
     }
     s.subscriptions.erase(it);
+    if (s.persisted) journal(SubscriptionRemove{s.client_id, f});
     const auto shared = parse_shared(f);
     tree_.remove(shared ? shared->filter : f, shared ? shared->group : std::string_view{}, &s);
     --counters_.subscriptions;

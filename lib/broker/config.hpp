@@ -16,6 +16,10 @@ struct Config {
   /// ones end the connection (5.0: DISCONNECT 0x95 Packet too large);
   /// advertised as Maximum Packet Size in CONNACK when below the protocol's.
   std::uint32_t max_packet_size = 268'435'460;
+  /// Largest PUBLISH payload accepted, in bytes; 0 = no limit (mosquitto's
+  /// message_size_limit). A larger message is acknowledged (5.0: reason
+  /// 0x97 Quota exceeded) and dropped, counted in refused_payload_size.
+  std::uint32_t max_payload_size = 0;
   /// Unacknowledged QoS 1/2 PUBLISHes the broker sends one client at a time
   /// (further ones queue); a 5.0 client's Receive Maximum lowers it.
   std::uint16_t max_inflight = 1000;

@@ -31,6 +31,11 @@ struct Counters {
   std::uint64_t retained_dropped = 0;     ///< retained messages not stored (max_retained)
   std::uint64_t wills_published = 0;
   std::uint64_t connections_refused = 0;  ///< CONNACK with a failure code, or closed before it
+  /// PUBLISHes refused for a payload over Config::max_payload_size.
+  std::uint64_t refused_payload_size = 0;
+  /// Clients disconnected by the network layer for not reading their
+  /// messages (back-pressure); see Broker::count_slow_disconnect.
+  std::uint64_t slow_disconnects = 0;
 
   /// Every message counted as dropped.
   std::uint64_t messages_dropped() const {

@@ -29,6 +29,13 @@ class RetainedStore {
 
   std::size_t size() const { return size_; }
 
+  /// Calls `fn(const MessagePtr&)` for every stored message, '$' topics
+  /// and expired ones included, parents before children.
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    walk(root_, fn);
+  }
+
  private:
   struct Node {
     LevelMap<Node> children;
@@ -75,6 +82,12 @@ class RetainedStore {
       return;
     }
     if (auto it = n.children.find(level); it != n.children.end()) visit(*it->second, cursor, false, now, fn);
+  }
+
+  template <typename Fn>
+  static void walk(const Node& n, Fn& fn) {
+    if (n.message) fn(n.message);
+    for (const auto& [level, child] : n.children) walk(*child, fn);
   }
 
   Node root_;

@@ -37,6 +37,7 @@ struct Outgoing {
   std::uint16_t packet_id = 0;          ///< set when sent with QoS > 0
   std::uint64_t id_sequence = 0;        ///< Session::id_allocations when packet_id was taken
   bool released = false;                ///< QoS 2: PUBREC received, PUBREL sent, awaiting PUBCOMP
+  std::uint64_t seq = 0;                ///< names it in persistence records (Session::next_seq)
 };
 
 /// A will as CONNECT gave it, owned.
@@ -77,6 +78,12 @@ struct Session {
   /// Packet identifiers of QoS 2 PUBLISHes received and not yet released by
   /// PUBREL: a duplicate with one of them is not delivered again.
   std::unordered_set<std::uint16_t> awaiting_pubrel;
+
+  /// True while the session is on disk (a Journal is set and its expiry is
+  /// non-zero): its changes are journaled.
+  bool persisted = false;
+  /// Sequence number of the next outgoing message (Outgoing::seq).
+  std::uint64_t next_seq = 1;
 
   /// The will of the current (or last) connection, and when a delayed one is due.
   std::optional<StoredWill> will;

@@ -38,10 +38,8 @@ std::string describe(const ListenerSettings& l) {
 std::string listening_line(const BoundListener& l) { return fmt::format("listening {} {}", l.kind, l.address); }
 
 std::optional<std::string> to_broker_config(const Settings& s, broker::Config& c) {
-  if (s.message_size_limit != 0)
-    return "message_size_limit is not enforced by this version of mqbroker; use max_packet_size to limit "
-           "what clients may send";
   if (s.max_packet_size != 0) c.max_packet_size = s.max_packet_size;
+  c.max_payload_size = s.message_size_limit;
   c.max_inflight = static_cast<std::uint16_t>(
       s.max_inflight_messages == 0 ? 65535 : std::min<std::uint32_t>(s.max_inflight_messages, 65535));
   c.max_queued_messages = s.max_queued_messages;
@@ -65,10 +63,11 @@ Server::Server(net::Loop& loop, Settings settings, Logger& log)
       log_(log),
       deadline_timer_(loop),
       pressure_timer_(loop),
-      drain_timer_(loop) {}
+      drain_timer_(loop),
+      autosave_timer_(loop) {}
 
 std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Logger& log,
-                                          std::unique_ptr<Server>& out) {
+                                          std::unique_ptr<Server>& out, bool check_only) {
   broker::Config config;
   if (auto e = to_broker_config(settings, config)) return e;
   std::unique_ptr<Server> s(new Server(loop, std::move(settings), log));
@@ -78,6 +77,22 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
     if (auto e = s->make_tls(i, s->tls_[i])) return e;
   broker::Output& output = *s;  // a private base: only the Server hands itself out
   s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
+  if (s->settings_.persistence) {
+    Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode,
+                     check_only};
+    if (auto e = Store::open(o, *s->broker_, log, s->store_)) return e;
+    log.log(LogLevel::Notice, "persistence loaded",
+            {{"directory", o.dir.empty() ? "." : o.dir},
+             {"mode", o.mode == PersistenceMode::Durable ? "durable" : "snapshot"},
+             {"records", std::to_string(s->store_->restored())},
+             {"sessions", std::to_string(s->broker_->counters().sessions)},
+             {"retained", std::to_string(s->broker_->counters().retained)}});
+    if (check_only) s->store_.reset();
+    if (s->store_ && s->settings_.autosave_interval)
+      s->autosave_timer_.start_repeating(std::chrono::seconds(s->settings_.autosave_interval), [p = s.get()] {
+        if (p->store_->changed()) p->save_snapshot();
+      });
+  }
   s->per_listener_open_.assign(s->listener_settings_.size(), 0);
   out = std::move(s);
   return std::nullopt;
@@ -161,17 +176,36 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
   ++per_listener_open_[listener];
   stream->on_data([this, id](ByteView bytes) {
     broker_->receive(id, bytes, now());
+    note_client(id);
     schedule();
   });
   stream->on_close([this, id](const net::NetError& e) {
-    if (settings_.connection_messages && log_.enabled(LogLevel::Info))
-      log_.log(LogLevel::Info, "connection closed", {{"connection", std::to_string(id)}, {"reason", e ? e.message : "closed"}});
+    if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
+      auto it = conns_.find(id);
+      log_.log(LogLevel::Info, "connection closed",
+               {{"connection", std::to_string(id)},
+                {"client_id", it == conns_.end() ? std::string() : it->second.client_id},
+                {"reason", e ? e.message : "closed"}});
+    }
     broker_->closed(id, now());
     forget(id);
     schedule();
   });
-  conns_[id] = Conn{std::move(stream), listener};
+  conns_[id] = Conn{std::move(stream), listener, {}};
   schedule();
+}
+
+void Server::note_client(broker::ConnectionId id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end() || !it->second.client_id.empty()) return;
+  auto client = broker_->client_id(id);
+  if (!client) return;
+  it->second.client_id = std::string(*client);
+  if (settings_.connection_messages)
+    log_.log(LogLevel::Info, "client connected",
+             {{"connection", std::to_string(id)},
+              {"client_id", it->second.client_id},
+              {"peer", it->second.stream->peer_address()}});
 }
 
 void Server::forget(broker::ConnectionId id) {
@@ -198,11 +232,20 @@ void Server::close(broker::ConnectionId id) {
 void Server::schedule() { loop_.schedule_flush(this); }
 
 void Server::flush() {
+  // Group commit: what this loop turn changed reaches the disk before any
+  // acknowledgement or forwarded message of the turn leaves.
+  if (store_ && !failed_) {
+    if (auto e = store_->commit()) return persistence_failed(*e);
+    if (store_->wants_compaction()) save_snapshot();
+  }
+  if (failed_) return;
   broker_->flush();
   note_backlogs();
   arm_timer();
   if (shutting_down_ && conns_.empty() && on_drained_) {
     drain_timer_.stop();
+    autosave_timer_.stop();
+    if (store_) save_snapshot();
     auto done = std::move(on_drained_);
     on_drained_ = nullptr;
     done();
@@ -242,7 +285,7 @@ void Server::note_backlogs() {
 
 void Server::check_pressure() {
   const broker::TimePoint t = now();
-  std::vector<std::shared_ptr<net::Stream>> stuck;
+  std::vector<std::pair<std::shared_ptr<net::Stream>, std::string>> stuck;
   bool drained = false;
   for (auto it = backlogged_.begin(); it != backlogged_.end();) {
     auto c = conns_.find(it->first);
@@ -251,7 +294,7 @@ void Server::check_pressure() {
       continue;
     }
     if (c != conns_.end() && c->second.stream->queued_bytes() >= kLowWater) {
-      stuck.push_back(c->second.stream);
+      stuck.emplace_back(c->second.stream, c->second.client_id);
     } else if (c != conns_.end()) {
       broker_->set_backlogged(it->first, false, t);
       drained = true;
@@ -259,12 +302,40 @@ void Server::check_pressure() {
     }
     it = backlogged_.erase(it);
   }
-  for (auto& s : stuck) {
-    log_.log(LogLevel::Warning, "disconnecting a client that does not read its messages", {{"peer", s->peer_address()}});
+  for (auto& [s, client] : stuck) {
+    log_.log(LogLevel::Warning, "disconnecting a client that does not read its messages",
+             {{"peer", s->peer_address()}, {"client_id", client}});
+    broker_->count_slow_disconnect();
     s->abort();  // on_close tells the core, which publishes its will
   }
   if (backlogged_.empty()) pressure_timer_.stop();
   if (drained) schedule();  // what the core queued meanwhile goes out now
+}
+
+void Server::save_snapshot() {
+  if (failed_) return;
+  if (auto e = store_->save(*broker_)) persistence_failed(*e);
+}
+
+void Server::persistence_failed(const std::string& error) {
+  failed_ = true;
+  log_.log(LogLevel::Error, "persistence write failed; stopping without acknowledging unsaved messages",
+           {{"error", error}});
+  autosave_timer_.stop();
+  std::vector<std::shared_ptr<net::Stream>> streams;
+  for (auto& [id, c] : conns_) streams.push_back(c.stream);
+  for (auto& s : streams) s->abort();
+  if (!shutting_down_) {
+    shutting_down_ = true;
+    for (auto& l : net_listeners_) l->close();
+  }
+  if (on_drained_) {
+    auto done = std::move(on_drained_);
+    on_drained_ = nullptr;
+    done();
+  } else if (on_failed_) {
+    on_failed_();
+  }
 }
 
 void Server::shutdown(std::function<void()> done) {

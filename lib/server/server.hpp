@@ -19,6 +19,7 @@
 #include "server/config/settings.hpp"
 #include "server/file_authorizer.hpp"
 #include "server/log.hpp"
+#include "server/persist/store.hpp"
 
 namespace mq::server {
 
@@ -49,10 +50,12 @@ inline constexpr std::chrono::seconds kStallLimit{30};
 /// An MQTT broker on a loop.
 class Server final : private broker::Output, private net::detail::Flushable {
  public:
-  /// Checks the settings, reads the password and ACL files and the TLS
-  /// certificates. Nothing is bound yet. Returns an error message.
+  /// Checks the settings, reads the password and ACL files, the TLS
+  /// certificates and the persistence data. Nothing is bound yet. With
+  /// `check_only` the persistence data is read but nothing is written.
+  /// Returns an error message.
   static std::optional<std::string> create(net::Loop& loop, Settings settings, Logger& log,
-                                           std::unique_ptr<Server>& out);
+                                           std::unique_ptr<Server>& out, bool check_only = false);
   ~Server() override;
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -73,11 +76,20 @@ class Server final : private broker::Output, private net::detail::Flushable {
   const broker::Counters& counters() const { return broker_->counters(); }
   /// Connections open on the sockets (as the server sees them).
   std::size_t open_streams() const { return conns_.size(); }
+  /// The data directory, or nullptr without persistence.
+  const Store* store() const { return store_.get(); }
+  /// True after a write to the data directory failed: the server stopped
+  /// (without acknowledging what was not written) and should exit non-zero.
+  bool failed() const { return failed_; }
+  /// Runs `cb` when a persistence failure stops the server outside shutdown().
+  void on_failed(std::function<void()> cb) { on_failed_ = std::move(cb); }
 
  private:
   struct Conn {
     std::shared_ptr<net::Stream> stream;
     std::size_t listener = 0;
+    /// Set once the client's CONNECT succeeded, for log lines.
+    std::string client_id;
   };
   Server(net::Loop& loop, Settings settings, Logger& log);
 
@@ -94,6 +106,13 @@ class Server final : private broker::Output, private net::detail::Flushable {
   void forget(broker::ConnectionId id);
   /// Tells the core about sockets that went over kHighWater during a flush.
   void note_backlogs();
+  /// Notes the client id of `id` once its CONNECT succeeded, and logs it.
+  void note_client(broker::ConnectionId id);
+  /// Writes a snapshot; logs and stops the server when it fails.
+  void save_snapshot();
+  /// A write to the data directory failed: clients are cut off without
+  /// their pending output and the server shuts down.
+  void persistence_failed(const std::string& error);
   std::optional<std::string> make_tls(std::size_t index, std::shared_ptr<net::TlsServerContext>& out) const;
 
   net::Loop& loop_;
@@ -102,6 +121,7 @@ class Server final : private broker::Output, private net::detail::Flushable {
   Logger& log_;
   FileAuthorizer auth_;
   std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<Store> store_;
   std::vector<std::shared_ptr<net::TlsServerContext>> tls_;
   std::vector<std::unique_ptr<net::Listener>> net_listeners_;
   std::vector<BoundListener> bound_;
@@ -110,6 +130,8 @@ class Server final : private broker::Output, private net::detail::Flushable {
   net::Timer deadline_timer_;
   net::Timer pressure_timer_;
   net::Timer drain_timer_;
+  net::Timer autosave_timer_;
+  bool failed_ = false;
   std::optional<broker::TimePoint> armed_for_;
   /// Clients over kHighWater, and since when.
   std::unordered_map<broker::ConnectionId, broker::TimePoint> backlogged_;
@@ -117,6 +139,7 @@ class Server final : private broker::Output, private net::detail::Flushable {
   std::vector<broker::ConnectionId> newly_backlogged_;
   bool shutting_down_ = false;
   std::function<void()> on_drained_;
+  std::function<void()> on_failed_;
 };
 
 }  // namespace mq::server

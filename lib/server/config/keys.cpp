@@ -186,10 +186,10 @@ Error key_persistence(Settings& s, const Words& w) { return boolean(w, s.persist
 Error key_persistence_location(Settings& s, const Words& w) { return text(w, s.persistence_location); }
 Error key_persistence_file(Settings& s, const Words& w) { return text(w, s.persistence_file); }
 Error key_autosave_interval(Settings& s, const Words& w) { return number(w, s.autosave_interval, 0, k32); }
-Error key_durability(Settings& s, const Words& w) {
+Error key_persistence_mode(Settings& s, const Words& w) {
   std::string v;
-  if (auto e = choice(w, v, {"none", "async", "sync"})) return e;
-  s.durability = v == "none" ? Durability::None : v == "async" ? Durability::Async : Durability::Sync;
+  if (auto e = choice(w, v, {"snapshot", "durable"})) return e;
+  s.persistence_mode = v == "durable" ? PersistenceMode::Durable : PersistenceMode::Snapshot;
   return std::nullopt;
 }
 
@@ -238,7 +238,7 @@ constexpr std::array kKeys = {
     KeyInfo{"max_inflight_messages", G, "COUNT", "Unacknowledged QoS 1/2 messages sent to one client at a time (0: no limit)", false, key_max_inflight},
     KeyInfo{"max_queued_messages", G, "COUNT", "Messages queued per client beyond the in-flight ones (0: no limit)", false, key_max_queued},
     KeyInfo{"max_queued_bytes", G, "BYTES", "Bytes of messages queued per client (0: no limit)", false, key_max_queued_bytes},
-    KeyInfo{"message_size_limit", G, "BYTES", "Largest payload accepted (0: no limit)", false, key_message_size_limit},
+    KeyInfo{"message_size_limit", G, "BYTES", "Largest PUBLISH payload accepted; larger ones are acknowledged and dropped (0: no limit)", false, key_message_size_limit},
     KeyInfo{"max_packet_size", G, "BYTES", "Largest packet accepted from a client (0: no limit)", false, key_max_packet_size},
     KeyInfo{"max_keepalive", G, "SECONDS", "Largest keep alive a client may ask for", false, key_max_keepalive},
     KeyInfo{"max_topic_alias", G, "COUNT", "Topic aliases a 5.0 client may set up (0: none)", false, key_max_topic_alias},
@@ -251,9 +251,9 @@ constexpr std::array kKeys = {
     KeyInfo{"sys_interval", G, "SECONDS", "Seconds between $SYS updates (0: none)", false, key_sys_interval},
     KeyInfo{"persistence", G, "true|false", "Keep retained messages and persistent sessions on disk", false, key_persistence},
     KeyInfo{"persistence_location", G, "DIR", "Directory of the persistence data", false, key_persistence_location},
-    KeyInfo{"persistence_file", G, "NAME", "File name of the persistence data", false, key_persistence_file},
-    KeyInfo{"autosave_interval", G, "SECONDS", "Seconds between saves of the persistence data", false, key_autosave_interval},
-    KeyInfo{"durability", G, "none|async|sync", "With persistence: sync acknowledges QoS 1/2 only once on disk", true, key_durability},
+    KeyInfo{"persistence_file", G, "NAME", "File name of the snapshot in persistence_location (the durable log is NAME.log)", false, key_persistence_file},
+    KeyInfo{"autosave_interval", G, "SECONDS", "Seconds between snapshots of the persistence data (0: only at start and shutdown)", false, key_autosave_interval},
+    KeyInfo{"persistence_mode", G, "snapshot|durable", "snapshot: saved every autosave_interval and at shutdown; durable: every change is logged and fsynced before QoS 1/2 is acknowledged", true, key_persistence_mode},
     KeyInfo{"log_type", G, "TYPE", "Messages to log: debug, error, warning, notice, information, subscribe, unsubscribe, websockets, none, all", false, key_log_type},
     KeyInfo{"log_dest", G, "stderr|stdout|none", "Where log lines go", false, key_log_dest},
     KeyInfo{"log_format", G, "text|json", "Log lines as text or one JSON object each", true, key_log_format},

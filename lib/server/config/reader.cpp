@@ -119,11 +119,6 @@ std::optional<ConfigError> ConfigReader::read_file(const std::string& path) {
 std::optional<ConfigError> ConfigReader::finish() {
   for (const auto& l : out_.effective_listeners())
     if (auto e = check_listener(l)) return ConfigError{l.where, fmt::format("{}: {}", listener_label(l), *e)};
-  // Refused rather than ignored: a broker that claims to persist and does not
-  // loses data silently.
-  if (out_.persistence)
-    return ConfigError{"", "persistence true: saving sessions and retained messages to disk is not implemented "
-                           "in this version of mqbroker; remove it or set it to false"};
   return std::nullopt;
 }
 

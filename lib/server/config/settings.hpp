@@ -63,11 +63,11 @@ struct ListenerSettings {
   bool tls() const { return !certfile.empty(); }
 };
 
-/// Whether and how sessions and retained messages are kept on disk.
-enum class Durability : std::uint8_t {
-  None,   ///< persistence off: everything is in memory
-  Async,  ///< saved on an interval and at shutdown
-  Sync,   ///< QoS 1/2 acknowledged only once on disk
+/// What persistence guarantees (when `persistence true`); see
+/// server/persist/store.hpp.
+enum class PersistenceMode : std::uint8_t {
+  Snapshot,  ///< saved every autosave_interval and at shutdown; a crash loses what came since
+  Durable,   ///< every change logged and fsynced before QoS 1/2 is acknowledged
 };
 
 /// Everything the configuration file and flags set.
@@ -103,9 +103,9 @@ struct Settings {
   // Persistence.
   bool persistence = false;
   std::string persistence_location;
-  std::string persistence_file = "mosquitto.db";
+  std::string persistence_file = "mqbroker.db";
   std::uint32_t autosave_interval = 1800;
-  Durability durability = Durability::Async;
+  PersistenceMode persistence_mode = PersistenceMode::Snapshot;
 
   // Logging.
   std::vector<std::string> log_types;  ///< mosquitto's log_type values

@@ -153,4 +153,25 @@ TEST_CASE("broker: publishing to $SYS is refused") {
   CHECK(sub.take().empty());
 }
 
+TEST_CASE("broker: a payload over max_payload_size (message_size_limit) is acknowledged and dropped") {
+  Config config = test_config();
+  config.max_payload_size = 4;
+  Harness h(config);
+  Client sub(h);
+  connect(sub, "sub");
+  subscribe(sub, "t", 1);
+  Client v5(h, ProtocolVersion::v5);
+  connect(v5, "v5");
+  v5.send(publish_packet("t", "12345", 1, 3));
+  CHECK(v5.take() == Bytes{0x40, 0x03, 0x00, 0x03, 0x97});  // PUBACK Quota exceeded
+  Client v3(h);
+  connect(v3, "v3");
+  v3.send(publish_packet("t", "12345", 2, 4));
+  CHECK(v3.take() == Bytes{0x50, 0x02, 0x00, 0x04});  // PUBREC: 3.1.1 cannot refuse
+  CHECK(sub.take().empty());
+  CHECK(h.broker.counters().refused_payload_size == 2);
+  v5.send(publish_packet("t", "1234", 1, 5));  // at the limit: delivered
+  CHECK(sub.publishes().size() == 1);
+}
+
 }  // namespace mq::broker::test

@@ -157,7 +157,19 @@ TEST_CASE("config: whole-file checks name the listener") {
         "test.conf:1: listener 8883 ::1: TLS options are set but certfile and keyfile are not");
   CHECK(bad("listener 8883\ncertfile /c\nkeyfile /k\nrequire_certificate true\n") ==
         "test.conf:1: listener 8883: require_certificate needs cafile or capath to verify client certificates");
-  CHECK(bad("persistence true\n").starts_with("persistence true: saving sessions"));
+}
+
+TEST_CASE("config: persistence keys") {
+  Settings s = ok("persistence true\npersistence_location /var/lib/mq\npersistence_file state.db\n"
+                  "autosave_interval 60\npersistence_mode durable\n");
+  CHECK(s.persistence);
+  CHECK(s.persistence_location == "/var/lib/mq");
+  CHECK(s.persistence_file == "state.db");
+  CHECK(s.autosave_interval == 60);
+  CHECK(s.persistence_mode == PersistenceMode::Durable);
+  CHECK(ok("persistence true\n").persistence_mode == PersistenceMode::Snapshot);
+  CHECK(bad("persistence_mode sync\n") ==
+        "test.conf:1: persistence_mode: expected one of snapshot, durable, got \"sync\"");
 }
 
 TEST_CASE("config: include_dir reads .conf files in name order") {

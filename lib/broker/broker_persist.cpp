@@ -1,0 +1,189 @@
+// Persistence on the core's side: journaling changes, rebuilding state from
+// records read back from disk, and writing the whole state as a snapshot.
+
+#include <algorithm>
+
+#include "broker/broker.hpp"
+#include "codec/rules.hpp"
+
+namespace mq::broker {
+
+namespace {
+
+/// The filter and group a full filter is stored under in the topic tree.
+std::pair<std::string_view, std::string_view> tree_key(std::string_view full) {
+  const auto shared = parse_shared(full);
+  if (!shared) return {full, {}};
+  return {shared->filter, shared->group};
+}
+
+template <typename List>
+auto find_seq(List& list, std::uint64_t seq) {
+  return std::find_if(list.begin(), list.end(), [seq](const Outgoing& o) { return o.seq == seq; });
+}
+
+}  // namespace
+
+void Broker::journal_retained(std::string_view topic, const MessagePtr& m, RetainedStore::Change change) {
+  if (!journal_) return;
+  if (change == RetainedStore::Change::Added || change == RetainedStore::Change::Replaced) journal(RetainSet{m});
+  if (change == RetainedStore::Change::Deleted) journal(RetainDelete{topic});
+}
+
+void Broker::journal_session(Session& s) {
+  if (!journal_) return;
+  if (s.expiry_interval == 0) {
+    if (s.persisted) journal(SessionDelete{s.client_id});
+    s.persisted = false;
+    return;
+  }
+  const bool first = !s.persisted;
+  s.persisted = true;
+  journal(SessionSave{s.client_id, s.expiry_interval, s.version,
+                      s.username ? std::optional<std::string_view>(*s.username) : std::nullopt});
+  if (!first) return;
+  // A session that was in memory only (a 5.0 client raising nothing but
+  // resuming with a non-zero expiry) brings its current state along.
+  for (const auto& [filter, options] : s.subscriptions) journal(SubscriptionAdd{s.client_id, filter, options});
+  for (std::uint16_t id : s.awaiting_pubrel) journal(IncomingReceived{s.client_id, id});
+  for (auto* list : {&s.inflight, &s.queue})
+    for (const Outgoing& o : *list)
+      journal(OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids,
+                          o.message});
+}
+
+void Broker::journal_added(Session& s, Outgoing& o) {
+  o.seq = s.next_seq++;
+  if (!s.persisted) return;
+  journal(OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids, o.message});
+}
+
+Session* Broker::restored_session(std::string_view client_id) {
+  auto it = sessions_.find(client_id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void Broker::restore(const Record& record, TimePoint now) {
+  std::visit(
+      [&](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, RetainSet>) {
+          retained_.set(r.message->topic(), r.message);
+        } else if constexpr (std::is_same_v<T, RetainDelete>) {
+          retained_.set(r.topic, nullptr);
+        } else if constexpr (std::is_same_v<T, SessionSave>) {
+          Session* s = restored_session(r.client_id);
+          if (!s) {
+            auto fresh = std::make_unique<Session>();
+            fresh->client_id = std::string(r.client_id);
+            s = fresh.get();
+            sessions_.emplace(fresh->client_id, std::move(fresh));
+          }
+          s->expiry_interval = r.expiry_interval;
+          s->version = r.version;
+          s->username = r.username ? std::optional<std::string>(std::string(*r.username)) : std::nullopt;
+          s->persisted = journal_ != nullptr;
+        } else if constexpr (std::is_same_v<T, SessionDelete>) {
+          if (Session* s = restored_session(r.client_id)) {
+            drop_subscriptions(*s);
+            sessions_.erase(sessions_.find(r.client_id));
+          }
+        } else if constexpr (std::is_same_v<T, SubscriptionAdd>) {
+          Session* s = restored_session(r.client_id);
+          if (!s) return;
+          s->subscriptions.insert_or_assign(std::string(r.filter), r.options);
+          const auto [filter, group] = tree_key(r.filter);
+          tree_.add(filter, group, s, r.options);
+        } else if constexpr (std::is_same_v<T, SubscriptionRemove>) {
+          Session* s = restored_session(r.client_id);
+          if (!s) return;
+          auto it = s->subscriptions.find(r.filter);
+          if (it == s->subscriptions.end()) return;
+          const auto [filter, group] = tree_key(it->first);
+          tree_.remove(filter, group, s);
+          s->subscriptions.erase(it);
+        } else if constexpr (std::is_same_v<T, OutgoingAdd>) {
+          Session* s = restored_session(r.client_id);
+          // Only shapes the core itself makes: a message unless released,
+          // an identifier exactly when QoS > 0 and sent, released only at QoS 2.
+          const bool sent = r.packet_id != 0;
+          if (!s || (!r.message && !r.released) || (r.qos == 0 && sent) || (r.released && (r.qos != 2 || !sent)))
+            return;
+          Outgoing o{r.message, r.qos, r.retain, r.subscription_ids, r.packet_id, 0, r.released, r.seq};
+          if (r.released) o.message.reset();
+          s->next_seq = std::max(s->next_seq, r.seq + 1);
+          (r.packet_id ? s->inflight : s->queue).push_back(std::move(o));
+        } else if constexpr (std::is_same_v<T, OutgoingSent>) {
+          Session* s = restored_session(r.client_id);
+          if (!s) return;
+          auto it = find_seq(s->queue, r.seq);
+          if (it == s->queue.end() || it->qos == 0 || r.packet_id == 0) return;
+          it->packet_id = r.packet_id;
+          s->inflight.push_back(std::move(*it));
+          s->queue.erase(it);
+        } else if constexpr (std::is_same_v<T, OutgoingReleased>) {
+          Session* s = restored_session(r.client_id);
+          if (!s) return;
+          auto it = find_seq(s->inflight, r.seq);
+          if (it == s->inflight.end() || it->qos != 2) return;
+          it->released = true;
+          it->message.reset();
+        } else if constexpr (std::is_same_v<T, OutgoingDone>) {
+          Session* s = restored_session(r.client_id);
+          if (!s) return;
+          if (auto it = find_seq(s->inflight, r.seq); it != s->inflight.end()) s->inflight.erase(it);
+          else if (auto q = find_seq(s->queue, r.seq); q != s->queue.end()) s->queue.erase(q);
+        } else if constexpr (std::is_same_v<T, IncomingReceived>) {
+          if (Session* s = restored_session(r.client_id)) s->awaiting_pubrel.insert(r.packet_id);
+        } else if constexpr (std::is_same_v<T, IncomingReleased>) {
+          if (Session* s = restored_session(r.client_id)) s->awaiting_pubrel.erase(r.packet_id);
+        }
+      },
+      record);
+  (void)now;
+}
+
+void Broker::restore_done(TimePoint now) {
+  counters_.sessions = sessions_.size();
+  counters_.subscriptions = 0;
+  counters_.queued = 0;
+  for (auto& [id, owned] : sessions_) {
+    Session& s = *owned;
+    counters_.subscriptions += s.subscriptions.size();
+    counters_.queued += s.queue.size();
+    s.queued_bytes = 0;
+    for (const Outgoing& o : s.queue) s.queued_bytes += o.message->cost();
+    // Identifiers restored in flight are not in sequence: next_packet_id
+    // scans the window for as long as the oldest of them is in flight.
+    for (Outgoing& o : s.inflight) o.id_sequence = 0;
+    s.id_allocations = 65535;
+    if (!s.inflight.empty()) s.last_packet_id = s.inflight.back().packet_id;
+    // The restart counts as the moment the client went away.
+    if (s.expiry_interval != 0xFFFF'FFFF) {
+      s.expires_at = now + std::chrono::seconds(s.expiry_interval);
+      schedule(TimerKind::SessionExpiry, *s.expires_at, 0, s.client_id);
+    }
+  }
+  counters_.retained = retained_.size();
+}
+
+void Broker::save(Journal& out) const {
+  // $SYS/ figures are published afresh on start; they are not kept.
+  retained_.for_each([&](const MessagePtr& m) {
+    if (!m->topic().starts_with("$SYS/")) out.write(RetainSet{m});
+  });
+  for (const auto& [id, owned] : sessions_) {
+    const Session& s = *owned;
+    if (s.expiry_interval == 0) continue;
+    out.write(SessionSave{s.client_id, s.expiry_interval, s.version,
+                          s.username ? std::optional<std::string_view>(*s.username) : std::nullopt});
+    for (const auto& [filter, options] : s.subscriptions) out.write(SubscriptionAdd{s.client_id, filter, options});
+    for (std::uint16_t pid : s.awaiting_pubrel) out.write(IncomingReceived{s.client_id, pid});
+    for (const auto* list : {&s.inflight, &s.queue})
+      for (const Outgoing& o : *list)
+        out.write(OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids,
+                              o.message});
+  }
+}
+
+}  // namespace mq::broker

@@ -1,0 +1,25 @@
+#pragma once
+/// The few POSIX file operations the store needs, with errors as messages
+/// that name the file.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/types.hpp"
+
+namespace mq::server {
+
+/// Reads all of `path` into `out`; false (and `out` empty) when it does not
+/// exist; an error message when it exists and cannot be read.
+std::optional<std::string> read_file(const std::string& path, std::vector<std::uint8_t>& out, bool& exists);
+/// Replaces `path` with `bytes` atomically: a temporary file in the same
+/// directory, fsync, rename, fsync of the directory.
+std::optional<std::string> replace_file(const std::string& dir, const std::string& path, ByteView bytes);
+/// Writes all of `bytes` to `fd` (retrying short writes), then fdatasync
+/// when `sync`.
+std::optional<std::string> append_fd(int fd, const std::string& path, ByteView bytes, bool sync);
+/// Creates `dir` (one level) when it is missing.
+std::optional<std::string> ensure_dir(const std::string& dir);
+
+}  // namespace mq::server
