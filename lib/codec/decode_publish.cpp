@@ -25,4 +25,22 @@ void decode_publish(Reader& r, std::uint8_t flags, ProtocolVersion v, Publish& o
   out.payload = r.rest("payload");
 }
 
+bool decode_plain_publish(const FixedHeader& h, ByteView body, ProtocolVersion v, Publish& out) {
+  Reader r(body, h.header_size);
+  const std::string_view topic = r.string("topic name");
+  const auto qos = static_cast<QoS>((h.flags() >> 1) & 0x03);
+  const std::uint16_t packet_id = qos > 0 ? r.u16("packet identifier") : 0;
+  // An empty property list is the single byte 0; anything else takes the full path.
+  const bool no_properties = v != ProtocolVersion::v5 || r.u8("property length") == 0;
+  if (r.failed() || !no_properties || (qos > 0 && packet_id == 0) || !plain_ascii_topic(topic)) [[unlikely]]
+    return false;
+  out.dup = h.flags() & 0x08;
+  out.qos = qos;
+  out.retain = h.flags() & 0x01;
+  out.topic = topic;
+  out.packet_id = packet_id;
+  out.payload = r.rest();
+  return true;
+}
+
 }  // namespace mq::detail
