@@ -1,6 +1,7 @@
 #include "codec/framer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -82,36 +83,39 @@ Framer::Frame Framer::cut(ByteView avail) {
   return f;
 }
 
-Framer::Frame Framer::error_frame() const {
-  Frame f;
+void Framer::set_error(Frame& f) const {
   f.status = Status::Error;
   f.error = error_;
-  return f;
 }
 
-Framer::Frame Framer::next_slow() {
+void Framer::next_slow(Frame& out) {
   for (;;) {
-    if (failed_) return error_frame();
+    if (failed_) return set_error(out);
     if (pos_ < buf_.size()) {
       Frame f = cut(ByteView(buf_).subspan(pos_));
       if (f.status == Status::Packet) {
         pos_ += f.packet.size();
-        return f;
+        out = std::move(f);
+        return;
       }
       if (f.status == Status::Error) {
         failed_ = true;
         error_.offset += consumed_;
-        return error_frame();
+        return set_error(out);
       }
-      if (borrowed_.empty()) return f;  // NeedMore
-      stash(borrowed_);                 // feed() normally completes the packet; be safe if not
+      if (borrowed_.empty()) {
+        out = std::move(f);  // NeedMore
+        return;
+      }
+      stash(borrowed_);  // feed() normally completes the packet; be safe if not
       continue;
     }
-    if (borrowed_.empty()) return Frame{};
+    if (borrowed_.empty()) return;  // NeedMore
     Frame f = cut(borrowed_);
     if (f.status == Status::Packet) {
       borrowed_ = borrowed_.subspan(f.packet.size());
-      return f;
+      out = std::move(f);
+      return;
     }
     // The last feed ends inside a packet, or the stream is broken: keep the
     // rest in our own buffer (the caller's bytes may go once we return) and

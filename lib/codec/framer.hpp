@@ -42,6 +42,7 @@ class Framer {
   /// stays in error: the stream cannot be resynchronised.
   /// The common case (a whole packet inside the last feed) is inline.
   Frame next() {
+    Frame f;  // the one object returned: built in the caller's frame, never moved
     if (pos_ == buf_.size() && borrowed_.size() >= 2) [[likely]] {
       const std::uint8_t* p = borrowed_.data();
       const VarIntRead length = read_varint(p + 1, borrowed_.size() - 1);
@@ -50,7 +51,6 @@ class Framer {
         const std::size_t header_size = 1 + length.length;
         borrowed_ = borrowed_.subspan(size);
         consumed_ += size;
-        Frame f;
         f.status = Status::Packet;
         f.header = FixedHeader{p[0], length.value, header_size};
         f.packet = ByteView(p, size);
@@ -58,7 +58,8 @@ class Framer {
         return f;
       }
     }
-    return next_slow();
+    next_slow(f);
+    return f;
   }
 
   /// Bytes buffered but not yet returned as packets.
@@ -71,9 +72,9 @@ class Framer {
  private:
   /// Every case next() does not handle inline: failure, a packet in buf_,
   /// the end of the borrowed bytes.
-  Frame next_slow();
-  /// A frame reporting error_.
-  Frame error_frame() const;
+  void next_slow(Frame& f);
+  /// Makes `f` report error_.
+  void set_error(Frame& f) const;
   /// Cuts the first packet off `avail` (which starts at stream offset
   /// consumed_). On Error, fills error_ and leaves the state alone.
   Frame cut(ByteView avail);
