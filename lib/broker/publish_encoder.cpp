@@ -1,30 +1,12 @@
 #include "broker/publish_encoder.hpp"
 
 #include "codec/encode_body.hpp"
+#include "codec/properties_codec.hpp"
 #include "codec/writer.hpp"
 
 namespace mq::broker {
 
 namespace {
-
-/// Writes one property through the table's wire type.
-template <typename Sink>
-void put_property(Sink& w, const Property& p) {
-  w.u8(static_cast<std::uint8_t>(p.id));
-  const PropertyInfo* info = property_info(static_cast<std::uint8_t>(p.id));
-  switch (info ? info->type : WireType::Byte) {
-    case WireType::Byte: w.u8(static_cast<std::uint8_t>(p.number)); break;
-    case WireType::TwoByteInt: w.u16(static_cast<std::uint16_t>(p.number)); break;
-    case WireType::FourByteInt: w.u32(p.number); break;
-    case WireType::VarInt: w.varint(p.number); break;
-    case WireType::Utf8String:
-    case WireType::BinaryData: w.string(p.value); break;
-    case WireType::Utf8Pair:
-      w.string(p.name);
-      w.string(p.value);
-      break;
-  }
-}
 
 /// The property list of the delivery: expiry first, then the forwarded
 /// properties in their order, then subscription identifiers and the alias.

@@ -143,7 +143,10 @@ Result<Packet> decode_body(const FixedHeader& header, ByteView body, std::option
   Result<Packet> result = header.type() == PacketType::Publish
                               ? Result<Packet>(std::in_place, std::in_place_type<Publish>)
                               : Result<Packet>(std::in_place, std::in_place_type<Pingreq>);
-  if (!header_plainly_ok(header, version)) {
+  if (header.type() == PacketType::Publish && !trace && header_plainly_ok(header, version)) [[likely]] {
+    if (detail::decode_plain_publish(header, body, *version, *std::get_if<Publish>(&result.value()))) [[likely]]
+      return result;
+  } else if (!header_plainly_ok(header, version)) {
     if (auto e = check_header(header, version)) {
       result.set_error(std::move(*e));
       return result;

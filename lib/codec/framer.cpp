@@ -1,12 +1,19 @@
 #include "codec/framer.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace mq {
 
 void Framer::feed(ByteView data) {
+  // Bytes of the last feed() not framed yet are still alive (the caller's
+  // side of the bargain): keep them before taking new ones.
+  if (!borrowed_.empty()) stash(borrowed_);
+  borrowed_ = {};
   // Views handed out by next() stay valid until here, so this is the one
-  // place the buffer may move. Drop consumed bytes once they are at least
+  // place the buffer may shrink. Drop consumed bytes once they are at least
   // half of it: each byte is moved at most about once on average.
   if (pos_ == buf_.size()) {
     buf_.clear();
@@ -15,17 +22,44 @@ void Framer::feed(ByteView data) {
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
     pos_ = 0;
   }
-  buf_.insert(buf_.end(), data.begin(), data.end());
+  if (pos_ == buf_.size() && !failed_) {
+    borrowed_ = data;  // nothing pending: frame straight out of the caller's bytes
+    return;
+  }
+  const std::size_t take = failed_ ? data.size() : bytes_to_complete(data);
+  buf_.insert(buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+  borrowed_ = data.subspan(take);
 }
 
-Framer::Frame Framer::next() {
-  Frame f;
-  if (failed_) {
-    f.status = Status::Error;
-    f.error = error_;
-    return f;
+std::size_t Framer::bytes_to_complete(ByteView data) const {
+  const std::size_t pending = buf_.size() - pos_;
+  // The fixed header is at most 5 bytes and may straddle the two.
+  std::uint8_t head[5];
+  const std::size_t from_buf = std::min<std::size_t>(pending, sizeof head);
+  const std::size_t from_data = std::min(data.size(), sizeof head - from_buf);
+  std::copy_n(buf_.begin() + static_cast<std::ptrdiff_t>(pos_), from_buf, head);
+  std::copy_n(data.begin(), from_data, head + from_buf);
+  const Result<FixedHeader> h = decode_fixed_header(ByteView(head, from_buf + from_data));
+  if (!h || h->packet_size() > max_ || h->packet_size() <= pending) return data.size();
+  return std::min(h->packet_size() - pending, data.size());
+}
+
+void Framer::stash(ByteView bytes) {
+  if (buf_.capacity() - buf_.size() >= bytes.size()) {
+    buf_.insert(buf_.end(), bytes.begin(), bytes.end());  // no reallocation: earlier frames stay put
+  } else {
+    spare_.clear();
+    spare_.reserve(std::max(buf_.size() - pos_ + bytes.size(), 2 * buf_.capacity()));
+    spare_.insert(spare_.end(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_), buf_.end());
+    spare_.insert(spare_.end(), bytes.begin(), bytes.end());
+    buf_.swap(spare_);  // the old buffer lives on in spare_ until the next stash
+    pos_ = 0;
   }
-  const ByteView avail(buf_.data() + pos_, buf_.size() - pos_);
+  borrowed_ = {};
+}
+
+Framer::Frame Framer::cut(ByteView avail) {
+  Frame f;
   if (avail.empty()) return f;
   auto header = decode_fixed_header(avail);
   if (!header) {
@@ -42,15 +76,52 @@ Framer::Frame Framer::next() {
     f.status = Status::Packet;
     f.packet = avail.first(header->packet_size());
     f.body = f.packet.subspan(header->header_size);
-    pos_ += header->packet_size();
     consumed_ += header->packet_size();
     return f;
   }
-  failed_ = true;
-  error_.offset += consumed_;
+  f.status = Status::Error;
+  return f;
+}
+
+void Framer::set_error(Frame& f) const {
   f.status = Status::Error;
   f.error = error_;
-  return f;
+}
+
+void Framer::next_slow(Frame& out) {
+  for (;;) {
+    if (failed_) return set_error(out);
+    if (pos_ < buf_.size()) {
+      Frame f = cut(ByteView(buf_).subspan(pos_));
+      if (f.status == Status::Packet) {
+        pos_ += f.packet.size();
+        out = std::move(f);
+        return;
+      }
+      if (f.status == Status::Error) {
+        failed_ = true;
+        error_.offset += consumed_;
+        return set_error(out);
+      }
+      if (borrowed_.empty()) {
+        out = std::move(f);  // NeedMore
+        return;
+      }
+      stash(borrowed_);  // feed() normally completes the packet; be safe if not
+      continue;
+    }
+    if (borrowed_.empty()) return;  // NeedMore
+    Frame f = cut(borrowed_);
+    if (f.status == Status::Packet) {
+      borrowed_ = borrowed_.subspan(f.packet.size());
+      out = std::move(f);
+      return;
+    }
+    // The last feed ends inside a packet, or the stream is broken: keep the
+    // rest in our own buffer (the caller's bytes may go once we return) and
+    // answer from there.
+    stash(borrowed_);
+  }
 }
 
 }  // namespace mq

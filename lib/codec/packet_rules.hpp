@@ -26,24 +26,29 @@ inline bool publish_flags_ok(QoS qos, bool dup) { return qos <= 2 && (qos != 0 |
 /// wildcard and no U+0000: such a topic passes every topic-name rule, so
 /// the decoder's hot path can skip the full check. False says nothing.
 inline bool plain_ascii_topic(std::string_view topic) {
-  if (topic.empty()) return false;
   const auto* p = reinterpret_cast<const unsigned char*>(topic.data());
   const std::size_t n = topic.size();
-  std::size_t i = 0;
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (p[i] == 0 || p[i] >= 0x80 || p[i] == '#' || p[i] == '+') return false;
+    return n > 0;
+  }
+  // Eight bytes at a time, the last word overlapping the one before it.
   constexpr std::uint64_t kOnes = 0x0101010101010101ull;
   constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-  // Eight bytes at a time: no high bit, no 0x00, no '#' (0x23), no '+' (0x2B).
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t w;
+  auto plain = [](std::uint64_t w) {
+    // '#' (0x23) and '+' (0x2B) differ only in bit 3: setting it maps both to 0x2B.
+    const std::uint64_t wild = (w | kOnes * 0x08) ^ (kOnes * 0x2B);
+    // A byte is flagged when its high bit is set, when it is 0, or when it is a wildcard.
+    return ((w | ((w - kOnes) & ~w) | ((wild - kOnes) & ~wild)) & kHigh) == 0;
+  };
+  std::uint64_t w;
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
     __builtin_memcpy(&w, p + i, 8);
-    const std::uint64_t hash = w ^ (kOnes * 0x23);
-    const std::uint64_t plus = w ^ (kOnes * 0x2B);
-    const std::uint64_t zero_byte = ((w - kOnes) & ~w) | ((hash - kOnes) & ~hash) | ((plus - kOnes) & ~plus);
-    if ((w | zero_byte) & kHigh) return false;
+    if (!plain(w)) return false;
   }
-  for (; i < n; ++i)
-    if (p[i] == 0 || p[i] >= 0x80 || p[i] == '#' || p[i] == '+') return false;
-  return true;
+  __builtin_memcpy(&w, p + n - 8, 8);
+  return plain(w);
 }
 
 /// A packet identifier that must be non-zero [MQTT-2.3.1-1] / [MQTT-2.2.1-3].

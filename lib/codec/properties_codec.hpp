@@ -23,29 +23,33 @@ inline void read_properties(Reader& r, PacketType type, PropertyPlace place, Pro
   if (length != 0) read_property_list(r, length, list_at, type, place, out);
 }
 
-/// Writes a property list with its length prefix to any sink with the
-/// Writer interface (u8, u16, u32, varint, binary, string). An identifier the
-/// table does not know is written as a one-byte value, as
-/// properties_wire_size counts it.
+/// Writes one property, its identifier then its value by the table's wire
+/// type, to any sink with the Writer interface (u8, u16, u32, varint,
+/// string). An identifier the table does not know is written as a one-byte
+/// value, as properties_wire_size counts it.
+template <typename Sink>
+void put_property(Sink& w, const Property& p) {
+  w.u8(static_cast<std::uint8_t>(p.id));
+  const PropertyInfo* info = property_info(static_cast<std::uint8_t>(p.id));
+  switch (info ? info->type : WireType::Byte) {
+    case WireType::Byte: w.u8(static_cast<std::uint8_t>(p.number)); break;
+    case WireType::TwoByteInt: w.u16(static_cast<std::uint16_t>(p.number)); break;
+    case WireType::FourByteInt: w.u32(p.number); break;
+    case WireType::VarInt: w.varint(p.number); break;
+    case WireType::Utf8String:
+    case WireType::BinaryData: w.string(p.value); break;
+    case WireType::Utf8Pair:
+      w.string(p.name);
+      w.string(p.value);
+      break;
+  }
+}
+
+/// Writes a property list with its length prefix (see put_property).
 template <typename Sink>
 void put_properties(Sink& w, const Properties& props) {
   w.varint(static_cast<std::uint32_t>(properties_wire_size(props)));
-  for (const auto& p : props) {
-    w.u8(static_cast<std::uint8_t>(p.id));
-    const PropertyInfo* info = property_info(static_cast<std::uint8_t>(p.id));
-    switch (info ? info->type : WireType::Byte) {
-      case WireType::Byte: w.u8(static_cast<std::uint8_t>(p.number)); break;
-      case WireType::TwoByteInt: w.u16(static_cast<std::uint16_t>(p.number)); break;
-      case WireType::FourByteInt: w.u32(p.number); break;
-      case WireType::VarInt: w.varint(p.number); break;
-      case WireType::Utf8String:
-      case WireType::BinaryData: w.string(p.value); break;
-      case WireType::Utf8Pair:
-        w.string(p.name);
-        w.string(p.value);
-        break;
-    }
-  }
+  for (const auto& p : props) put_property(w, p);
 }
 
 }  // namespace mq

@@ -22,10 +22,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ByteView input(data + 1, size - 1);
 
   Result<Packet> first = decode_packet(input, level);
+  // With a trace the decoder takes its full path everywhere (no lean PUBLISH
+  // path): both must find the same packet or the same error.
+  FieldTrace trace;
+  Result<Packet> traced = decode_packet(input, level, &trace);
+  require(first.ok() == traced.ok(), "decoding with a trace changes success");
   if (!first) {
     require(first.error().offset <= input.size(), "error offset past the end of the input");
+    const DecodeError& a = first.error();
+    const DecodeError& b = traced.error();
+    require(a.kind == b.kind && a.offset == b.offset && a.field == b.field && a.message == b.message &&
+                a.rule == b.rule,
+            "decoding with a trace changes the error");
     return 0;
   }
+  require(fuzz::same_packet(*first, *traced), "decoding with a trace changes the packet");
   const Packet& p = *first;
   const PacketType type = type_of(p);
   if (!level)

@@ -18,7 +18,8 @@ Bytes stream() { return cat({kPingreq, kPublish, kPuback}); }
 
 TEST_CASE("framer: many packets in one feed") {
   Framer f;
-  f.feed(stream());
+  const Bytes bytes = stream();  // fed bytes stay alive until drained: frames point into them
+  f.feed(bytes);
   auto a = f.next();
   REQUIRE(a.status == Framer::Status::Packet);
   CHECK(Bytes(a.packet.begin(), a.packet.end()) == kPingreq);
@@ -44,7 +45,8 @@ TEST_CASE("framer: byte-by-byte feeding") {
   Framer f;
   std::vector<Bytes> got;
   for (auto byte : stream()) {
-    f.feed(Bytes{byte});
+    const Bytes one{byte};  // alive until drained below
+    f.feed(one);
     for (;;) {
       auto fr = f.next();
       REQUIRE(fr.status != Framer::Status::Error);
@@ -79,9 +81,11 @@ TEST_CASE("framer: oversize packets are rejected before the body arrives") {
   Framer f(100);
   f.feed(kPingreq);
   REQUIRE(f.next().status == Framer::Status::Packet);
-  f.feed(Bytes{0x30, 0xE8});  // PUBLISH, first byte of remaining length 1000
+  const Bytes start{0x30, 0xE8};  // PUBLISH, first byte of remaining length 1000
+  f.feed(start);
   CHECK(f.next().status == Framer::Status::NeedMore);
-  f.feed(Bytes{0x07});  // remaining length complete: 1000 > 100
+  const Bytes end{0x07};  // remaining length complete: 1000 > 100
+  f.feed(end);
   auto e = f.next();
   REQUIRE(e.status == Framer::Status::Error);
   CHECK(e.error.kind == ErrorKind::TooLarge);
@@ -105,7 +109,8 @@ TEST_CASE("framer: the maximum counts the whole packet") {
 TEST_CASE("framer: bad remaining length") {
   Framer f;
   f.feed(kPuback);
-  f.feed(Bytes{0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01});  // five-byte remaining length
+  const Bytes five{0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01};  // five-byte remaining length
+  f.feed(five);
   REQUIRE(f.next().status == Framer::Status::Packet);
   auto e = f.next();
   REQUIRE(e.status == Framer::Status::Error);
@@ -114,10 +119,12 @@ TEST_CASE("framer: bad remaining length") {
   CHECK(e.error.rule == "MQTT-1.5.5-1");
 
   Framer g;
-  g.feed(Bytes{0x30, 0x80, 0x00});  // not minimal
+  const Bytes not_minimal{0x30, 0x80, 0x00};
+  g.feed(not_minimal);
   CHECK(g.next().error.kind == ErrorKind::Malformed);
 
   Framer h;
-  h.feed(Bytes{0x00, 0x00});  // packet type 0
+  const Bytes type0{0x00, 0x00};
+  h.feed(type0);
   CHECK(h.next().status == Framer::Status::Error);
 }
