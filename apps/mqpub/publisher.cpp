@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "client/connection.hpp"
-#include "client/input_reader.hpp"
 #include "client_outcome.hpp"
 #include "message_json.hpp"
+#include "net/input_stream.hpp"
 #include "net/loop.hpp"
 #include "packet_trace.hpp"
 #include "payload.hpp"
@@ -73,7 +73,7 @@ class Publisher {
   net::Loop loop_;
   client::ClientSession session_;
   std::unique_ptr<client::Connection> conn_;
-  std::unique_ptr<client::InputReader> input_;
+  std::unique_ptr<net::InputStream> input_;
   LineSplitter lines_;
   std::size_t line_number_ = 0;
   PayloadText payload_text_ = PayloadText::Raw;
@@ -218,7 +218,7 @@ void Publisher::on_line(std::string&& line) {
 }
 
 void Publisher::start_lines() {
-  input_ = std::make_unique<client::InputReader>(
+  input_ = std::make_unique<net::InputStream>(
       loop_, 0,
       [this](ByteView bytes) {
         lines_.feed(as_chars(bytes), [this](std::string&& line) {

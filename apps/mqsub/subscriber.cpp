@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "client/connection.hpp"
-#include "client/output_watch.hpp"
 #include "client_outcome.hpp"
 #include "net/loop.hpp"
+#include "net/output_watch.hpp"
 #include "output.hpp"
 #include "packet_trace.hpp"
 #include "property_options.hpp"
@@ -61,7 +61,7 @@ class Subscriber {
   net::Loop loop_;
   client::ClientSession session_;
   std::unique_ptr<client::Connection> conn_;
-  std::unique_ptr<client::OutputWatch> watch_;
+  std::unique_ptr<net::OutputWatch> watch_;
   FdWriter out_{1};
   net::Timer total_timer_;
   net::Timer idle_timer_;
@@ -248,7 +248,7 @@ int Subscriber::run() {
     total_timer_.start(seconds(options_.timeout), [this] {
       stop({ClientExit::Timeout, fmt::format("timed out after {} s (-W) with {} messages", options_.timeout, printed_)});
     });
-  watch_ = std::make_unique<client::OutputWatch>(loop_, 1, [this] { stop({}); });
+  watch_ = std::make_unique<net::OutputWatch>(loop_, 1, [this] { stop({}); });
   arm_idle();
   conn_->open();
   loop_.run_until([this] { return finished_; });
