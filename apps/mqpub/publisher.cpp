@@ -396,6 +396,10 @@ int run(const PubOptions& options, apps::ClientSetup setup) {
     return apps::report("mqpub", {ClientExit::Usage, "a topic is needed: -t TOPIC"});
   if (options.source() == Source::Message && !options.message_given)
     return apps::report("mqpub", {ClientExit::Usage, "no message: give -m, -f, -s, -l, -n or --replay"});
+  setup.config.max_inflight = static_cast<std::uint16_t>(options.max_inflight);
+  if (options.topic_alias) setup.config.topic_aliases = client::TopicAliasPolicy::Automatic;
+  // With --reconnect, what a lost session took is published again, not lost.
+  setup.config.resend_discarded = setup.reconnect.enabled;
   Publisher publisher(options, std::move(setup));
   return publisher.run();
 }
