@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "client/connection.hpp"
+#include "codec/rules.hpp"
 #include "client_outcome.hpp"
 #include "net/loop.hpp"
 #include "net/output_watch.hpp"
@@ -177,6 +178,8 @@ void Subscriber::on_message(client::MessageReceived& m) {
   }
   if (options_.skip_retained && retained) return;
   if (retained && msg.payload.empty() && options_.remove_retained) return;  // our own clearing echoes
+  for (const auto& f : options_.filter_out)
+    if (topic_matches(f, msg.topic)) return;
   arm_idle();
   MessageView view{&msg, m.packet_id, m.dup, std::chrono::system_clock::now()};
   std::string warning;
@@ -265,6 +268,11 @@ int run(const SubOptions& options, apps::ClientSetup setup) {
   if (options.qos.size() > 1 && options.qos.size() != options.topics.size())
     return apps::report("mqsub", {ClientExit::Usage, fmt::format("{} -q values for {} -t filters: give one -q for all, or one per -t",
                                                                  options.qos.size(), options.topics.size())});
+  for (const auto& f : options.filter_out)
+    if (auto bad = check_topic_filter(f); bad || parse_shared(f))
+      return apps::report("mqsub", {ClientExit::Usage,
+                                    fmt::format("-T '{}' is not a topic filter: {}", f,
+                                                bad ? bad->message : "a shared subscription names no topic")});
   const bool v5 = setup.v5();
   if (!v5 && (options.no_local || options.retain_as_published || options.retain_handling || options.subscription_id ||
               !options.properties.empty() || !options.user_properties.empty()))
