@@ -76,7 +76,7 @@ import sys
 label, ours, theirs = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
 wall = float(theirs[0]) / float(ours[0])
 rate = (int(ours[2]) / float(ours[1])) / (int(theirs[2]) / float(theirs[1]))
-print(f"  {label}: publisher wall time {wall:.2f}x shorter, delivered messages per second {rate:.2f}x")
+print(f"  {label}: wall time mosquitto_pub/mqpub {wall:.2f}, delivered messages per second mqpub/mosquitto_pub {rate:.2f}")
 PY
 }
 
