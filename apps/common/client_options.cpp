@@ -62,6 +62,14 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->group(kConnection);
   app.add_option_function<std::string>("-P,--pw", [&o](const std::string& v) { o.password = v; }, "Password")
       ->group(kConnection);
+  app.add_option("--auth-method", o.auth_method,
+                 "Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; a broker that answers "
+                 "with a further challenge ends the connection (exit 5)")
+      ->group(kConnection);
+  app.add_option_function<std::string>(
+         "--auth-data", [&o](const std::string& v) { o.auth_data = v; },
+         "Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...")
+      ->group(kConnection);
   app.add_option("--connect-timeout", o.connect_timeout,
                  "Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK")
       ->capture_default_str()
@@ -231,6 +239,19 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
   c.password = o.password ? o.password : s.url.password;
   if (c.password && !c.username && c.version != ProtocolVersion::v5)
     return std::string("a password needs a user name before MQTT 5.0 (-u)");
+
+  // Enhanced authentication.
+  if (!o.auth_method.empty()) {
+    if (!v5) return std::string("--auth-method needs MQTT 5.0 (-V mqttv5)");
+    c.auth_method = o.auth_method;
+  }
+  if (o.auth_data) {
+    if (!c.auth_method) return std::string("--auth-data needs --auth-method");
+    std::string error;
+    auto bytes = parse_binary_value(*o.auth_data, &error);
+    if (!bytes) return "--auth-data: " + error;
+    c.auth_data = std::move(*bytes);
+  }
 
   // The will.
   if (!o.will_topic.empty()) {

@@ -38,6 +38,8 @@ struct ClientOptions {
   std::string version = "mqttv5";
   std::optional<std::string> username;
   std::optional<std::string> password;
+  std::string auth_method;                ///< --auth-method (5.0 enhanced authentication)
+  std::optional<std::string> auth_data;   ///< --auth-data, binary value syntax
   std::string cafile, capath, cert, key, tls_version, sni;
   std::vector<std::string> alpn;
   bool insecure = false;

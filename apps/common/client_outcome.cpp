@@ -40,6 +40,11 @@ std::optional<Outcome> outcome_of(const client::Event& event, ProtocolVersion ve
                        describe_reason(PacketType::Disconnect, d->reason_code, version, d->reason_string)};
   if (const auto* v = std::get_if<client::ProtocolViolation>(&event))
     return Outcome{ClientExit::ConnectionLost, "the broker broke the protocol: " + to_string(v->error)};
+  if (const auto* a = std::get_if<client::AuthChallenge>(&event))
+    return Outcome{ClientExit::Refused,
+                   fmt::format("the broker asks for a further authentication step ({}); only the data given with "
+                               "--auth-data can be sent",
+                               a->method.empty() ? "no method named" : "method " + a->method)};
   if (std::holds_alternative<client::KeepaliveTimeout>(event))
     return Outcome{ClientExit::ConnectionLost, "the broker did not answer a keepalive ping in time"};
   if (std::holds_alternative<client::ConnectTimeout>(event))

@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "client/connection.hpp"
-#include "client/input_reader.hpp"
 #include "client_outcome.hpp"
 #include "message_json.hpp"
+#include "net/input_stream.hpp"
 #include "net/loop.hpp"
 #include "packet_trace.hpp"
 #include "payload.hpp"
@@ -73,7 +73,7 @@ class Publisher {
   net::Loop loop_;
   client::ClientSession session_;
   std::unique_ptr<client::Connection> conn_;
-  std::unique_ptr<client::InputReader> input_;
+  std::unique_ptr<net::InputStream> input_;
   LineSplitter lines_;
   std::size_t line_number_ = 0;
   PayloadText payload_text_ = PayloadText::Raw;
@@ -218,7 +218,7 @@ void Publisher::on_line(std::string&& line) {
 }
 
 void Publisher::start_lines() {
-  input_ = std::make_unique<client::InputReader>(
+  input_ = std::make_unique<net::InputStream>(
       loop_, 0,
       [this](ByteView bytes) {
         lines_.feed(as_chars(bytes), [this](std::string&& line) {
@@ -396,6 +396,10 @@ int run(const PubOptions& options, apps::ClientSetup setup) {
     return apps::report("mqpub", {ClientExit::Usage, "a topic is needed: -t TOPIC"});
   if (options.source() == Source::Message && !options.message_given)
     return apps::report("mqpub", {ClientExit::Usage, "no message: give -m, -f, -s, -l, -n or --replay"});
+  setup.config.max_inflight = static_cast<std::uint16_t>(options.max_inflight);
+  if (options.topic_alias) setup.config.topic_aliases = client::TopicAliasPolicy::Automatic;
+  // With --reconnect, what a lost session took is published again, not lost.
+  setup.config.resend_discarded = setup.reconnect.enabled;
   Publisher publisher(options, std::move(setup));
   return publisher.run();
 }

@@ -91,6 +91,10 @@ void define_cli(CLI::App& app, SubOptions& o) {
   app.add_option("-U,--unsubscribe-topic", o.unsubscribe_topics,
                  "Unsubscribe from this filter right after connecting (e.g. to clean a persistent session)")
       ->group(kSub);
+  app.add_option("-T,--filter-out", o.filter_out,
+                 "Do not print messages whose topic matches this filter (wildcards allowed); repeatable. They "
+                 "do not count for -C")
+      ->group(kSub);
   app.add_flag("--unsubscribe", o.unsubscribe_on_exit, "Unsubscribe from the -t filters before exiting")
       ->group(kSub);
 

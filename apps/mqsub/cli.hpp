@@ -22,6 +22,7 @@ struct SubOptions {
   std::vector<std::string> properties;
   std::vector<std::string> user_properties;
   std::vector<std::string> unsubscribe_topics;  ///< -U: unsubscribed right after connecting
+  std::vector<std::string> filter_out;          ///< -T: messages on matching topics are not printed
   bool unsubscribe_on_exit = false;
 
   bool verbose = false;

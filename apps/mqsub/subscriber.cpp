@@ -8,9 +8,10 @@
 #include <fmt/format.h>
 
 #include "client/connection.hpp"
-#include "client/output_watch.hpp"
+#include "codec/rules.hpp"
 #include "client_outcome.hpp"
 #include "net/loop.hpp"
+#include "net/output_watch.hpp"
 #include "output.hpp"
 #include "packet_trace.hpp"
 #include "property_options.hpp"
@@ -61,7 +62,7 @@ class Subscriber {
   net::Loop loop_;
   client::ClientSession session_;
   std::unique_ptr<client::Connection> conn_;
-  std::unique_ptr<client::OutputWatch> watch_;
+  std::unique_ptr<net::OutputWatch> watch_;
   FdWriter out_{1};
   net::Timer total_timer_;
   net::Timer idle_timer_;
@@ -177,6 +178,8 @@ void Subscriber::on_message(client::MessageReceived& m) {
   }
   if (options_.skip_retained && retained) return;
   if (retained && msg.payload.empty() && options_.remove_retained) return;  // our own clearing echoes
+  for (const auto& f : options_.filter_out)
+    if (topic_matches(f, msg.topic)) return;
   arm_idle();
   MessageView view{&msg, m.packet_id, m.dup, std::chrono::system_clock::now()};
   std::string warning;
@@ -248,7 +251,7 @@ int Subscriber::run() {
     total_timer_.start(seconds(options_.timeout), [this] {
       stop({ClientExit::Timeout, fmt::format("timed out after {} s (-W) with {} messages", options_.timeout, printed_)});
     });
-  watch_ = std::make_unique<client::OutputWatch>(loop_, 1, [this] { stop({}); });
+  watch_ = std::make_unique<net::OutputWatch>(loop_, 1, [this] { stop({}); });
   arm_idle();
   conn_->open();
   loop_.run_until([this] { return finished_; });
@@ -265,6 +268,11 @@ int run(const SubOptions& options, apps::ClientSetup setup) {
   if (options.qos.size() > 1 && options.qos.size() != options.topics.size())
     return apps::report("mqsub", {ClientExit::Usage, fmt::format("{} -q values for {} -t filters: give one -q for all, or one per -t",
                                                                  options.qos.size(), options.topics.size())});
+  for (const auto& f : options.filter_out)
+    if (auto bad = check_topic_filter(f); bad || parse_shared(f))
+      return apps::report("mqsub", {ClientExit::Usage,
+                                    fmt::format("-T '{}' is not a topic filter: {}", f,
+                                                bad ? bad->message : "a shared subscription names no topic")});
   const bool v5 = setup.v5();
   if (!v5 && (options.no_local || options.retain_as_published || options.retain_handling || options.subscription_id ||
               !options.properties.empty() || !options.user_properties.empty()))

@@ -11,6 +11,8 @@ complete -c mqpub -s k -l keepalive -x -d 'Keep alive interval in seconds; 0 dis
 complete -c mqpub -s V -l protocol-version -x -a 'mqttv5 mqttv311 mqttv31 5 311 31' -d 'MQTT version'
 complete -c mqpub -s u -l username -x -d 'User name'
 complete -c mqpub -s P -l pw -x -d 'Password'
+complete -c mqpub -l auth-method -x -d 'Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; a broker that answers with a further challenge ends the connection (exit 5)'
+complete -c mqpub -l auth-data -x -d 'Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...'
 complete -c mqpub -l connect-timeout -x -d 'Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK'
 complete -c mqpub -l ws-header -x -d 'Extra HTTP header for the WebSocket upgrade, \'Name: value\''
 complete -c mqpub -l cafile -r -F -d 'Trusted CA certificates (PEM); enables TLS'

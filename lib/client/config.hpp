@@ -56,6 +56,12 @@ struct ClientConfig {
   /// Our own cap on outgoing QoS 1/2 PUBLISHes awaiting acknowledgement; the
   /// window is the smaller of this and the server's Receive Maximum.
   std::uint16_t max_inflight = 65535;
+  /// When the session state is discarded (a clean start, or a server that
+  /// lost our session), QoS 1/2 messages the server never acknowledged go
+  /// back to the front of the queue, in their order, and are published again
+  /// as new messages instead of completing with SessionDiscarded: at least
+  /// once across a broker restart, duplicates possible.
+  bool resend_discarded = false;
   Duration connect_timeout = std::chrono::seconds(30);  ///< start() to CONNACK; 0 waits for ever
   /// How long after a PINGREQ to wait for any packet before giving up;
   /// 0 means the effective keep alive interval.

@@ -3,6 +3,8 @@
 
 #include "client/session.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "codec/encode.hpp"
@@ -113,8 +115,21 @@ void ClientSession::fail_requests(ClientErrorCode code, const char* why) {
 
 bool ClientSession::discard_state() {
   const bool had_state = !inflight_.empty() || !incoming_qos2_.empty();
-  for (auto& [id, o] : inflight_) {
+  // In the order the messages were submitted (tokens grow), whatever their identifiers.
+  std::vector<std::pair<std::uint64_t, std::uint16_t>> order;
+  order.reserve(inflight_.size());
+  for (const auto& [id, o] : inflight_) order.emplace_back(o.token, id);
+  std::sort(order.begin(), order.end());
+  std::vector<Queued> resend;
+  for (const auto& [token, id] : order) {
+    Outgoing& o = inflight_.at(id);
     ids_.release(id);
+    // A QoS 2 message past PUBREC reached the server: sending it again
+    // would duplicate it, so it completes as discarded.
+    if (config_.resend_discarded && !o.released) {
+      resend.push_back({o.token, std::move(o.message)});
+      continue;
+    }
     PublishCompleted done;
     done.token = o.token;
     done.packet_id = id;
@@ -123,6 +138,7 @@ bool ClientSession::discard_state() {
                              "the session state was discarded before the server acknowledged this message"};
     events_.push_back(std::move(done));
   }
+  queue_.insert(queue_.begin(), std::make_move_iterator(resend.begin()), std::make_move_iterator(resend.end()));
   inflight_.clear();
   incoming_qos2_.clear();
   return had_state;

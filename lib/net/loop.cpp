@@ -28,12 +28,11 @@ void LoopResource::unregister() {
 
 }  // namespace detail
 
-namespace {
-constexpr std::size_t kReadBufferSize = 256 * 1024;
-}
-
 Loop::Loop()
-    : loop_(new uv_loop_t), prepare_(new uv_prepare_t), check_(new uv_check_t), read_buffer_(kReadBufferSize) {
+    : loop_(new uv_loop_t),
+      prepare_(new uv_prepare_t),
+      check_(new uv_check_t),
+      read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(kReadBufferSize)) {
   if (uv_loop_init(loop_) != 0) std::abort();  // only fails when out of file descriptors
   // Writes queued during an iteration are flushed before the loop blocks
   // (prepare) and after I/O callbacks ran (check); neither keeps it alive.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 struct uv_loop_s;
@@ -100,8 +101,9 @@ class Loop {
   void cancel_flush(detail::Flushable* f);
 
   /// A shared buffer for reads: libuv fills it and the data callback
-  /// consumes it before the next read, so one per loop is enough.
-  std::vector<std::uint8_t>& read_buffer() { return read_buffer_; }
+  /// consumes it before the next read, so one per loop is enough. Left
+  /// uninitialised: zeroing it costs start-up time for nothing.
+  std::span<std::uint8_t> read_buffer() { return {read_buffer_.get(), kReadBufferSize}; }
 
   /// The libuv loop, for lib/net internals only.
   uv_loop_s* raw() const { return loop_; }
@@ -117,7 +119,8 @@ class Loop {
   bool closed_ = false;
   std::vector<detail::Flushable*> flush_queue_;
   const std::function<bool()>* until_ = nullptr;
-  std::vector<std::uint8_t> read_buffer_;
+  static constexpr std::size_t kReadBufferSize = 256 * 1024;
+  std::unique_ptr<std::uint8_t[]> read_buffer_;
   detail::LoopResource* resources_ = nullptr;
 };
 

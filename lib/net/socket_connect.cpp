@@ -1,5 +1,7 @@
 #include "net/socket_connect.hpp"
 
+#include <strings.h>
+
 #include <cstring>
 
 #include "net/url.hpp"
@@ -56,10 +58,53 @@ void SocketConnect::cancel() {
   }
 }
 
+namespace {
+
+/// The addresses of `host` when they are known without a resolver: an IPv4
+/// or IPv6 literal, or "localhost", which names the loopback addresses
+/// (RFC 6761 6.3). Empty otherwise.
+std::vector<std::vector<unsigned char>> known_addresses(const std::string& host, std::uint16_t port) {
+  std::vector<std::vector<unsigned char>> out;
+  auto add4 = [&](const char* ip) {
+    sockaddr_in a{};
+    if (uv_ip4_addr(ip, port, &a) != 0) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(&a);
+    out.emplace_back(p, p + sizeof a);
+    return true;
+  };
+  auto add6 = [&](const char* ip) {
+    sockaddr_in6 a{};
+    if (uv_ip6_addr(ip, port, &a) != 0) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(&a);
+    out.emplace_back(p, p + sizeof a);
+    return true;
+  };
+  if (host.size() == 9 && ::strncasecmp(host.c_str(), "localhost", 9) == 0) {
+    add4("127.0.0.1");
+    add6("::1");
+  } else if (host.find(':') != std::string::npos) {
+    add6(host.c_str());
+  } else if (host.find_first_not_of("0123456789.") == std::string::npos) {
+    add4(host.c_str());
+  }
+  return out;
+}
+
+}  // namespace
+
 std::unique_ptr<SocketConnect> SocketConnect::tcp(Loop& loop, std::string host, std::uint16_t port, ConnectCallback cb) {
   auto job = std::make_unique<SocketConnect>(loop, std::move(cb));
   job->host_ = std::move(host);
   job->port_ = port;
+  job->addresses_ = known_addresses(job->host_, port);
+  if (!job->addresses_.empty()) {
+    // No resolver (and so no libuv thread pool) for a literal or localhost.
+    // Connecting starts from a loop callback, as failures must be reported.
+    job->fail_timer_ = std::make_unique<Timer>(loop);
+    SocketConnect* self = job.get();
+    job->fail_timer_->start(std::chrono::milliseconds(0), [self] { self->try_next(); });
+    return job;
+  }
   auto* req = new uv_getaddrinfo_t;
   req->data = job.get();
   job->resolve_req_ = req;

@@ -26,8 +26,9 @@ using ConnectCallback = std::function<void(std::shared_ptr<Stream>, const NetErr
 /// never called.
 class SocketConnect : public detail::LoopResource {
  public:
-  /// Resolves `host` asynchronously and connects to each address in turn
-  /// (TCP_NODELAY on) until one accepts.
+  /// Resolves `host` asynchronously (IP literals and localhost without a
+  /// resolver) and connects to each address in turn (TCP_NODELAY on) until
+  /// one accepts.
   static std::unique_ptr<SocketConnect> tcp(Loop& loop, std::string host, std::uint16_t port, ConnectCallback cb);
   /// Connects to the Unix domain socket at `path`.
   static std::unique_ptr<SocketConnect> unix_socket(Loop& loop, std::string path, ConnectCallback cb);
@@ -57,7 +58,7 @@ class SocketConnect : public detail::LoopResource {
   uv_stream_s* handle_ = nullptr;   // being connected
   uv_connect_s* connect_req_ = nullptr;
   std::string current_peer_;
-  std::unique_ptr<Timer> fail_timer_;
+  std::unique_ptr<Timer> fail_timer_;  ///< reports early failures, or starts connecting to known addresses
 };
 
 /// "127.0.0.1:1883" or "[::1]:1883" for a socket address.

@@ -55,7 +55,7 @@ void UvStream::start_reading() {
       handle_,
       [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
         auto* self = static_cast<UvStream*>(h->data);
-        auto& rb = self->loop()->read_buffer();
+        auto rb = self->loop()->read_buffer();
         *buf = uv_buf_init(reinterpret_cast<char*>(rb.data()), static_cast<unsigned>(rb.size()));
       },
       [](uv_stream_t* h, ssize_t nread, const uv_buf_t*) {

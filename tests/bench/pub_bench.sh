@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): publish 100,000 lines from a file in line mode at
-# QoS 0 and QoS 1 to a local mosquitto, with mqpub -l and with
-# mosquitto_pub -l on the same input in the same run. A subscriber counts
-# what arrives, so a fast but lossy run cannot look good. Prints both wall
-# times and the ratio.
+# QoS 0 and QoS 1 to a local mosquitto, with mosquitto_pub -l (its default
+# MQTT 3.1.1), mqpub -l -V mqttv311 and mqpub -l (MQTT 5.0) on the same input
+# in the same run. A subscriber counts what arrives, so a fast but lossy run
+# cannot look good: each row gives the publisher's wall time, the time until
+# the last message arrived, the messages lost and the delivered rate, and
+# the broker's CPU time (mosquitto reads one packet per wake-up, which bounds
+# every publisher). Then the start-up cost: many one-message runs of each.
 #
 #   tests/bench/pub_bench.sh path/to/mqpub [lines]
+#   (PUB_BENCH_STARTUP_RUNS=200 sets the start-up runs)
 set -euo pipefail
 mqpub=${1:?usage: pub_bench.sh path/to/mqpub [lines]}
 lines=${2:-100000}
@@ -13,8 +17,9 @@ for tool in mosquitto mosquitto_pub mosquitto_sub python3; do
   command -v "$tool" >/dev/null || { echo "pub_bench: $tool is not installed" >&2; exit 1; }
 done
 
+here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/bench/loopback.sh
-source "$(dirname "$0")/loopback.sh"
+source "$here/loopback.sh"
 
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -43,35 +48,59 @@ with open('$work/input.txt', 'w') as f:
         f.write(f'line {i:07d} ' + 'x' * 40 + '\n')
 "
 
-# Runs one publisher command with a counting subscriber; prints "seconds received".
-# The subscriber also gets a retained marker right after its SUBACK, so its
-# first output line says the subscription is in place.
-run_one() {
+run_one() {  # topic, then the publisher command
   local topic=$1
   shift
-  mosquitto_pub -p "$port" -h 127.0.0.1 -t "$topic/ready" -r -m ready
-  mosquitto_sub -p "$port" -h 127.0.0.1 -t "$topic" -t "$topic/ready" -q 1 -F '%t' -C $((lines + 1)) -W 300 \
-    >"$work/received" &
-  local sub=$!
-  until grep -q ready "$work/received" 2>/dev/null; do
-    kill -0 "$sub" 2>/dev/null || { echo "pub_bench: subscriber failed" >&2; exit 1; }
-    python3 -c 'import select; select.select([], [], [], 0.01)'
-  done
-  local start end
-  start=$(date +%s.%N)
-  "$@" <"$work/input.txt"
-  end=$(date +%s.%N)
-  wait "$sub" || true
-  echo "$(python3 -c "print(f'{$end - $start:.3f}')") $(grep -cx "$topic" "$work/received")"
+  python3 "$here/pub_bench_run.py" "$port" "$broker_pid" "$topic" "$lines" "$work/input.txt" -- "$@"
 }
 
-printf '%-6s %-14s %10s %10s\n' QoS tool seconds received
+# Columns: publisher wall time; time until the subscriber had the last
+# message it got; messages received; delivered messages per second of that
+# time; broker CPU seconds meanwhile (the broker reads one packet per wake-up,
+# so its CPU bounds every publisher).
+row() {  # qos, label, "pub_s deliv_s received cpu"
+  read -r p d n c <<<"$3"
+  printf '%-4s %-22s %9s %9s %9s %8s %9.0f %7s\n' "$1" "$2" "$p" "$d" "$n" $((lines - n)) \
+    "$(python3 -c "print($n / $d if $d > 0 else 0)")" "$c"
+}
+ratio() {  # label, ours, theirs
+  python3 - "$@" <<'PY'
+import sys
+label, ours, theirs = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+wall = float(theirs[0]) / float(ours[0])
+rate = (int(ours[2]) / float(ours[1])) / (int(theirs[2]) / float(theirs[1]))
+print(f"  {label}: wall time mosquitto_pub/mqpub {wall:.2f}, delivered messages per second mqpub/mosquitto_pub {rate:.2f}")
+PY
+}
+
+printf '%-4s %-22s %9s %9s %9s %8s %9s %7s\n' QoS publisher pub_s deliv_s received lost msg/s brk_cpu
 for qos in 0 1; do
   theirs=$(run_one "bench/theirs/$qos" mosquitto_pub -p "$port" -h 127.0.0.1 -t "bench/theirs/$qos" -q "$qos" -l)
+  ours311=$(run_one "bench/ours311/$qos" "$mqpub" -V mqttv311 -p "$port" -h 127.0.0.1 -t "bench/ours311/$qos" -q "$qos" -l)
   ours=$(run_one "bench/ours/$qos" "$mqpub" -p "$port" -h 127.0.0.1 -t "bench/ours/$qos" -q "$qos" -l)
-  read -r t_s t_n <<<"$theirs"
-  read -r o_s o_n <<<"$ours"
-  printf '%-6s %-14s %10s %10s\n' "$qos" mosquitto_pub "$t_s" "$t_n"
-  printf '%-6s %-14s %10s %10s\n' "$qos" mqpub "$o_s" "$o_n"
-  python3 -c "print(f'QoS $qos: mqpub is {$t_s / $o_s:.2f}x as fast as mosquitto_pub; lost: mqpub {$lines - $o_n}, mosquitto_pub {$lines - $t_n}')"
+  row "$qos" "mosquitto_pub (3.1.1)" "$theirs"
+  row "$qos" "mqpub -V mqttv311" "$ours311"
+  row "$qos" "mqpub (5.0)" "$ours"
+  ratio "QoS $qos mqpub -V mqttv311 vs mosquitto_pub" "$ours311" "$theirs"
+  ratio "QoS $qos mqpub (5.0) vs mosquitto_pub" "$ours" "$theirs"
+done
+
+# Start-up: one short message per run, each tool started afresh, against the
+# same broker; the loop's wall time divided by the runs.
+runs=${PUB_BENCH_STARTUP_RUNS:-200}
+startup() {  # host, then the publisher
+  local host=$1 start end
+  shift
+  start=$(date +%s.%N)
+  for ((i = 0; i < runs; i++)); do "$@" -p "$port" -h "$host" -t bench/startup -m y; done
+  end=$(date +%s.%N)
+  python3 -c "print(f'{($end - $start) * 1000 / $runs:.1f}')"
+}
+echo
+printf '%-12s %-14s %12s\n' host publisher 'ms per run'
+for host in 127.0.0.1 localhost; do
+  t=$(startup "$host" mosquitto_pub)
+  o=$(startup "$host" "$mqpub")
+  printf '%-12s %-14s %12s\n' "$host" mosquitto_pub "$t" "$host" mqpub "$o"
+  python3 -c "print(f'  start-up, -h $host: mqpub takes {$o / $t:.2f}x the time of mosquitto_pub')"
 done

@@ -99,6 +99,39 @@ TEST_CASE("session not present: state discarded, the caller told, queued message
   CHECK(b.event<PublishCompleted>().token == queued.token);
 }
 
+TEST_CASE("resend_discarded: what the server never acknowledged goes again as new messages, first and in order") {
+  ClientConfig config = persistent_v5();
+  config.resend_discarded = true;
+  Broker b(config);
+  handshake(b, connect_persistent(0x02), kConnackV5);
+  auto tokens = three_in_flight(b);  // id 2 is past PUBREC: the server has it
+  b.session.connection_lost(b.now);
+  auto queued = b.session.publish(msg("t", "d", 1), b.now);
+
+  REQUIRE_FALSE(b.session.start(b.now));
+  b.expect(connect_persistent(0x00));
+  b.reply(kConnackV5);  // session present 0: the server lost our session
+  auto ev = b.event<Connected>();
+  CHECK(ev.session_discarded);
+  auto released = b.event<PublishCompleted>();  // only the one past PUBREC completes
+  CHECK(released.token == tokens[1]);
+  CHECK(released.error->code == ClientErrorCode::SessionDiscarded);
+  CHECK(b.session.pending_events() == 0);
+  b.expect({0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x04, 0x00, 'a',   // 'a' again, no DUP, next identifier 4
+            0x34, 0x07, 0x00, 0x01, 't', 0x00, 0x05, 0x00, 'c',   // 'c' again as QoS 2, identifier 5
+            0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x06, 0x00, 'd'}); // then the queued one
+  b.reply({0x40, 0x02, 0x00, 0x04});  // PUBACK 4
+  CHECK(b.event<PublishCompleted>().token == tokens[0]);
+  b.reply({0x40, 0x02, 0x00, 0x06});  // PUBACK 6
+  CHECK(b.event<PublishCompleted>().token == queued.token);
+  b.reply({0x50, 0x02, 0x00, 0x05});  // PUBREC 5
+  b.expect({0x62, 0x02, 0x00, 0x05});
+  b.reply({0x70, 0x02, 0x00, 0x05});  // PUBCOMP 5
+  auto done = b.event<PublishCompleted>();
+  CHECK(done.token == tokens[2]);
+  CHECK(done.ok());
+}
+
 TEST_CASE("without a session expiry interval a reconnect starts clean and drops in-flight state") {
   Broker b(v5_config());
   handshake(b);

@@ -36,6 +36,14 @@ class TestLoop {
     CHECK_MESSAGE(finished, "the loop ran out of work before the test finished");
   }
 
+  /// Runs the loop for `d`, to show that nothing happens meanwhile.
+  void run_for(std::chrono::milliseconds d) {
+    Timer settle(loop);
+    bool settled = false;
+    settle.start(d, [&] { settled = true; });
+    run_until([&] { return settled; });
+  }
+
   /// Checks that every handle was closed by its owner, then closes the loop.
   void check_clean() { CHECK(loop.close() == 0); }
 

@@ -51,6 +51,13 @@ void plain_echo(std::string_view listen_url, std::size_t size) {
   t.check_clean();
 }
 
+/// A loopback port nothing listens on: bound once, then closed.
+std::uint16_t closed_port(TestLoop& t) {
+  auto l = Listener::listen(t.loop, url_of("mqtt://127.0.0.1:0"), {}, [](auto) {});
+  REQUIRE(l);
+  return l.value()->port();
+}
+
 }  // namespace
 
 TEST_CASE("loop: one-shot and repeating timers, clean close") {
@@ -130,19 +137,44 @@ TEST_CASE("tcp: the listener binds exactly the address asked for") {
 
 TEST_CASE("tcp: connection refused names the address") {
   TestLoop t;
-  // Find a free port, then close the listener so nothing listens there.
-  std::uint16_t port = 0;
-  {
-    auto l = Listener::listen(t.loop, url_of("mqtt://127.0.0.1:0"), {}, [](auto) {});
-    REQUIRE(l);
-    port = l.value()->port();
-  }
+  const std::uint16_t port = closed_port(t);
   EchoClient client;
   auto job = SocketConnect::tcp(t.loop, "127.0.0.1", port, client.callback());
   t.run_until([&] { return client.connect_done; });
   CHECK(client.connect_error.code == NetErrc::Connect);
   CHECK(client.connect_error.message == "cannot connect to 127.0.0.1:" + std::to_string(port) + ": connection refused");
   job.reset();
+  t.check_clean();
+}
+
+TEST_CASE("tcp: localhost is the loopback address, tried in order") {
+  TestLoop t;
+  EchoServer server;
+  auto listener = Listener::listen(t.loop, url_of("mqtt://127.0.0.1:0"), {}, server.handler(), server.error_handler());
+  REQUIRE(listener);
+  EchoClient client;
+  client.payload = pattern(1000);
+  auto job = SocketConnect::tcp(t.loop, "LocalHost", listener.value()->port(), client.callback());
+  t.run_until([&] { return client.done() && server.closed == 1; });
+  CHECK_FALSE(client.connect_error);
+  CHECK(client.received == client.payload);
+  CHECK(server.streams.size() == 1);
+  client.stream.reset();
+  job.reset();
+  listener.value().reset();
+  server.streams.clear();
+  t.check_clean();
+}
+
+TEST_CASE("tcp: an IPv4 literal that refuses reports from the loop, not from tcp()") {
+  TestLoop t;
+  const std::uint16_t port = closed_port(t);
+  EchoClient client;
+  auto job = SocketConnect::tcp(t.loop, "127.0.0.1", port, client.callback());
+  CHECK_FALSE(client.connect_done);
+  job.reset();  // cancelled before the loop ran: no callback ever
+  t.run_for(20ms);
+  CHECK_FALSE(client.connect_done);
   t.check_clean();
 }
 

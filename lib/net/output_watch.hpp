@@ -9,13 +9,13 @@
 
 struct uv_poll_s;
 
-namespace mq::client {
+namespace mq::net {
 
-class OutputWatch : public net::detail::LoopResource {
+class OutputWatch : public detail::LoopResource {
  public:
   /// Watches `fd` when it is a pipe or socket (otherwise does nothing);
   /// `on_gone` is called once when its reader has closed it.
-  OutputWatch(net::Loop& loop, int fd, std::function<void()> on_gone);
+  OutputWatch(Loop& loop, int fd, std::function<void()> on_gone);
   /// Stops watching.
   ~OutputWatch() override;
   /// Closes the handle and forgets the loop.
@@ -26,4 +26,4 @@ class OutputWatch : public net::detail::LoopResource {
   std::function<void()> on_gone_;
 };
 
-}  // namespace mq::client
+}  // namespace mq::net

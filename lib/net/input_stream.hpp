@@ -10,23 +10,24 @@
 #include <vector>
 
 #include "codec/types.hpp"
+#include "net/error.hpp"
 #include "net/loop.hpp"
 #include "net/stream.hpp"
 
-namespace mq::client {
+namespace mq::net {
 
-class InputReader {
+class InputStream {
  public:
   /// Receives the next bytes; the view is valid only during the call.
   using DataHandler = std::function<void(ByteView)>;
   /// Called once at the end of the input (code None) or on a read error.
-  using EndHandler = std::function<void(const net::NetError&)>;
+  using EndHandler = std::function<void(const NetError&)>;
 
   /// Does nothing until start(). `fd` stays open (it is not ours).
-  InputReader(net::Loop& loop, int fd, DataHandler on_data, EndHandler on_end);
-  ~InputReader();
-  InputReader(const InputReader&) = delete;
-  InputReader& operator=(const InputReader&) = delete;
+  InputStream(Loop& loop, int fd, DataHandler on_data, EndHandler on_end);
+  ~InputStream();
+  InputStream(const InputStream&) = delete;
+  InputStream& operator=(const InputStream&) = delete;
 
   /// Begins reading.
   void start();
@@ -40,9 +41,9 @@ class InputReader {
  private:
   void read_file_chunk();
   void schedule_file_read();
-  void finish(const net::NetError& error);
+  void finish(const NetError& error);
 
-  net::Loop& loop_;
+  Loop& loop_;
   int fd_;
   DataHandler on_data_;
   EndHandler on_end_;
@@ -50,9 +51,9 @@ class InputReader {
   bool paused_ = false;
   bool done_ = false;
   int own_fd_ = -1;  ///< a separate open of the pipe or terminal, so O_NONBLOCK does not leak to the shell
-  std::shared_ptr<net::Stream> stream_;
-  net::Timer timer_;
+  std::shared_ptr<Stream> stream_;
+  Timer timer_;
   std::vector<std::uint8_t> buffer_;
 };
 
-}  // namespace mq::client
+}  // namespace mq::net

@@ -1,29 +1,29 @@
-#include "client/input_reader.hpp"
+#include "net/input_stream.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "net/uv_stream.hpp"
+#include "net/uv_util.hpp"
 
-namespace mq::client {
+namespace mq::net {
 
 namespace {
 /// Bytes read from a regular file per loop iteration.
 constexpr std::size_t kFileChunk = 256 * 1024;
 }  // namespace
 
-InputReader::InputReader(net::Loop& loop, int fd, DataHandler on_data, EndHandler on_end)
+InputStream::InputStream(Loop& loop, int fd, DataHandler on_data, EndHandler on_end)
     : loop_(loop), fd_(fd), on_data_(std::move(on_data)), on_end_(std::move(on_end)), timer_(loop) {}
 
-InputReader::~InputReader() { stop(); }
+InputStream::~InputStream() { stop(); }
 
-void InputReader::stop() {
+void InputStream::stop() {
   done_ = true;
   timer_.stop();
   if (stream_) {
@@ -34,7 +34,7 @@ void InputReader::stop() {
   }
 }
 
-void InputReader::start() {
+void InputStream::start() {
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
     regular_file_ = true;
@@ -47,33 +47,33 @@ void InputReader::start() {
   own_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (own_fd_ < 0) own_fd_ = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
   if (own_fd_ < 0) {
-    finish(net::NetError{net::NetErrc::Io, std::string("cannot read the input: ") + std::strerror(errno)});
+    finish(NetError{NetErrc::Io, std::string("cannot read the input: ") + std::strerror(errno)});
     return;
   }
   auto* pipe = new uv_pipe_t;
   int rc = uv_pipe_init(loop_.raw(), pipe, 0);
   if (rc == 0) rc = uv_pipe_open(pipe, own_fd_);
   if (rc != 0) {
-    uv_close(reinterpret_cast<uv_handle_t*>(pipe), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
+    detail::close_and_delete(pipe);
     ::close(own_fd_);
-    finish(net::from_uv(rc, net::NetErrc::Io, "reading the input"));
+    finish(from_uv(rc, NetErrc::Io, "reading the input"));
     return;
   }
-  stream_ = net::UvStream::make(loop_, reinterpret_cast<uv_stream_t*>(pipe), "stdin");
+  stream_ = UvStream::make(loop_, reinterpret_cast<uv_stream_t*>(pipe), "stdin");
   stream_->on_data([this](ByteView bytes) { on_data_(bytes); });
-  stream_->on_close([this](const net::NetError& e) {
+  stream_->on_close([this](const NetError& e) {
     stream_.reset();
-    finish(e.code == net::NetErrc::PeerClosed ? net::NetError{} : e);
+    finish(e.code == NetErrc::PeerClosed ? NetError{} : e);
   });
   if (paused_) stream_->pause_reading();
 }
 
-void InputReader::schedule_file_read() {
+void InputStream::schedule_file_read() {
   if (done_ || paused_ || timer_.active()) return;
   timer_.start(std::chrono::milliseconds(0), [this] { read_file_chunk(); });
 }
 
-void InputReader::read_file_chunk() {
+void InputStream::read_file_chunk() {
   if (done_ || paused_) return;
   buffer_.resize(kFileChunk);
   ssize_t n;
@@ -81,34 +81,34 @@ void InputReader::read_file_chunk() {
     n = ::read(fd_, buffer_.data(), buffer_.size());
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
-    finish(net::NetError{net::NetErrc::Io, std::string("reading the input: ") + std::strerror(errno)});
+    finish(NetError{NetErrc::Io, std::string("reading the input: ") + std::strerror(errno)});
     return;
   }
   if (n == 0) {
-    finish(net::NetError{});
+    finish(NetError{});
     return;
   }
   on_data_(ByteView(buffer_.data(), static_cast<std::size_t>(n)));
   schedule_file_read();
 }
 
-void InputReader::pause() {
+void InputStream::pause() {
   paused_ = true;
   if (stream_) stream_->pause_reading();
 }
 
-void InputReader::resume() {
+void InputStream::resume() {
   if (!paused_) return;
   paused_ = false;
   if (stream_) stream_->resume_reading();
   else if (regular_file_) schedule_file_read();
 }
 
-void InputReader::finish(const net::NetError& error) {
+void InputStream::finish(const NetError& error) {
   if (done_) return;
   done_ = true;
   timer_.stop();
   if (on_end_) on_end_(error);
 }
 
-}  // namespace mq::client
+}  // namespace mq::net

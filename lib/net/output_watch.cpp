@@ -1,11 +1,12 @@
-#include "client/output_watch.hpp"
+#include "net/output_watch.hpp"
 
 #include <sys/stat.h>
-#include <uv.h>
 
-namespace mq::client {
+#include "net/uv_util.hpp"
 
-OutputWatch::OutputWatch(net::Loop& loop, int fd, std::function<void()> on_gone)
+namespace mq::net {
+
+OutputWatch::OutputWatch(Loop& loop, int fd, std::function<void()> on_gone)
     : LoopResource(loop), on_gone_(std::move(on_gone)) {
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) return;
@@ -33,10 +34,10 @@ OutputWatch::~OutputWatch() { detach(); }
 void OutputWatch::detach() {
   if (handle_) {
     handle_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    detail::close_and_delete(handle_);
     handle_ = nullptr;
   }
   unregister();
 }
 
-}  // namespace mq::client
+}  // namespace mq::net
