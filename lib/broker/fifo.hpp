@@ -26,6 +26,10 @@ class Fifo {
   T& front() { return items_[head_]; }
   /// The oldest element (not empty()).
   const T& front() const { return items_[head_]; }
+  /// The newest element (not empty()).
+  T& back() { return items_.back(); }
+  /// The newest element (not empty()).
+  const T& back() const { return items_.back(); }
   /// Iteration from the oldest to the newest element.
   iterator begin() { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
   iterator end() { return items_.end(); }
