@@ -17,6 +17,11 @@ std::pair<std::string_view, std::string_view> tree_key(std::string_view full) {
   return {shared->filter, shared->group};
 }
 
+/// The record that restores outgoing message `o` of `s`.
+OutgoingAdd added_record(const Session& s, const Outgoing& o) {
+  return OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids, o.message};
+}
+
 template <typename List>
 auto find_seq(List& list, std::uint64_t seq) {
   return std::find_if(list.begin(), list.end(), [seq](const Outgoing& o) { return o.seq == seq; });
@@ -47,15 +52,13 @@ void Broker::journal_session(Session& s) {
   for (const auto& [filter, options] : s.subscriptions) journal(SubscriptionAdd{s.client_id, filter, options});
   for (std::uint16_t id : s.awaiting_pubrel) journal(IncomingReceived{s.client_id, id});
   for (auto* list : {&s.inflight, &s.queue})
-    for (const Outgoing& o : *list)
-      journal(OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids,
-                          o.message});
+    for (const Outgoing& o : *list) journal(added_record(s, o));
 }
 
 void Broker::journal_added(Session& s, Outgoing& o) {
   o.seq = s.next_seq++;
   if (!s.persisted) return;
-  journal(OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids, o.message});
+  journal(added_record(s, o));
 }
 
 Session* Broker::restored_session(std::string_view client_id) {
@@ -180,9 +183,7 @@ void Broker::save(Journal& out) const {
     for (const auto& [filter, options] : s.subscriptions) out.write(SubscriptionAdd{s.client_id, filter, options});
     for (std::uint16_t pid : s.awaiting_pubrel) out.write(IncomingReceived{s.client_id, pid});
     for (const auto* list : {&s.inflight, &s.queue})
-      for (const Outgoing& o : *list)
-        out.write(OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids,
-                              o.message});
+      for (const Outgoing& o : *list) out.write(added_record(s, o));
   }
 }
 

@@ -45,7 +45,7 @@ std::string Store::log_path() const { return snapshot_path() + ".log"; }
 
 std::optional<std::string> Store::open(Options options, broker::Broker& broker, Logger& log,
                                        std::unique_ptr<Store>& out) {
-  if (options.dir.empty()) options.dir = ".";
+  if (options.dir.empty()) options.dir.push_back('.');  // (= "." trips g++ 12 -Wrestrict at -O2)
   if (!options.check_only)
     if (auto e = ensure_dir(options.dir)) return e;
   std::unique_ptr<Store> s(new Store(std::move(options), log));
