@@ -134,22 +134,12 @@ Result<FixedHeader> decode_fixed_header(ByteView bytes) {
   return r.error();
 }
 
-Result<Packet> decode_body(const FixedHeader& header, ByteView body, std::optional<ProtocolVersion> version,
-                           FieldTrace* trace) {
-  // One Result filled in place and returned by name: no copy of the packet.
-  // Starts as a PUBLISH (the packet that matters for speed) or an empty
-  // alternative: value-initialising the whole variant as a CONNECT would
-  // clear hundreds of bytes for every packet.
-  Result<Packet> result = header.type() == PacketType::Publish
-                              ? Result<Packet>(std::in_place, std::in_place_type<Publish>)
-                              : Result<Packet>(std::in_place, std::in_place_type<Pingreq>);
-  if (header.type() == PacketType::Publish && !trace && header_plainly_ok(header, version)) [[likely]] {
-    if (detail::decode_plain_publish(header, body, *version, *std::get_if<Publish>(&result.value()))) [[likely]]
-      return result;
-  } else if (!header_plainly_ok(header, version)) {
+void detail::decode_body_rest(const FixedHeader& header, ByteView body, std::optional<ProtocolVersion> version,
+                              FieldTrace* trace, Result<Packet>& result) {
+  if (!header_plainly_ok(header, version)) {
     if (auto e = check_header(header, version)) {
       result.set_error(std::move(*e));
-      return result;
+      return;
     }
   }
   decode_checked_body(header, body, version, trace, result);
@@ -161,7 +151,6 @@ Result<Packet> decode_body(const FixedHeader& header, ByteView body, std::option
     e.message += " (the remaining length ends inside this field)";
     result.set_error(std::move(e));
   }
-  return result;
 }
 
 Result<Packet> decode_packet(ByteView bytes, std::optional<ProtocolVersion> version, FieldTrace* trace) {

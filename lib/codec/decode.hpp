@@ -6,7 +6,9 @@
 #include <optional>
 
 #include "codec/error.hpp"
+#include "codec/packet_rules.hpp"
 #include "codec/packets.hpp"
+#include "codec/plain_publish.hpp"
 #include "codec/reader.hpp"
 
 namespace mq {
@@ -48,7 +50,33 @@ Result<Packet> decode_packet(ByteView bytes, std::optional<ProtocolVersion> vers
 /// Decodes a packet whose fixed header has already been read: `body` is the
 /// remaining-length bytes; offsets in errors are counted from the start of
 /// the packet (header.header_size is added).
-Result<Packet> decode_body(const FixedHeader& header, ByteView body, std::optional<ProtocolVersion> version,
-                           FieldTrace* trace = nullptr);
+/// The common PUBLISH (see detail::decode_plain_publish) is decoded inline;
+/// everything else goes to detail::decode_body_rest.
+inline Result<Packet> decode_body(const FixedHeader& header, ByteView body, std::optional<ProtocolVersion> version,
+                                  FieldTrace* trace = nullptr);
+
+namespace detail {
+/// decode_body for whatever its inline path did not finish: checks the
+/// header, decodes the body and fills `out` (which holds a PUBLISH or a
+/// PINGREQ to be replaced) with the packet or the precise error.
+void decode_body_rest(const FixedHeader& header, ByteView body, std::optional<ProtocolVersion> version,
+                      FieldTrace* trace, Result<Packet>& out);
+}  // namespace detail
+
+inline Result<Packet> decode_body(const FixedHeader& header, ByteView body, std::optional<ProtocolVersion> version,
+                                  FieldTrace* trace) {
+  // One Result filled in place and returned by name: no copy of the packet.
+  // Starts as a PUBLISH (the packet that matters for speed) or an empty
+  // alternative: value-initialising the whole variant as a CONNECT would
+  // clear hundreds of bytes for every packet.
+  const bool publish = header.type() == PacketType::Publish;
+  Result<Packet> result = publish ? Result<Packet>(std::in_place, std::in_place_type<Publish>)
+                                  : Result<Packet>(std::in_place, std::in_place_type<Pingreq>);
+  if (publish && version && !trace && publish_flags_ok(static_cast<QoS>((header.flags() >> 1) & 0x03), header.flags() & 0x08) &&
+      detail::decode_plain_publish(header.flags(), body, *version, *std::get_if<Publish>(&result.value()))) [[likely]]
+    return result;
+  detail::decode_body_rest(header, body, version, trace, result);
+  return result;
+}
 
 }  // namespace mq

@@ -45,12 +45,6 @@ void decode_connect(Reader& r, Connect& out);
 void decode_connack(Reader& r, ProtocolVersion v, Connack& out);
 /// PUBLISH: `flags` is the fixed header's low nibble (dup, QoS, retain).
 void decode_publish(Reader& r, std::uint8_t flags, ProtocolVersion v, Publish& out);
-/// The common PUBLISH, decoded with no more work than it needs: a plain
-/// ASCII topic (plain_ascii_topic), a non-zero packet identifier where QoS
-/// asks for one, and no properties. Returns false, with `out` untouched, for
-/// anything else; the caller then runs decode_publish, which finds the same
-/// packet or the precise error. `h`'s flags must have passed check_header.
-bool decode_plain_publish(const FixedHeader& h, ByteView body, ProtocolVersion v, Publish& out);
 /// PUBACK, PUBREC, PUBREL, PUBCOMP: packet identifier, then the 5.0 tail.
 void decode_ack(Reader& r, PacketType t, ProtocolVersion v, std::uint16_t& packet_id, std::uint8_t& code,
                 Properties& props, TailForm& form);

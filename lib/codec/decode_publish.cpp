@@ -25,32 +25,4 @@ void decode_publish(Reader& r, std::uint8_t flags, ProtocolVersion v, Publish& o
   out.payload = r.rest("payload");
 }
 
-// The one decoder that reads bytes without the Reader: it accepts a single
-// fixed layout, checks its whole length with one comparison, and hands
-// anything else to decode_publish (so every error still comes from the
-// Reader). decode_fuzz checks that both paths agree.
-bool decode_plain_publish(const FixedHeader& h, ByteView body, ProtocolVersion v, Publish& out) {
-  const std::uint8_t* p = body.data();
-  if (body.size() < 2) return false;
-  const std::size_t topic_size = static_cast<std::size_t>(p[0] << 8 | p[1]);
-  const auto qos = static_cast<QoS>((h.flags() >> 1) & 0x03);
-  const std::size_t id_size = qos > 0 ? 2 : 0;
-  const std::size_t fields_size = 2 + topic_size + id_size + (v == ProtocolVersion::v5 ? 1 : 0);
-  if (body.size() < fields_size) return false;
-  const std::string_view topic(reinterpret_cast<const char*>(p + 2), topic_size);
-  const std::uint8_t* after_topic = p + 2 + topic_size;
-  const auto packet_id = static_cast<std::uint16_t>(qos > 0 ? after_topic[0] << 8 | after_topic[1] : 0);
-  // At 5.0 the property length must be the single byte 0 (no properties).
-  const bool no_properties = v != ProtocolVersion::v5 || after_topic[id_size] == 0;
-  if (!no_properties || (qos > 0 && packet_id == 0) || !plain_ascii_topic(topic)) [[unlikely]]
-    return false;
-  out.dup = h.flags() & 0x08;
-  out.qos = qos;
-  out.retain = h.flags() & 0x01;
-  out.topic = topic;
-  out.packet_id = packet_id;
-  out.payload = body.subspan(fields_size);
-  return true;
-}
-
 }  // namespace mq::detail

@@ -221,15 +221,19 @@ int main(int argc, char** argv) {
   int reps = 5;
   std::string dir = ".";
   std::string script;
+  int only_level = 0;
   app.add_option("-n,--count", count, "PUBLISH packets per stream")->capture_default_str();
   app.add_option("-r,--reps", reps, "timed repetitions per measurement (best kept; one warm-up before)")
       ->capture_default_str();
   app.add_option("-d,--dir", dir, "folder where the stream files are written")->capture_default_str();
   app.add_option("--mqtt-packet", script, "path of mqtt_packet_bench.js; omitted: no mqtt-packet column");
+  app.add_option("-l,--level", only_level, "run only this protocol level (4 or 5); omitted: both")
+      ->check(CLI::IsMember({4, 5}));
   CLI11_PARSE(app, argc, argv);
 
   int status = 0;
   for (int level : {4, 5}) {
+    if (only_level != 0 && level != only_level) continue;
     const auto version = static_cast<mq::ProtocolVersion>(level);
     const Bytes stream = make_stream(count, level);
     const std::string file = fmt::format("{}/publish-qos1-v{}.bin", dir, level);
