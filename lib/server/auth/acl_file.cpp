@@ -1,13 +1,10 @@
 #include "server/auth/acl_file.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "codec/rules.hpp"
+#include "server/text_file.hpp"
 
 namespace mq::server {
 namespace {
@@ -122,14 +119,13 @@ std::optional<AclFile> AclFile::parse(std::string_view text, const std::string& 
 }
 
 std::optional<AclFile> AclFile::load(const std::string& path, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (error) *error = fmt::format("{}: cannot read the ACL file: {}", path, std::strerror(errno));
+  std::string why;
+  auto text = read_text_file(path, &why);
+  if (!text) {
+    if (error) *error = fmt::format("{}: cannot read the ACL file: {}", path, why);
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path, error);
+  return parse(*text, path, error);
 }
 
 template <typename F>

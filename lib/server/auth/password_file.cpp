@@ -6,10 +6,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "server/text_file.hpp"
 
 namespace mq::server {
 
@@ -49,14 +49,13 @@ std::optional<PasswordFile> PasswordFile::parse(std::string_view text, const std
 }
 
 std::optional<PasswordFile> PasswordFile::load(const std::string& path, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (error) *error = fmt::format("{}: cannot read the password file: {}", path, std::strerror(errno));
+  std::string why;
+  auto text = read_text_file(path, &why);
+  if (!text) {
+    if (error) *error = fmt::format("{}: cannot read the password file: {}", path, why);
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path, error);
+  return parse(*text, path, error);
 }
 
 const PasswordFile::Entry* PasswordFile::find(std::string_view user) const {

@@ -1,13 +1,11 @@
 #include "server/config/reader.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "server/text_file.hpp"
 
 namespace mq::server {
 namespace {
@@ -109,11 +107,10 @@ std::optional<ConfigError> ConfigReader::read_text(std::string_view text, const 
 }
 
 std::optional<ConfigError> ConfigReader::read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ConfigError{path, fmt::format("cannot read the configuration file: {}", std::strerror(errno))};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return read_text(text.str(), path);
+  std::string why;
+  auto text = read_text_file(path, &why);
+  if (!text) return ConfigError{path, fmt::format("cannot read the configuration file: {}", why)};
+  return read_text(*text, path);
 }
 
 std::optional<ConfigError> ConfigReader::finish() {

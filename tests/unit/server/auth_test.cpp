@@ -104,6 +104,10 @@ TEST_CASE("password file: set, remove, save with mode 0600, load back") {
   CHECK_FALSE(back->check("alice", pw("one")));
   CHECK_FALSE(back->contains("bob"));
   fs::remove(path);
+  CHECK_FALSE(PasswordFile::load(fs::temp_directory_path().string(), &error));
+  CHECK(error == fs::temp_directory_path().string() + ": cannot read the password file: it is a directory");
+  CHECK_FALSE(AclFile::load(fs::temp_directory_path().string(), &error));
+  CHECK(error == fs::temp_directory_path().string() + ": cannot read the ACL file: it is a directory");
 }
 
 TEST_CASE("password file: entries written now by the real mosquitto_passwd verify" *

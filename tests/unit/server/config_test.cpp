@@ -193,6 +193,12 @@ TEST_CASE("config: include_dir reads .conf files in name order") {
   auto m = read_config_file((dir / "nope.conf").string(), missing);
   REQUIRE(m);
   CHECK(to_string(*m) == (dir / "nope.conf").string() + ": cannot read the configuration file: No such file or directory");
+  // A directory opens fine but is not a configuration: `mqbroker -c /etc`
+  // must not start with an empty configuration.
+  Settings directory;
+  auto d = read_config_file((dir / "conf.d").string(), directory);
+  REQUIRE(d);
+  CHECK(to_string(*d) == (dir / "conf.d").string() + ": cannot read the configuration file: it is a directory");
   fs::remove_all(dir);
 }
 
