@@ -49,11 +49,11 @@ run_one() {  # topic, then the publisher command
 # Columns: publisher wall time; time until the subscriber had the last
 # message it got; messages received; delivered messages per second of that
 # time; broker CPU seconds meanwhile (the broker reads one packet per wake-up,
-# so its CPU bounds every publisher).
-row() {  # qos, label, "pub_s deliv_s received cpu"
-  read -r p d n c <<<"$3"
-  printf '%-4s %-22s %9s %9s %9s %8s %9.0f %7s\n' "$1" "$2" "$p" "$d" "$n" $((lines - n)) \
-    "$(python3 -c "print($n / $d if $d > 0 else 0)")" "$c"
+# so its CPU bounds every publisher); the publisher's own CPU seconds.
+row() {  # qos, label, "pub_s deliv_s received broker_cpu pub_cpu"
+  read -r p d n c u <<<"$3"
+  printf '%-4s %-22s %9s %9s %9s %8s %9.0f %7s %7s\n' "$1" "$2" "$p" "$d" "$n" $((lines - n)) \
+    "$(python3 -c "print($n / $d if $d > 0 else 0)")" "$c" "$u"
 }
 ratio() {  # label, ours, theirs
   python3 - "$@" <<'PY'
@@ -65,7 +65,7 @@ print(f"  {label}: wall time mosquitto_pub/mqpub {wall:.2f}, delivered messages 
 PY
 }
 
-printf '%-4s %-22s %9s %9s %9s %8s %9s %7s\n' QoS publisher pub_s deliv_s received lost msg/s brk_cpu
+printf '%-4s %-22s %9s %9s %9s %8s %9s %7s %7s\n' QoS publisher pub_s deliv_s received lost msg/s brk_cpu pub_cpu
 for qos in 0 1; do
   theirs=$(run_one "bench/theirs/$qos" mosquitto_pub -p "$port" -h 127.0.0.1 -t "bench/theirs/$qos" -q "$qos" -l)
   ours311=$(run_one "bench/ours311/$qos" "$mqpub" -V mqttv311 -p "$port" -h 127.0.0.1 -t "bench/ours311/$qos" -q "$qos" -l)
