@@ -22,6 +22,19 @@ function(mq_add_app name)
   mq_register_app(${name})
 endfunction()
 
+# Links a short-lived client tool (mqpub, mqsub) as a position-dependent
+# executable. A PIE applies some 20,000 relative relocations at every start
+# (most from OpenSSL's tables once it is linked in statically), touching and
+# copying the pages that hold them; without PIE they are resolved at link
+# time, which takes a third off a one-message run. The price is that the
+# executable's own image loads at a fixed address (shared libraries, heap and
+# stack are still randomised); the long-running mqbroker stays a PIE.
+function(mq_fast_start name)
+  if(MQ_STATIC_RUNTIME)
+    target_link_options(${name} PRIVATE -no-pie)
+  endif()
+endfunction()
+
 # Registers an existing executable target as an app.
 function(mq_register_app name)
   set_property(GLOBAL APPEND PROPERTY MQ_APPS ${name})

@@ -167,6 +167,10 @@ void Connection::close(std::uint8_t reason_code, OwnedProperties properties) {
     if (session_.state() == ClientSession::State::Connected ||
         session_.state() == ClientSession::State::Connecting)
       session_.disconnect(reason_code, std::move(properties), now());
+    // Inside an event handler service() only marks itself to run again, and
+    // the stream takes no bytes once it is closing: hand the DISCONNECT over
+    // first, or it is dropped and the broker publishes the will.
+    write_output();
     service();
     if (stream_) stream_->close();
     return;

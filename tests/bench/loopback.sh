@@ -20,3 +20,15 @@ while time.monotonic() < end:
 sys.exit(f"{sys.argv[2]} did not start")
 PY
 }
+
+# start_mosquitto DIR [CONFIG_LINES]: mosquitto on a free loopback port
+# (anonymous clients, plus CONFIG_LINES), its config and log in DIR. Sets
+# broker_port and broker_pid and returns once it accepts; the caller kills
+# $broker_pid when done.
+start_mosquitto() {
+  broker_port=$(free_port)
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\n%s\n' "$broker_port" "${2:-}" >"$1/mosquitto.conf"
+  mosquitto -c "$1/mosquitto.conf" >"$1/broker.log" 2>&1 &
+  broker_pid=$!
+  wait_port "$broker_port" "mosquitto"
+}

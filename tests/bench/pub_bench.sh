@@ -6,7 +6,7 @@
 # cannot look good: each row gives the publisher's wall time, the time until
 # the last message arrived, the messages lost and the delivered rate, and
 # the broker's CPU time (mosquitto reads one packet per wake-up, which bounds
-# every publisher). Then the start-up cost: many one-message runs of each.
+# every publisher). Then the start-up cost: startup_bench.sh.
 #
 #   tests/bench/pub_bench.sh path/to/mqpub [lines]
 #   (PUB_BENCH_STARTUP_RUNS=200 sets the start-up runs)
@@ -30,16 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free loopback port, then mosquitto on it; wait until it accepts.
-port=$(free_port)
-cat >"$work/mosquitto.conf" <<CONF
-listener $port 127.0.0.1
-allow_anonymous true
-max_queued_messages 0
-CONF
-mosquitto -c "$work/mosquitto.conf" >"$work/broker.log" 2>&1 &
-broker_pid=$!
-wait_port "$port" "pub_bench: mosquitto"
+start_mosquitto "$work" "max_queued_messages 0"
+port=$broker_port
 
 python3 -c "
 import sys
@@ -57,11 +49,11 @@ run_one() {  # topic, then the publisher command
 # Columns: publisher wall time; time until the subscriber had the last
 # message it got; messages received; delivered messages per second of that
 # time; broker CPU seconds meanwhile (the broker reads one packet per wake-up,
-# so its CPU bounds every publisher).
-row() {  # qos, label, "pub_s deliv_s received cpu"
-  read -r p d n c <<<"$3"
-  printf '%-4s %-22s %9s %9s %9s %8s %9.0f %7s\n' "$1" "$2" "$p" "$d" "$n" $((lines - n)) \
-    "$(python3 -c "print($n / $d if $d > 0 else 0)")" "$c"
+# so its CPU bounds every publisher); the publisher's own CPU seconds.
+row() {  # qos, label, "pub_s deliv_s received broker_cpu pub_cpu"
+  read -r p d n c u <<<"$3"
+  printf '%-4s %-22s %9s %9s %9s %8s %9.0f %7s %7s\n' "$1" "$2" "$p" "$d" "$n" $((lines - n)) \
+    "$(python3 -c "print($n / $d if $d > 0 else 0)")" "$c" "$u"
 }
 ratio() {  # label, ours, theirs
   python3 - "$@" <<'PY'
@@ -73,7 +65,7 @@ print(f"  {label}: wall time mosquitto_pub/mqpub {wall:.2f}, delivered messages 
 PY
 }
 
-printf '%-4s %-22s %9s %9s %9s %8s %9s %7s\n' QoS publisher pub_s deliv_s received lost msg/s brk_cpu
+printf '%-4s %-22s %9s %9s %9s %8s %9s %7s %7s\n' QoS publisher pub_s deliv_s received lost msg/s brk_cpu pub_cpu
 for qos in 0 1; do
   theirs=$(run_one "bench/theirs/$qos" mosquitto_pub -p "$port" -h 127.0.0.1 -t "bench/theirs/$qos" -q "$qos" -l)
   ours311=$(run_one "bench/ours311/$qos" "$mqpub" -V mqttv311 -p "$port" -h 127.0.0.1 -t "bench/ours311/$qos" -q "$qos" -l)
@@ -85,22 +77,6 @@ for qos in 0 1; do
   ratio "QoS $qos mqpub (5.0) vs mosquitto_pub" "$ours" "$theirs"
 done
 
-# Start-up: one short message per run, each tool started afresh, against the
-# same broker; the loop's wall time divided by the runs.
-runs=${PUB_BENCH_STARTUP_RUNS:-200}
-startup() {  # host, then the publisher
-  local host=$1 start end
-  shift
-  start=$(date +%s.%N)
-  for ((i = 0; i < runs; i++)); do "$@" -p "$port" -h "$host" -t bench/startup -m y; done
-  end=$(date +%s.%N)
-  python3 -c "print(f'{($end - $start) * 1000 / $runs:.1f}')"
-}
+# Start-up: many one-message runs of each tool, alternating.
 echo
-printf '%-12s %-14s %12s\n' host publisher 'ms per run'
-for host in 127.0.0.1 localhost; do
-  t=$(startup "$host" mosquitto_pub)
-  o=$(startup "$host" "$mqpub")
-  printf '%-12s %-14s %12s\n' "$host" mosquitto_pub "$t" "$host" mqpub "$o"
-  python3 -c "print(f'  start-up, -h $host: mqpub takes {$o / $t:.2f}x the time of mosquitto_pub')"
-done
+bash "$here/startup_bench.sh" "$mqpub" "${PUB_BENCH_STARTUP_RUNS:-200}"

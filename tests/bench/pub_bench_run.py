@@ -5,12 +5,13 @@ Starts a counting mosquitto_sub on TOPIC, waits until its subscription is in
 place (a retained marker on TOPIC/ready arrives), runs the publisher command
 with INPUT on stdin and prints one line:
 
-  publisher_seconds delivered_seconds received broker_cpu_seconds
+  publisher_seconds delivered_seconds received broker_cpu_seconds publisher_cpu_seconds
 
 publisher_seconds is the publisher's wall time; delivered_seconds runs from
 the same start to the last message the subscriber received (it stops waiting
 once every line arrived, or after IDLE seconds without a new one);
-broker_cpu_seconds is the CPU time the broker used meanwhile.
+broker_cpu_seconds is the CPU time the broker used meanwhile;
+publisher_cpu_seconds is the publisher's own (user + system).
 
   pub_bench_run.py PORT BROKER_PID TOPIC LINES INPUT -- publisher command...
 """
@@ -74,11 +75,16 @@ def main():
     with open(path, "rb") as stdin:
         start = time.monotonic()
         pub = subprocess.Popen(command, stdin=stdin)
-        while pub.poll() is None:
+        while True:  # wait4 rather than poll(): it also gives the publisher's CPU time
+            pid, status, usage = os.wait4(pub.pid, os.WNOHANG)
+            if pid:
+                break
             drain(0.01)
         end = time.monotonic()
-    if pub.returncode != 0:
-        print(f"pub_bench: {command[0]} exited with {pub.returncode}", file=sys.stderr)
+    returncode = os.waitstatus_to_exitcode(status)
+    pub.returncode = returncode
+    if returncode != 0:
+        print(f"pub_bench: {command[0]} exited with {returncode}", file=sys.stderr)
     quiet_since = time.monotonic()
     while received < lines and time.monotonic() - quiet_since < IDLE:
         if drain(0.05):
@@ -87,7 +93,7 @@ def main():
     sub.terminate()
     sub.wait()
     delivered = (last - start) if last else float("nan")
-    print(f"{end - start:.3f} {delivered:.3f} {received} {cpu1 - cpu0:.2f}")
+    print(f"{end - start:.3f} {delivered:.3f} {received} {cpu1 - cpu0:.2f} {usage.ru_utime + usage.ru_stime:.2f}")
 
 
 main()

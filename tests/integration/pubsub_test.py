@@ -363,6 +363,25 @@ class PubSubTest(unittest.TestCase):
                 rc, out, err = self.finish(watcher)
                 self.assertEqual((rc, out), (0, f"{w} gone\n".encode()), err)
 
+    def test_a_clean_exit_sends_disconnect_so_the_will_stays_unpublished(self):
+        # Both tools end from inside an event handler (the last acknowledgement,
+        # the -C count); DISCONNECT must still reach the broker. A marker sent
+        # after each tool ended must be the first thing on the will topic.
+        retained = self.topic("retained")
+        run(["mosquitto_pub", *self.conn(), "-t", retained, "-m", "r", "-r", "-q", "1"])
+        for v in ("mqttv311", "mqttv5"):
+            for tool, args in (("mqpub", [MQPUB, "-t", self.topic("x"), "-m", "m", "-q", "1"]),
+                               ("mqsub", [MQSUB, "-t", retained, "-C", "1"])):
+                with self.subTest(version=v, tool=tool):
+                    w = self.topic(f"will/{tool}/{v}")
+                    watcher = self.start_mqsub(["-t", w, "-C", "1", "-v"])
+                    rc, _, err = run([*args, *self.conn(), "-V", v, "--will-topic", w, "--will-payload", "gone"])
+                    self.assertEqual(rc, 0, err)
+                    run(["mosquitto_pub", *self.conn(), "-t", w, "-m", "marker", "-q", "1"])
+                    rc, out, err = self.finish(watcher)
+                    self.assertEqual((rc, out), (0, f"{w} marker\n".encode()), err)
+        run(["mosquitto_pub", *self.conn(), "-t", retained, "-n", "-r"])
+
     def test_tls(self):
         t = self.topic("tls")
         tls = ["-h", "localhost", "-p", str(self.tls_port)]
