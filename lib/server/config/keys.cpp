@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "codec/rules.hpp"
+
 namespace mq::server {
 namespace {
 
@@ -181,7 +183,12 @@ Error key_retain_available(Settings& s, const Words& w) { return boolean(w, s.re
 Error key_maximum_qos(Settings& s, const Words& w) { return number(w, s.maximum_qos, 0, 2); }
 Error key_queue_qos0(Settings& s, const Words& w) { return boolean(w, s.queue_qos0_messages); }
 Error key_sys_interval(Settings& s, const Words& w) { return number(w, s.sys_interval, 0, 65535); }
-Error key_response_information(Settings& s, const Words& w) { return text(w, s.response_information); }
+Error key_response_information(Settings& s, const Words& w) {
+  if (auto e = text(w, s.response_information)) return e;
+  // Sent as a UTF-8 Encoded String; %c and %u add only valid UTF-8.
+  if (auto v = check_utf8(s.response_information)) return fmt::format("not a valid MQTT string: {}", v->message);
+  return std::nullopt;
+}
 
 Error key_persistence(Settings& s, const Words& w) { return boolean(w, s.persistence); }
 Error key_persistence_location(Settings& s, const Words& w) { return text(w, s.persistence_location); }
