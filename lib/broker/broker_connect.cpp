@@ -175,6 +175,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   } else {
     expiry = k.clean_start ? 0 : 0xFFFF'FFFF;
   }
+
   // Takeover: the existing connection is closed first [MQTT-3.1.4-3].
   auto found = sessions_.find(client_id);
   if (found != sessions_.end() && found->second->connection) {
