@@ -78,8 +78,8 @@ void Broker::on_exchange_frame(Connection& c, const Framer::Frame& f, TimePoint 
   auto decoded = decode_body(f.header, f.body, ProtocolVersion::v5);
   if (!decoded) return refuse(c, decoded.error().kind == ErrorKind::ProtocolError ? 0x82 : 0x81);
   if (std::holds_alternative<Disconnect>(*decoded)) return close_connection(c, false, now);
-  // Before CONNACK the client answers only with AUTH 0x18 [MQTT-4.12.0-3],
-  // naming the same method [MQTT-4.12.0-5].
+  // Before CONNACK the client sends only AUTH or DISCONNECT [MQTT-3.1.2-30],
+  // and its AUTH is 0x18 [MQTT-4.12.0-3] naming the same method [MQTT-4.12.0-5].
   const Auth* a = std::get_if<Auth>(&*decoded);
   if (!a || a->reason_code != 0x18 || !names_method(*a, c.auth->method)) return refuse(c, 0x82);
   const AuthStep step = c.auth->exchange->step(auth_data(a->properties));

@@ -119,7 +119,7 @@ TEST_CASE("broker: enhanced auth, a method nobody offers gets CONNACK 0x8C [MQTT
   CHECK(d.closed());
 }
 
-TEST_CASE("broker: enhanced auth, before CONNACK only AUTH 0x18 with the same method is accepted") {
+TEST_CASE("broker: enhanced auth, before CONNACK only AUTH 0x18 with the same method is accepted [MQTT-3.1.2-30]") {
   CrAuthorizer auth;
   Harness h(test_config(), &auth);
   SUBCASE("another method") {
