@@ -121,7 +121,9 @@ apps::AppDoc documentation() {
        "\n"
        "Limits: max_connections refuses CONNECT (0x97); max_packet_size ends a 5.0 connection with 0x95 and "
        "refuses a declared length before buffering it; a message over a client's Maximum Packet Size is not "
-       "sent to it; max_inflight_messages and Receive Maximum bound the window (a client exceeding ours gets "
+       "sent to it, and other packets leave out their Reason String, then User Properties, to fit it (and "
+       "leave them out of everything but CONNACK and DISCONNECT for a client that requests no problem "
+       "information); max_inflight_messages and Receive Maximum bound the window (a client exceeding ours gets "
        "0x93); full queues drop new QoS 0 first, and QoS 1/2 evict the oldest QoS 0, each drop counted; "
        "message_size_limit acknowledges and drops (0x97); topic limits answer 0x90; connect_timeout closes "
        "silent or trickling sockets; keep alive is enforced at 1.5 times. A malformed packet closes only its "
@@ -132,7 +134,9 @@ apps::AppDoc documentation() {
        "files written with mode 0600; an ACL-forbidden message is never delivered, wildcards included; TLS 1.2 "
        "at least; passwords never logged. The README's Guarantees section names the test behind each "
        "statement."},
-      {"NOT IMPLEMENTED", "bridges, plugins, TLS-PSK, capath for client certificates."},
+      {"NOT IMPLEMENTED",
+       "bridges, plugins, TLS-PSK, capath for client certificates, enhanced authentication methods (a "
+       "CONNECT naming an Authentication Method gets CONNACK 0x8C Bad authentication method)."},
   };
   doc.examples = {
       {"mqbroker", "Serve 127.0.0.1:1883 to anonymous clients."},

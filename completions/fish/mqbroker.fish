@@ -36,6 +36,7 @@ complete -c mqbroker -l retain-available -x -d 'Support retained messages (confi
 complete -c mqbroker -l maximum-qos -x -d 'Highest QoS granted and accepted (config key maximum_qos)'
 complete -c mqbroker -l queue-qos0-messages -x -d 'Queue QoS 0 messages for offline persistent clients (config key queue_qos0_messages)'
 complete -c mqbroker -l sys-interval -x -d 'Seconds between $SYS updates (0: none) (config key sys_interval)'
+complete -c mqbroker -l response-information -x -d 'Response Information for 5.0 clients that request it, usually a topic prefix for their replies; %c becomes the client id, %u the user name, %% a % (config key response_information)'
 complete -c mqbroker -l persistence -x -d 'Keep retained messages and persistent sessions on disk (config key persistence)'
 complete -c mqbroker -l persistence-location -x -a '(__fish_complete_directories)' -d 'Directory of the persistence data (config key persistence_location)'
 complete -c mqbroker -l persistence-file -x -d 'File name of the snapshot in persistence_location (the durable log is NAME.log) (config key persistence_file)'

@@ -2,8 +2,10 @@
 
 #include <random>
 
+#include "broker/diagnostics.hpp"
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"
+#include "codec/varint.hpp"
 #include "codec/writer.hpp"
 
 namespace mq::broker {
@@ -75,7 +77,11 @@ void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
 
 void Broker::handle_frame(Connection& c, const Framer::Frame& f, TimePoint now) {
   if (c.state == Connection::State::AwaitConnect) {
-    on_connect_bytes(c, f, now);
+    if (c.auth) {
+      on_exchange_frame(c, f, now);  // CONNECT came; its authentication is under way
+    } else {
+      on_connect_bytes(c, f, now);
+    }
     return;
   }
   auto decoded = decode_body(f.header, f.body, c.version);
@@ -112,8 +118,8 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
       close_connection(c, d.reason_code == 0x04, now);
       break;
     }
+    case PacketType::Auth: on_auth(c, std::get<Auth>(p), now); break;
     case PacketType::Connect:  // a second CONNECT [MQTT-3.1.0-2]
-    case PacketType::Auth:     // no enhanced authentication was negotiated
     default:                   // packets only a server sends
       disconnect(c, 0x82, true, now);
       break;
@@ -131,6 +137,21 @@ void Broker::mark_dirty(Connection& c) {
 }
 
 void Broker::append(Connection& c, const Packet& p) {
+  // A 5.0 client's wishes: no diagnostics when it asked for no problem
+  // information, nothing over its Maximum Packet Size. Checked only when it
+  // stated either, so the common case costs nothing.
+  if (c.version == ProtocolVersion::v5 && (!c.problem_info || c.max_packet_out < kVarIntMax)) {
+    if ((!c.problem_info && has_diagnostics(p)) || encoded_size(p, c.version) > c.max_packet_out) {
+      Packet fitted = p;
+      // Still too large without its diagnostics: not sent at all [MQTT-3.1.2-24].
+      if (fit_diagnostics(fitted, c.max_packet_out, c.problem_info) > c.max_packet_out) return;
+      return write(c, fitted);
+    }
+  }
+  write(c, p);
+}
+
+void Broker::write(Connection& c, const Packet& p) {
   const std::size_t before = c.out.size();
   encode(p, c.version, c.out);
   counters_.bytes_sent += c.out.size() - before;

@@ -129,7 +129,13 @@ class Broker {
   // broker.cpp: connections, framing, output.
   void handle_frame(Connection& c, const Framer::Frame& f, TimePoint now);
   void dispatch(Connection& c, Packet& p, TimePoint now);
+  /// Queues `p` for a client: at 5.0, without the Reason String and User
+  /// Properties it must not get (see diagnostics.hpp), and not at all when
+  /// it is still over the client's Maximum Packet Size [MQTT-3.1.2-24].
+  /// Every packet but PUBLISH and the plain acknowledgements goes this way.
   void append(Connection& c, const Packet& p);
+  /// Encodes `p` into the connection's output as it is.
+  void write(Connection& c, const Packet& p);
   void append_ack(Connection& c, PacketType type, std::uint16_t packet_id, std::uint8_t reason);
   void mark_dirty(Connection& c);
   /// Sends DISCONNECT `reason` to an active 5.0 client, then closes.
@@ -144,10 +150,34 @@ class Broker {
   // broker_connect.cpp
   void on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint now);
   void on_connect(Connection& c, Connect& k, TimePoint now);
-  void refuse(Connection& c, std::uint8_t reason_v5);
+  /// Whether `keep_alive` is within config.max_keepalive.
+  bool keep_alive_acceptable(std::uint16_t keep_alive) const;
+  /// Starts the session of an authenticated client and sends CONNACK 0,
+  /// carrying `auth` (Authentication Method and Data) when enhanced
+  /// authentication was used.
+  void admit(Connection& c, Connect& k, const std::optional<std::string>& assigned, const Properties& auth,
+             TimePoint now);
+  /// Sends CONNACK `reason_v5` (mapped before 5.0) and closes.
+  void refuse(Connection& c, std::uint8_t reason_v5, std::string_view reason_string = {});
   std::string assign_client_id();
   void send_connack(Connection& c, bool session_present, const Connect& k, std::optional<std::string_view> assigned,
-                    std::optional<std::uint16_t> server_keep_alive, std::optional<std::uint32_t> granted_expiry);
+                    std::optional<std::uint16_t> server_keep_alive, std::optional<std::uint32_t> granted_expiry,
+                    const Properties& auth);
+
+  // broker_auth.cpp: enhanced authentication (MQTT 5.0 section 4.12).
+  /// CONNECT named `method`: asks the authorizer for an exchange and runs
+  /// its first step on the CONNECT's Authentication Data.
+  void start_connect_exchange(Connection& c, Connect& k, std::string_view method, std::optional<std::string> assigned,
+                              const Credentials& creds, TimePoint now);
+  /// Applies one answer of the exchange before CONNACK; `k` is the CONNECT
+  /// when it is at hand, else the stored one is decoded.
+  void connect_exchange_step(Connection& c, const AuthStep& step, Connect* k, TimePoint now);
+  /// A packet while the exchange before CONNACK is pending: AUTH 0x18 or DISCONNECT.
+  void on_exchange_frame(Connection& c, const Framer::Frame& f, TimePoint now);
+  /// AUTH from a connected client: re-authentication [MQTT-4.12.1-1].
+  void on_auth(Connection& c, const Auth& a, TimePoint now);
+  /// Queues AUTH `reason` with the connection's method, `data` and `reason_string`.
+  void send_auth(Connection& c, std::uint8_t reason, std::string_view data, std::string_view reason_string);
 
   // broker_publish.cpp
   void on_publish(Connection& c, Publish& p, TimePoint now);

@@ -42,6 +42,23 @@ std::uint32_t property_or(const Properties& props, PropertyId id, std::uint32_t 
 
 }  // namespace
 
+std::string expand_response_information(std::string_view pattern, std::string_view client_id,
+                                        std::optional<std::string_view> username) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+    if (pattern[i] == '%' && (next == 'c' || next == 'u' || next == '%')) {
+      if (next == 'c') out += client_id;
+      if (next == 'u') out += username.value_or(std::string_view());
+      if (next == '%') out += '%';
+      ++i;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
 void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint now) {
   // The first packet must be CONNECT; anything else closes silently [MQTT-3.1.0-1].
   if (f.header.type() != PacketType::Connect) {
@@ -69,9 +86,11 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
   on_connect(c, std::get<Connect>(*decoded), now);
 }
 
-void Broker::refuse(Connection& c, std::uint8_t reason_v5) {
+void Broker::refuse(Connection& c, std::uint8_t reason_v5, std::string_view reason_string) {
   Connack a;
   a.reason_code = c.version == ProtocolVersion::v5 ? reason_v5 : v3_return_code(reason_v5);
+  if (c.version == ProtocolVersion::v5 && !reason_string.empty())
+    a.properties.push_back(Property{PropertyId::ReasonString, 0, {}, reason_string});
   append(c, a);
   c.state = Connection::State::Closing;
   ++counters_.connections_refused;
@@ -93,6 +112,12 @@ std::string Broker::assign_client_id() {
 void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   c.version = k.version;
   const bool v5 = k.version == ProtocolVersion::v5;
+  if (v5) {
+    // What the client accepts holds from the first packet the broker sends,
+    // a refusal included.
+    c.max_packet_out = property_or(k.properties, PropertyId::MaximumPacketSize, c.max_packet_out);
+    c.problem_info = property_or(k.properties, PropertyId::RequestProblemInformation, 1) != 0;
+  }
   if (c.over_limit) return refuse(c, 0x97);  // Quota exceeded / server unavailable
 
   // Client identifier rules per level.
@@ -105,7 +130,6 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   }
   const std::string_view client_id = assigned ? std::string_view(*assigned) : k.client_id;
 
-  if (v5 && find(k.properties, PropertyId::AuthenticationMethod)) return refuse(c, 0x8C);  // no enhanced auth
   if (k.will) {
     if (k.will->qos > config_.maximum_qos && v5) return refuse(c, 0x9B);  // [MQTT-3.2.2-12]
     if (k.will->retain && !config_.retain_available) {
@@ -113,18 +137,34 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
       k.will->retain = false;
     }
   }
+  // A 3.x client cannot be told a Server Keep Alive; refused as mosquitto does.
+  if (!v5 && !keep_alive_acceptable(k.keep_alive)) return refuse(c, 0x85);
+
+  Credentials creds{ClientInfo{client_id, k.username, c.peer.cert_identity, c.peer.listener}, k.password, k.version};
+  if (v5) {
+    if (const Property* method = find(k.properties, PropertyId::AuthenticationMethod))
+      return start_connect_exchange(c, k, method->value, std::move(assigned), creds, now);
+  }
+  if (const AuthResult r = auth_.authenticate(creds); r != 0) return refuse(c, r);
+  admit(c, k, assigned, {}, now);
+}
+
+bool Broker::keep_alive_acceptable(std::uint16_t keep_alive) const {
+  return !config_.max_keepalive || (keep_alive != 0 && keep_alive <= config_.max_keepalive);
+}
+
+void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& assigned, const Properties& auth,
+                   TimePoint now) {
+  const bool v5 = k.version == ProtocolVersion::v5;
+  const std::string_view client_id = assigned ? std::string_view(*assigned) : k.client_id;
 
   // Keep alive: the server may impose its own (5.0 Server Keep Alive).
   std::optional<std::uint16_t> server_keep_alive;
   c.keep_alive = k.keep_alive;
-  if (config_.max_keepalive && (k.keep_alive == 0 || k.keep_alive > config_.max_keepalive)) {
-    if (!v5) return refuse(c, 0x85);  // a 3.x client cannot be told; refused as mosquitto does
+  if (!keep_alive_acceptable(k.keep_alive)) {
     server_keep_alive = config_.max_keepalive;
     c.keep_alive = config_.max_keepalive;
   }
-
-  Credentials creds{ClientInfo{client_id, k.username, c.peer.cert_identity, c.peer.listener}, k.password, k.version};
-  if (const AuthResult r = auth_.authenticate(creds); r != 0) return refuse(c, r);
 
   // Session expiry: 5.0 says it; 3.x derives it from Clean Session.
   std::uint32_t expiry = 0;
@@ -183,13 +223,12 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   }
 
   if (v5) {
-    c.max_packet_out = property_or(k.properties, PropertyId::MaximumPacketSize, c.max_packet_out);
     c.receive_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::ReceiveMaximum, 65535));
     c.alias_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::TopicAliasMaximum, 0));
     c.aliases_in.assign(config_.topic_alias_maximum, std::string());
   }
   send_connack(c, k.version == ProtocolVersion::v31 ? false : session_present, k, assigned, server_keep_alive,
-               granted_expiry);
+               granted_expiry, auth);
   c.state = Connection::State::Active;
   c.session = s;
   s->connection = &c;
@@ -200,9 +239,10 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
 
 void Broker::send_connack(Connection& c, bool session_present, const Connect& k,
                           std::optional<std::string_view> assigned, std::optional<std::uint16_t> server_keep_alive,
-                          std::optional<std::uint32_t> granted_expiry) {
+                          std::optional<std::uint32_t> granted_expiry, const Properties& auth) {
   Connack a;
   a.session_present = session_present;
+  std::string response_information;
   if (k.version == ProtocolVersion::v5) {
     auto add = [&a](PropertyId id, std::uint32_t n) { a.properties.push_back(Property{id, n, {}, {}}); };
     if (granted_expiry) add(PropertyId::SessionExpiryInterval, *granted_expiry);
@@ -216,6 +256,15 @@ void Broker::send_connack(Connection& c, bool session_present, const Connect& k,
     if (!config_.subscription_identifiers) add(PropertyId::SubscriptionIdentifierAvailable, 0);
     if (!config_.shared_subscriptions) add(PropertyId::SharedSubscriptionAvailable, 0);
     if (server_keep_alive) add(PropertyId::ServerKeepAlive, *server_keep_alive);
+    // Only when asked for [MQTT-3.1.2-28].
+    if (!config_.response_information.empty() &&
+        property_or(k.properties, PropertyId::RequestResponseInformation, 0) == 1) {
+      response_information =
+          expand_response_information(config_.response_information, assigned.value_or(k.client_id), k.username);
+      if (response_information.size() <= 0xFFFF)
+        a.properties.push_back(Property{PropertyId::ResponseInformation, 0, {}, response_information});
+    }
+    a.properties.insert(a.properties.end(), auth.begin(), auth.end());
   }
   append(c, a);
 }

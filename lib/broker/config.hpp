@@ -3,6 +3,9 @@
 /// core with the reason code the specification gives for it.
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace mq::broker {
 
@@ -72,6 +75,16 @@ struct Config {
   std::uint32_t sys_interval = 10;
   /// Prefix of identifiers assigned to clients that send an empty one.
   const char* assigned_id_prefix = "mq-";
+  /// Response Information for 5.0 clients that ask for it (Request Response
+  /// Information 1), typically a topic prefix for their replies; `%c` is
+  /// replaced by the client identifier, `%u` by the user name (empty when
+  /// anonymous), `%%` by `%`. Empty: none is sent.
+  std::string response_information;
 };
+
+/// `pattern` with `%c`, `%u` and `%%` replaced as Config::response_information
+/// describes; any other `%` stays as it is.
+std::string expand_response_information(std::string_view pattern, std::string_view client_id,
+                                        std::optional<std::string_view> username);
 
 }  // namespace mq::broker

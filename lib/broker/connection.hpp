@@ -3,9 +3,11 @@
 /// limits of both sides, topic aliases and the pending output.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "broker/auth_state.hpp"
 #include "broker/levels.hpp"
 #include "broker/output.hpp"
 #include "codec/framer.hpp"
@@ -43,6 +45,12 @@ struct Connection {
   std::uint32_t max_packet_out = 268'435'460;
   std::uint16_t receive_max_out = 65535;
   std::uint16_t alias_max_out = 0;
+  /// 5.0 Request Problem Information: when false, Reason String and User
+  /// Properties go only on PUBLISH, CONNACK and DISCONNECT [MQTT-3.1.2-29].
+  bool problem_info = true;
+  /// Enhanced authentication (5.0 Authentication Method); null without one.
+  /// Before CONNACK (state AwaitConnect) an exchange is pending.
+  std::unique_ptr<AuthState> auth;
 
   /// Topic aliases the client set up, index alias - 1.
   std::vector<std::string> aliases_in;

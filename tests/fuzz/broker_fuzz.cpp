@@ -36,8 +36,27 @@ namespace {
 /// What an op byte's top three bits ask for; the other values send data.
 enum Op : std::uint8_t { Open = 0, Drop = 2, Advance = 3, Flush = 4, Backlog = 5 };
 
+/// Enhanced authentication method "X": data "1" is accepted at once, "2"
+/// gets one challenge "c" that must be answered with "c", anything else is
+/// refused (0x87, with a Reason String).
+class XExchange final : public AuthExchange {
+ public:
+  AuthStep step(ByteView data) override {
+    const std::string_view d = as_chars(data);
+    if (!challenged_ && d == "2") {
+      challenged_ = true;
+      return AuthStep::challenge("c", "answer");
+    }
+    if (d == (challenged_ ? "c" : "1")) return AuthStep::accept("ok");
+    return AuthStep::reject(0x87, "wrong");
+  }
+
+ private:
+  bool challenged_ = false;
+};
+
 /// Refuses the user "banned" and client ids starting "deny", publishing under "deny/", subscribing to
-/// filters under "deny/" or to "#", and receiving on "secret/" topics.
+/// filters under "deny/" or to "#", and receiving on "secret/" topics. Offers method "X".
 class PickyAuthorizer final : public Authorizer {
  public:
   AuthResult authenticate(const Credentials& c) override {
@@ -50,6 +69,9 @@ class PickyAuthorizer final : public Authorizer {
   }
   bool may_receive(const ClientInfo&, std::string_view topic) override { return !topic.starts_with("secret/"); }
   bool checks_reads() const override { return true; }
+  std::unique_ptr<AuthExchange> start_exchange(std::string_view method, const Credentials&, bool) override {
+    return method == "X" ? std::make_unique<XExchange>() : nullptr;
+  }
 };
 
 /// The broker settings a config byte picks.

@@ -213,6 +213,14 @@ def broker_sessions():
         out[f"v{level}-bytewise-connect"] = broker_ops(*[(0, bytes([b])) for b in connect("slow")], ("flush",))
         out[f"v{level}-garbage-after-connect"] = broker_ops(
             ("open", 0), (0, connect("g")), (0, bytes([0x36, 0x03, 0x00, 0x01, 0x23])), ("flush",))
+        if v5:
+            # Method "X" of the fuzzer's picky authorizer: a challenge, then re-authentication.
+            auth = lambda code, data: packet(0xF0, bytes([code]) + props(p_str(0x15, "X"), p_str(0x16, data)))
+            out["v5-enhanced-auth"] = broker_ops(
+                ("open", 0), (0, packet(0x10, s(b"MQTT") + bytes([5, 0x02]) + u16(10) +
+                                        props(p_str(0x15, "X"), p_str(0x16, "2"), p_u32(0x27, 40)) + s("x"))),
+                ("flush",), (0, auth(0x18, "c")), ("flush",), (0, sub), (0, auth(0x19, "2")), ("flush",),
+                (0, auth(0x18, "c")), ("flush",), (0, auth(0x19, "3")), ("flush",))
     return out
 
 
@@ -360,7 +368,7 @@ def main():
     for config, tag in ((0x00, "plain"), (0x01, "sys"), (0x02, "small-limits"), (0x04, "picky-auth"),
                         (0x08, "features-off"), (0x30, "few-connections-short-timers")):
         for name, data in broker_sessions().items():
-            if tag == "plain" or name.endswith("pubsub"):
+            if tag == "plain" or name.endswith("pubsub") or (tag == "picky-auth" and name.endswith("auth")):
                 write("broker_fuzz", f"{tag}-{name}", bytes([config]) + data)
     for name, data in client_sessions().items():
         write("client_session_fuzz", name, data)

@@ -619,6 +619,36 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(data, bytes.fromhex("e0018b"))  # DISCONNECT 0x8B Server shutting down
         sk.close()
 
+    def test_response_information_only_when_asked_and_no_auth_methods(self):
+        import socket
+
+        def connack(connect):
+            sk = socket.create_connection(("127.0.0.1", b.port()), timeout=TIMEOUT)
+            sk.sendall(connect)
+            head = sk.recv(2)
+            self.assertEqual(head[0], 0x20)
+            body = b""
+            while len(body) < head[1]:
+                body += sk.recv(head[1] - len(body))
+            sk.close()
+            return body
+
+        b = Broker(["-p", "0", "--response-information", "replies/%c/"])
+        try:
+            # CONNECT 5.0, keep alive 60, Request Response Information 1, client id "u"
+            asked = connack(bytes.fromhex("101000044d5154540502003c021901000175"))
+            self.assertEqual(asked[:2], b"\x00\x00")
+            self.assertIn(b"\x1a\x00\x0areplies/u/", asked)  # Response Information
+            # The same without the request: no Response Information [MQTT-3.1.2-28]
+            plain = connack(bytes.fromhex("100e00044d5154540502003c00000176"))
+            self.assertEqual(plain[:2], b"\x00\x00")
+            self.assertNotIn(b"replies/", plain)
+            # Authentication Method "SCRAM-SHA-256": mqbroker implements no method, CONNACK 0x8C
+            scram = connack(bytes.fromhex("101e00044d5154540502003c1015000d") + b"SCRAM-SHA-256" + bytes.fromhex("000177"))
+            self.assertEqual(scram, b"\x00\x8c\x00")
+        finally:
+            self.assertEqual(b.stop(), 0)
+
     def test_sys_topics_published_on_the_interval(self):
         b = Broker(["-p", "0", "--sys-interval", "1"])
         try:

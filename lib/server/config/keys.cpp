@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "codec/rules.hpp"
+
 namespace mq::server {
 namespace {
 
@@ -181,6 +183,12 @@ Error key_retain_available(Settings& s, const Words& w) { return boolean(w, s.re
 Error key_maximum_qos(Settings& s, const Words& w) { return number(w, s.maximum_qos, 0, 2); }
 Error key_queue_qos0(Settings& s, const Words& w) { return boolean(w, s.queue_qos0_messages); }
 Error key_sys_interval(Settings& s, const Words& w) { return number(w, s.sys_interval, 0, 65535); }
+Error key_response_information(Settings& s, const Words& w) {
+  if (auto e = text(w, s.response_information)) return e;
+  // Sent as a UTF-8 Encoded String; %c and %u add only valid UTF-8.
+  if (auto v = check_utf8(s.response_information)) return fmt::format("not a valid MQTT string: {}", v->message);
+  return std::nullopt;
+}
 
 Error key_persistence(Settings& s, const Words& w) { return boolean(w, s.persistence); }
 Error key_persistence_location(Settings& s, const Words& w) { return text(w, s.persistence_location); }
@@ -249,6 +257,7 @@ constexpr std::array kKeys = {
     KeyInfo{"maximum_qos", G, "0|1|2", "Highest QoS granted and accepted", false, key_maximum_qos},
     KeyInfo{"queue_qos0_messages", G, "true|false", "Queue QoS 0 messages for offline persistent clients", false, key_queue_qos0},
     KeyInfo{"sys_interval", G, "SECONDS", "Seconds between $SYS updates (0: none)", false, key_sys_interval},
+    KeyInfo{"response_information", G, "TEXT", "Response Information for 5.0 clients that request it, usually a topic prefix for their replies; %c becomes the client id, %u the user name, %% a %", true, key_response_information},
     KeyInfo{"persistence", G, "true|false", "Keep retained messages and persistent sessions on disk", false, key_persistence},
     KeyInfo{"persistence_location", G, "DIR", "Directory of the persistence data", false, key_persistence_location},
     KeyInfo{"persistence_file", G, "NAME", "File name of the snapshot in persistence_location (the durable log is NAME.log)", false, key_persistence_file},

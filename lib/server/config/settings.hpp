@@ -99,6 +99,8 @@ struct Settings {
   std::uint8_t maximum_qos = 2;
   bool queue_qos0_messages = false;
   std::uint32_t sys_interval = 10;  ///< 0: no $SYS updates
+  /// Response Information pattern for 5.0 clients that ask (%c, %u); empty: none.
+  std::string response_information;
 
   // Persistence.
   bool persistence = false;

@@ -235,16 +235,6 @@ TEST_CASE("broker: connections over max_connections are refused at CONNECT (0x97
   CHECK(v5.take() == Bytes{0x20, 0x03, 0x00, 0x97, 0x00});
 }
 
-TEST_CASE("broker: enhanced authentication is refused with 0x8C") {
-  Harness h;
-  Client c(h, ProtocolVersion::v5);
-  Connect k = connect_packet(ProtocolVersion::v5, "a");
-  k.properties.push_back(Property{PropertyId::AuthenticationMethod, 0, {}, "SCRAM-SHA-1"});
-  c.send(k);
-  CHECK(c.expect<Connack>().reason_code == 0x8C);
-  CHECK(c.closed());
-}
-
 TEST_CASE("broker: packets over max_packet_size end a 5.0 connection with DISCONNECT 0x95") {
   Config config = test_config();
   config.max_packet_size = 32;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "server/config/reader.hpp"
+#include "server/server.hpp"
 
 using namespace mq::server;
 
@@ -130,6 +131,15 @@ TEST_CASE("config: limits") {
   CHECK(s.max_topic_levels == 8);
   CHECK(s.connect_timeout == 3);
   CHECK(s.log_types == std::vector<std::string>{"all"});
+}
+
+TEST_CASE("config: response_information is passed to the broker as written") {
+  Settings s = ok("response_information replies/%c/\n");
+  CHECK(s.response_information == "replies/%c/");
+  mq::broker::Config c;
+  REQUIRE_FALSE(to_broker_config(s, c));
+  CHECK(c.response_information == "replies/%c/");
+  CHECK(bad("response_information a\xff\n") == "test.conf:1: response_information: not a valid MQTT string: ill-formed UTF-8");
 }
 
 TEST_CASE("config: precise errors with file and line") {
