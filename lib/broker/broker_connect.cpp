@@ -123,7 +123,7 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
     c.keep_alive = config_.max_keepalive;
   }
 
-  Credentials creds{ClientInfo{client_id, k.username, c.peer.cert_identity, c.peer.listener}, k.password, k.version};
+  Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version};
   if (const AuthResult r = auth_.authenticate(creds); r != 0) return refuse(c, r);
 
   // Session expiry: 5.0 says it; 3.x derives it from Clean Session.
@@ -166,8 +166,8 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   s->expiry_interval = expiry;
   s->version = k.version;
   s->username = k.username ? std::optional<std::string>(std::string(*k.username)) : std::nullopt;
-  s->cert_identity = c.peer.cert_identity;
-  s->listener = c.peer.listener;
+  s->cert_identity = c.peer->cert_identity;
+  s->listener = c.peer->listener;
   journal_session(*s);
 
   if (k.will) {
@@ -186,7 +186,7 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
     c.max_packet_out = property_or(k.properties, PropertyId::MaximumPacketSize, c.max_packet_out);
     c.receive_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::ReceiveMaximum, 65535));
     c.alias_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::TopicAliasMaximum, 0));
-    c.aliases_in.assign(config_.topic_alias_maximum, std::string());
+    if (config_.topic_alias_maximum) c.topic_aliases().in.assign(config_.topic_alias_maximum, std::string());
   }
   send_connack(c, k.version == ProtocolVersion::v31 ? false : session_present, k, assigned, server_keep_alive,
                granted_expiry);

@@ -3,7 +3,9 @@
 /// limits of both sides, topic aliases and the pending output.
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "broker/levels.hpp"
@@ -14,6 +16,19 @@ namespace mq::broker {
 
 struct Session;
 
+/// Topic aliases of a 5.0 connection in both directions, allocated when the
+/// first one is needed.
+struct TopicAliases {
+  /// Topic aliases the client set up, index alias - 1.
+  std::vector<std::string> in;
+  /// Topic aliases the broker assigned towards the client.
+  std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>> out;
+};
+
+/// Kept small on purpose: an idle connection costs this plus its session,
+/// and a broker holds tens of thousands. What only some connections use
+/// (topic aliases, the peer details needed until CONNECT) sits behind a
+/// pointer; pending output is freed after a flush unless the connection is busy.
 struct Connection {
   /// Where the connection is in its life.
   enum class State : std::uint8_t {
@@ -23,7 +38,9 @@ struct Connection {
   };
 
   ConnectionId id = 0;
-  PeerInfo peer;
+  /// What the network layer told about the peer; needed until CONNECT is
+  /// handled (authentication, the session's listener), then freed.
+  std::unique_ptr<PeerInfo> peer;
   Framer framer;
   State state = State::AwaitConnect;
   ProtocolVersion version = ProtocolVersion::v311;
@@ -31,7 +48,6 @@ struct Connection {
   /// Over Config::max_connections when accepted: refused at CONNECT.
   bool over_limit = false;
 
-  TimePoint opened{};
   TimePoint last_packet{};
   /// Keep alive in force (seconds, 0 = none); the broker closes the
   /// connection after 1.5 times this without a packet [MQTT-3.1.2-24].
@@ -44,10 +60,13 @@ struct Connection {
   std::uint16_t receive_max_out = 65535;
   std::uint16_t alias_max_out = 0;
 
-  /// Topic aliases the client set up, index alias - 1.
-  std::vector<std::string> aliases_in;
-  /// Topic aliases the broker assigned towards the client.
-  std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>> aliases_out;
+  /// Topic aliases, once the client or the broker uses one (else nullptr).
+  std::unique_ptr<TopicAliases> aliases;
+  /// The aliases, allocated on first use.
+  TopicAliases& topic_aliases() {
+    if (!aliases) aliases = std::make_unique<TopicAliases>();
+    return *aliases;
+  }
 
   /// Bytes waiting for Broker::flush().
   std::vector<std::uint8_t> out;

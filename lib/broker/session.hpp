@@ -16,9 +16,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
+#include "broker/boxed.hpp"
 #include "broker/fifo.hpp"
 #include "broker/message.hpp"
 #include "broker/topic_tree.hpp"
@@ -48,9 +48,11 @@ struct StoredWill {
   std::optional<std::uint32_t> expiry;
 };
 
+/// Rarely used fields are Boxed (one pointer while empty): a connected
+/// clean session without a will costs no memory for them.
 struct Session {
   std::string client_id;
-  std::optional<std::string> username;
+  Boxed<std::string> username;  ///< absent for an anonymous client
   std::string cert_identity;
   std::string listener;
   ProtocolVersion version = ProtocolVersion::v311;
@@ -77,7 +79,7 @@ struct Session {
 
   /// Packet identifiers of QoS 2 PUBLISHes received and not yet released by
   /// PUBREL: a duplicate with one of them is not delivered again.
-  std::unordered_set<std::uint16_t> awaiting_pubrel;
+  LazySet<std::uint16_t> awaiting_pubrel;
 
   /// True while the session is on disk (a Journal is set and its expiry is
   /// non-zero): its changes are journaled.
@@ -86,8 +88,8 @@ struct Session {
   std::uint64_t next_seq = 1;
 
   /// The will of the current (or last) connection, and when a delayed one is due.
-  std::optional<StoredWill> will;
-  std::optional<TimePoint> will_at;
+  Boxed<StoredWill> will;
+  Boxed<TimePoint> will_at;
 
   /// Routing scratch: the last route that reached this session and its slot.
   std::uint64_t route_stamp = 0;

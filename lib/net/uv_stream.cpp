@@ -11,6 +11,8 @@ namespace {
 constexpr std::size_t kCoalesceLimit = 64 * 1024;
 /// At most this many buffers go to one write call (below IOV_MAX).
 constexpr std::size_t kMaxBufs = 512;
+/// After a round of at most this many bytes the write buffer is freed.
+constexpr std::size_t kKeepBufferAbove = 256;
 }  // namespace
 
 /// A uv_write request that owns its buffers until the write callback.
@@ -124,9 +126,15 @@ void UvStream::flush() {
     }
     skip = r > 0 ? static_cast<std::size_t>(r) : 0;
     if (skip == pending_bytes_) {
-      // Keep one buffer's capacity for the next round of small writes.
-      chunks_.resize(1);
-      chunks_[0].clear();
+      // A busy stream keeps one buffer's capacity for the next round; one
+      // that wrote a few bytes (an acknowledgement) frees it, so that idle
+      // connections hold no buffers.
+      if (pending_bytes_ > kKeepBufferAbove) {
+        chunks_.resize(1);
+        chunks_[0].clear();
+      } else {
+        std::vector<std::vector<std::uint8_t>>().swap(chunks_);
+      }
       pending_bytes_ = 0;
       maybe_finish_close();
       return;
