@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 
@@ -43,6 +45,25 @@ class Boxed {
 
  private:
   std::unique_ptr<T> p_;
+};
+
+/// A string that is usually empty (a TLS certificate subject): one pointer
+/// while empty, reads as a std::string_view.
+class RareString {
+ public:
+  /// Sets the text; an empty one frees the storage.
+  RareString& operator=(std::string_view v) {
+    if (v.empty()) p_.reset();
+    else p_ = std::make_unique<std::string>(v);
+    return *this;
+  }
+  /// The text (empty when unset).
+  operator std::string_view() const { return p_ ? std::string_view(*p_) : std::string_view(); }
+  /// True when the text is empty.
+  bool empty() const { return !p_; }
+
+ private:
+  std::unique_ptr<std::string> p_;
 };
 
 /// A set of packet identifiers that costs one pointer while empty; the

@@ -37,28 +37,15 @@ struct Connection {
     Closing,       ///< the broker decided to close; output is flushed, then Output::close
   };
 
+  // Pointer-sized fields first, the small ones packed at the end: the
+  // struct is 128 bytes on LP64 (tests/unit/broker/memory_test.cpp).
   ConnectionId id = 0;
   /// What the network layer told about the peer; needed until CONNECT is
   /// handled (authentication, the session's listener), then freed.
   std::unique_ptr<PeerInfo> peer;
   Framer framer;
-  State state = State::AwaitConnect;
-  ProtocolVersion version = ProtocolVersion::v311;
   Session* session = nullptr;
-  /// Over Config::max_connections when accepted: refused at CONNECT.
-  bool over_limit = false;
-
   TimePoint last_packet{};
-  /// Keep alive in force (seconds, 0 = none); the broker closes the
-  /// connection after 1.5 times this without a packet [MQTT-3.1.2-24].
-  std::uint16_t keep_alive = 0;
-  /// A will that must be published if the connection ends abnormally.
-  bool will_armed = false;
-
-  // What the client accepts (5.0 CONNECT properties).
-  std::uint32_t max_packet_out = 268'435'460;
-  std::uint16_t receive_max_out = 65535;
-  std::uint16_t alias_max_out = 0;
 
   /// Topic aliases, once the client or the broker uses one (else nullptr).
   std::unique_ptr<TopicAliases> aliases;
@@ -70,6 +57,21 @@ struct Connection {
 
   /// Bytes waiting for Broker::flush().
   std::vector<std::uint8_t> out;
+
+  // What the client accepts (5.0 CONNECT properties).
+  std::uint32_t max_packet_out = 268'435'460;
+  std::uint16_t receive_max_out = 65535;
+  std::uint16_t alias_max_out = 0;
+  /// Keep alive in force (seconds, 0 = none); the broker closes the
+  /// connection after 1.5 times this without a packet [MQTT-3.1.2-24].
+  std::uint16_t keep_alive = 0;
+
+  State state = State::AwaitConnect;
+  ProtocolVersion version = ProtocolVersion::v311;
+  /// Over Config::max_connections when accepted: refused at CONNECT.
+  bool over_limit = false;
+  /// A will that must be published if the connection ends abnormally.
+  bool will_armed = false;
   bool dirty = false;
   /// The network cannot take more bytes (Broker::set_backlogged): QoS 0
   /// messages are dropped and QoS 1/2 ones wait in the session queue.

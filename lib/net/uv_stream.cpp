@@ -219,7 +219,7 @@ void UvStream::abort() {
 
 void UvStream::fail(const NetError& error) {
   if (!handle_) return;
-  if (!close_error_) close_error_ = error;
+  if (!close_error_) close_error_ = std::make_unique<NetError>(error);
   close_handle();
 }
 
@@ -240,7 +240,7 @@ void UvStream::close_handle() {
     self->handle_ = nullptr;
     auto keep = self->shared_from_this();
     self->unregister();
-    self->emit_close(self->close_error_);
+    self->emit_close(self->close_error_ ? *self->close_error_ : NetError{});
   });
 }
 

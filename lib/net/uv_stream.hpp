@@ -61,12 +61,14 @@ class UvStream final : public Stream, public detail::Flushable, public detail::L
   std::vector<std::vector<std::uint8_t>> chunks_;
   std::size_t pending_bytes_ = 0;
   std::size_t inflight_bytes_ = 0;
-  std::size_t inflight_writes_ = 0;
+  std::uint32_t inflight_writes_ = 0;
   bool reading_ = false;
   bool paused_ = false;
   bool closing_ = false;   // graceful close requested
   bool shutting_ = false;  // uv_shutdown issued
-  NetError close_error_;
+  /// Why the stream failed (nullptr: closed by this side). A pointer so that
+  /// a stream that never fails, a server's idle connection, stays small.
+  std::unique_ptr<NetError> close_error_;
 };
 
 }  // namespace mq::net
