@@ -9,6 +9,11 @@
 #include "codec/writer.hpp"
 
 namespace mq::broker {
+namespace {
+/// Pending output of at most this many bytes is freed after a flush rather
+/// than kept for the next round (see Broker::flush).
+constexpr std::size_t kKeepOutputAbove = 256;
+}  // namespace
 
 Broker::Broker(Config config, Output& output, Authorizer* auth, TimePoint now)
     : config_(config),
@@ -42,13 +47,12 @@ ConnectionId Broker::open(PeerInfo peer, TimePoint now) {
   const ConnectionId id = next_connection_id_++;
   auto c = std::make_unique<Connection>(config_.max_packet_size);
   c->id = id;
-  c->peer = std::move(peer);
-  c->opened = now;
+  c->peer = std::make_unique<PeerInfo>(std::move(peer));
   c->last_packet = now;
   c->over_limit = counters_.connections >= config_.max_connections;
   connections_.emplace(id, std::move(c));
   ++counters_.connections;
-  schedule(TimerKind::ConnectTimeout, now + std::chrono::seconds(config_.connect_timeout), id);
+  awaiting_connect_.push_back({now + std::chrono::seconds(config_.connect_timeout), id});
   return id;
 }
 
@@ -57,6 +61,7 @@ void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
   if (it == connections_.end()) return;
   Connection& c = *it->second;
   if (c.state == Connection::State::Closing) return;
+  const bool awaiting = c.state == Connection::State::AwaitConnect;
   counters_.bytes_received += bytes.size();
   c.framer.feed(bytes);
   while (c.state != Connection::State::Closing) {
@@ -72,6 +77,10 @@ void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
     }
     c.last_packet = now;
     handle_frame(c, f, now);
+  }
+  if (awaiting && c.state != Connection::State::AwaitConnect) {
+    c.peer.reset();  // CONNECT was handled: the peer details are in the session now
+    check_connect_timeouts(std::nullopt);
   }
 }
 
@@ -228,6 +237,7 @@ void Broker::closed(ConnectionId id, TimePoint now) {
   // A pending close request for it is now moot; flush() skips unknown ids.
   connections_.erase(it);
   --counters_.connections;
+  check_connect_timeouts(std::nullopt);
 }
 
 void Broker::flush() {
@@ -238,7 +248,10 @@ void Broker::flush() {
     c.dirty = false;
     if (c.out.empty()) continue;
     output_.send(id, c.out);
-    c.out.clear();
+    // A busy connection keeps its buffer for the next round; one that only
+    // got an acknowledgement or two (CONNACK, PINGRESP) gives it back.
+    if (c.out.size() <= kKeepOutputAbove) std::vector<std::uint8_t>().swap(c.out);
+    else c.out.clear();
   }
   dirty_.clear();
   for (ConnectionId id : closing_) {
@@ -261,8 +274,22 @@ void Broker::shutdown(TimePoint now) {
 }
 
 std::optional<TimePoint> Broker::next_deadline() const {
-  if (timers_.empty()) return std::nullopt;
-  return timers_.top().at;
+  std::optional<TimePoint> next;
+  if (!timers_.empty()) next = timers_.top().at;
+  if (!awaiting_connect_.empty() && (!next || awaiting_connect_.front().deadline < *next))
+    next = awaiting_connect_.front().deadline;
+  return next;
+}
+
+void Broker::check_connect_timeouts(std::optional<TimePoint> now) {
+  while (!awaiting_connect_.empty()) {
+    const AwaitingConnect a = awaiting_connect_.front();
+    auto it = connections_.find(a.id);
+    const bool waiting = it != connections_.end() && it->second->state == Connection::State::AwaitConnect;
+    if (waiting && (!now || a.deadline > *now)) break;
+    awaiting_connect_.pop_front();
+    if (waiting) close_connection(*it->second, false, *now);
+  }
 }
 
 void Broker::schedule(TimerKind kind, TimePoint at, ConnectionId conn, std::string client_id) {
@@ -270,6 +297,7 @@ void Broker::schedule(TimerKind kind, TimePoint at, ConnectionId conn, std::stri
 }
 
 void Broker::tick(TimePoint now) {
+  check_connect_timeouts(now);
   while (!timers_.empty() && timers_.top().at <= now) {
     Timer t = timers_.top();
     timers_.pop();

@@ -101,7 +101,7 @@ class Broker {
   std::uint64_t uptime(TimePoint now) const;
 
  private:
-  enum class TimerKind : std::uint8_t { ConnectTimeout, KeepAlive, WillDelay, SessionExpiry, Sys };
+  enum class TimerKind : std::uint8_t { KeepAlive, WillDelay, SessionExpiry, Sys };
   struct Timer {
     TimePoint at;
     TimerKind kind;
@@ -248,10 +248,23 @@ class Broker {
   Counters counters_;
 
   std::unordered_map<ConnectionId, std::unique_ptr<Connection>> connections_;
-  std::unordered_map<std::string, std::unique_ptr<Session>, StringHash, std::equal_to<>> sessions_;
+  /// Keyed by a view of the session's own client_id: the identifier is stored once.
+  std::unordered_map<std::string_view, std::unique_ptr<Session>, StringHash, std::equal_to<>> sessions_;
   TopicTree tree_;
   RetainedStore retained_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  /// A connection waiting for its CONNECT and when it times out. The timeout
+  /// is the same for all, so they queue in opening order rather than in
+  /// timers_; entries of connections that moved on are dropped from the
+  /// front as soon as they reach it.
+  struct AwaitingConnect {
+    TimePoint deadline;
+    ConnectionId id = 0;
+  };
+  Fifo<AwaitingConnect> awaiting_connect_;
+  /// Drops entries of awaiting_connect_ at the front whose connection is no
+  /// longer waiting, and closes those whose deadline has passed by `now` (if given).
+  void check_connect_timeouts(std::optional<TimePoint> now);
   std::vector<ConnectionId> dirty_;
   std::vector<ConnectionId> closing_;
   ConnectionId next_connection_id_ = 1;

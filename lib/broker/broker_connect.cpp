@@ -140,7 +140,7 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   // A 3.x client cannot be told a Server Keep Alive; refused as mosquitto does.
   if (!v5 && !keep_alive_acceptable(k.keep_alive)) return refuse(c, 0x85);
 
-  Credentials creds{ClientInfo{client_id, k.username, c.peer.cert_identity, c.peer.listener}, k.password, k.version};
+  Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version};
   if (v5) {
     if (const Property* method = find(k.properties, PropertyId::AuthenticationMethod))
       return start_connect_exchange(c, k, method->value, std::move(assigned), creds, now);
@@ -206,8 +206,8 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   s->expiry_interval = expiry;
   s->version = k.version;
   s->username = k.username ? std::optional<std::string>(std::string(*k.username)) : std::nullopt;
-  s->cert_identity = c.peer.cert_identity;
-  s->listener = c.peer.listener;
+  s->cert_identity = c.peer->cert_identity;
+  s->listener = c.peer->listener;
   journal_session(*s);
 
   if (k.will) {
@@ -225,7 +225,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   if (v5) {
     c.receive_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::ReceiveMaximum, 65535));
     c.alias_max_out = static_cast<std::uint16_t>(property_or(k.properties, PropertyId::TopicAliasMaximum, 0));
-    c.aliases_in.assign(config_.topic_alias_maximum, std::string());
+    if (config_.topic_alias_maximum) c.topic_aliases().in.assign(config_.topic_alias_maximum, std::string());
   }
   send_connack(c, k.version == ProtocolVersion::v31 ? false : session_present, k, assigned, server_keep_alive,
                granted_expiry, auth);

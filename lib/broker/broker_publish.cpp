@@ -29,8 +29,8 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
     if (p.retain && !config_.retain_available) return disconnect(c, 0x9A, true, now);  // [MQTT-3.2.2-14]
     if (const Property* alias = find(p.properties, PropertyId::TopicAlias)) {
       // Above our Topic Alias Maximum: Topic Alias invalid [MQTT-3.3.2-10].
-      if (alias->number > c.aliases_in.size()) return disconnect(c, 0x94, true, now);
-      std::string& mapped = c.aliases_in[alias->number - 1];
+      if (!c.aliases || alias->number > c.aliases->in.size()) return disconnect(c, 0x94, true, now);
+      std::string& mapped = c.aliases->in[alias->number - 1];
       if (!p.topic.empty()) {
         mapped.assign(p.topic);
       } else if (mapped.empty()) {
@@ -287,11 +287,12 @@ bool Broker::transmit(Connection& c, const MessageView& m, DeliveryFields& f, bo
     if (aliases) {
       // Aliases go to the first topics sent, up to the client's maximum, and
       // are never remapped; later topics are sent in full.
-      if (auto a = c.aliases_out.find(topic); a != c.aliases_out.end()) {
+      auto& out = c.topic_aliases().out;
+      if (auto a = out.find(topic); a != out.end()) {
         f.topic_alias = a->second;
         f.alias_only = true;
-      } else if (c.aliases_out.size() < c.alias_max_out) {
-        f.topic_alias = static_cast<std::uint16_t>(c.aliases_out.size() + 1);
+      } else if (out.size() < c.alias_max_out) {
+        f.topic_alias = static_cast<std::uint16_t>(out.size() + 1);
         new_alias = true;
       }
     }
@@ -300,7 +301,7 @@ bool Broker::transmit(Connection& c, const MessageView& m, DeliveryFields& f, bo
       ++counters_.dropped_too_large;
       return false;
     }
-    if (new_alias) c.aliases_out.emplace(std::string(topic), f.topic_alias);
+    if (new_alias) c.aliases->out.emplace(std::string(topic), f.topic_alias);
     encode_publish(c.out, m, f, c.version);
     counters_.bytes_sent += size;
   }

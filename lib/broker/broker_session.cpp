@@ -57,12 +57,6 @@ void Broker::end_session(Session& s, TimePoint now) {
 
 void Broker::on_timer(const Timer& t, TimePoint now) {
   switch (t.kind) {
-    case TimerKind::ConnectTimeout: {
-      auto it = connections_.find(t.connection);
-      if (it != connections_.end() && it->second->state == Connection::State::AwaitConnect)
-        close_connection(*it->second, false, now);
-      break;
-    }
     case TimerKind::KeepAlive: {
       auto it = connections_.find(t.connection);
       if (it == connections_.end() || it->second->state != Connection::State::Active) break;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "broker/auth_state.hpp"
@@ -16,6 +17,19 @@ namespace mq::broker {
 
 struct Session;
 
+/// Topic aliases of a 5.0 connection in both directions, allocated when the
+/// first one is needed.
+struct TopicAliases {
+  /// Topic aliases the client set up, index alias - 1.
+  std::vector<std::string> in;
+  /// Topic aliases the broker assigned towards the client.
+  std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>> out;
+};
+
+/// Kept small on purpose: an idle connection costs this plus its session,
+/// and a broker holds tens of thousands. What only some connections use
+/// (topic aliases, the peer details needed until CONNECT) sits behind a
+/// pointer; pending output is freed after a flush unless the connection is busy.
 struct Connection {
   /// Where the connection is in its life.
   enum class State : std::uint8_t {
@@ -24,41 +38,48 @@ struct Connection {
     Closing,       ///< the broker decided to close; output is flushed, then Output::close
   };
 
+  // Pointer-sized fields first, the small ones packed at the end: the
+  // struct is 136 bytes on LP64 (tests/unit/broker/memory_test.cpp).
   ConnectionId id = 0;
-  PeerInfo peer;
+  /// What the network layer told about the peer; needed until CONNECT is
+  /// handled (authentication, the session's listener), then freed.
+  std::unique_ptr<PeerInfo> peer;
   Framer framer;
-  State state = State::AwaitConnect;
-  ProtocolVersion version = ProtocolVersion::v311;
   Session* session = nullptr;
-  /// Over Config::max_connections when accepted: refused at CONNECT.
-  bool over_limit = false;
-
-  TimePoint opened{};
   TimePoint last_packet{};
-  /// Keep alive in force (seconds, 0 = none); the broker closes the
-  /// connection after 1.5 times this without a packet [MQTT-3.1.2-24].
-  std::uint16_t keep_alive = 0;
-  /// A will that must be published if the connection ends abnormally.
-  bool will_armed = false;
+
+  /// Topic aliases, once the client or the broker uses one (else nullptr).
+  std::unique_ptr<TopicAliases> aliases;
+  /// The aliases, allocated on first use.
+  TopicAliases& topic_aliases() {
+    if (!aliases) aliases = std::make_unique<TopicAliases>();
+    return *aliases;
+  }
+
+  /// Enhanced authentication (5.0 Authentication Method); null without one.
+  /// Before CONNACK (state AwaitConnect) an exchange is pending.
+  std::unique_ptr<AuthState> auth;
+
+  /// Bytes waiting for Broker::flush().
+  std::vector<std::uint8_t> out;
 
   // What the client accepts (5.0 CONNECT properties).
   std::uint32_t max_packet_out = 268'435'460;
   std::uint16_t receive_max_out = 65535;
   std::uint16_t alias_max_out = 0;
+  /// Keep alive in force (seconds, 0 = none); the broker closes the
+  /// connection after 1.5 times this without a packet [MQTT-3.1.2-24].
+  std::uint16_t keep_alive = 0;
+
+  State state = State::AwaitConnect;
+  ProtocolVersion version = ProtocolVersion::v311;
+  /// Over Config::max_connections when accepted: refused at CONNECT.
+  bool over_limit = false;
   /// 5.0 Request Problem Information: when false, Reason String and User
   /// Properties go only on PUBLISH, CONNACK and DISCONNECT [MQTT-3.1.2-29].
   bool problem_info = true;
-  /// Enhanced authentication (5.0 Authentication Method); null without one.
-  /// Before CONNACK (state AwaitConnect) an exchange is pending.
-  std::unique_ptr<AuthState> auth;
-
-  /// Topic aliases the client set up, index alias - 1.
-  std::vector<std::string> aliases_in;
-  /// Topic aliases the broker assigned towards the client.
-  std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>> aliases_out;
-
-  /// Bytes waiting for Broker::flush().
-  std::vector<std::uint8_t> out;
+  /// A will that must be published if the connection ends abnormally.
+  bool will_armed = false;
   bool dirty = false;
   /// The network cannot take more bytes (Broker::set_backlogged): QoS 0
   /// messages are dropped and QoS 1/2 ones wait in the session queue.

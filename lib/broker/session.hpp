@@ -16,9 +16,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
+#include "broker/boxed.hpp"
 #include "broker/fifo.hpp"
 #include "broker/message.hpp"
 #include "broker/topic_tree.hpp"
@@ -48,19 +48,19 @@ struct StoredWill {
   std::optional<std::uint32_t> expiry;
 };
 
+/// Rarely used fields are Boxed (one pointer while empty): a connected
+/// clean session without a will costs no memory for them.
 struct Session {
+  // Eight-byte fields first, the small ones packed at the end: the struct
+  // is 232 bytes on LP64 (tests/unit/broker/memory_test.cpp).
   std::string client_id;
-  std::optional<std::string> username;
-  std::string cert_identity;
+  Boxed<std::string> username;  ///< absent for an anonymous client
+  RareString cert_identity;  ///< TLS client certificate subject, usually empty
   std::string listener;
-  ProtocolVersion version = ProtocolVersion::v311;
   /// The connection using this session, or nullptr while offline.
   Connection* connection = nullptr;
-
-  /// Session Expiry Interval in seconds; 0xFFFFFFFF never expires.
-  std::uint32_t expiry_interval = 0;
   /// When the session ends if the client does not come back (while offline).
-  std::optional<TimePoint> expires_at;
+  Boxed<TimePoint> expires_at;
 
   /// Subscriptions by full filter ("$share/g/a/b" included).
   std::map<std::string, SubOptions, std::less<>> subscriptions;
@@ -70,28 +70,32 @@ struct Session {
   /// Messages waiting for room in the window or for the client to return.
   Fifo<Outgoing> queue;
   std::uint64_t queued_bytes = 0;
-  std::uint16_t last_packet_id = 0;
   /// Packet identifiers tried so far; tells whether an identifier can still
   /// be in flight without scanning the window (see Broker::next_packet_id).
   std::uint64_t id_allocations = 0;
 
   /// Packet identifiers of QoS 2 PUBLISHes received and not yet released by
   /// PUBREL: a duplicate with one of them is not delivered again.
-  std::unordered_set<std::uint16_t> awaiting_pubrel;
+  LazySet<std::uint16_t> awaiting_pubrel;
 
-  /// True while the session is on disk (a Journal is set and its expiry is
-  /// non-zero): its changes are journaled.
-  bool persisted = false;
   /// Sequence number of the next outgoing message (Outgoing::seq).
   std::uint64_t next_seq = 1;
 
   /// The will of the current (or last) connection, and when a delayed one is due.
-  std::optional<StoredWill> will;
-  std::optional<TimePoint> will_at;
+  Boxed<StoredWill> will;
+  Boxed<TimePoint> will_at;
 
   /// Routing scratch: the last route that reached this session and its slot.
   std::uint64_t route_stamp = 0;
   std::uint32_t route_slot = 0;
+
+  /// Session Expiry Interval in seconds; 0xFFFFFFFF never expires.
+  std::uint32_t expiry_interval = 0;
+  std::uint16_t last_packet_id = 0;
+  ProtocolVersion version = ProtocolVersion::v311;
+  /// True while the session is on disk (a Journal is set and its expiry is
+  /// non-zero): its changes are journaled.
+  bool persisted = false;
 };
 
 }  // namespace mq::broker

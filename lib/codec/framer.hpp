@@ -12,6 +12,7 @@
 /// meets this without thinking about it.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "codec/decode.hpp"
@@ -43,7 +44,7 @@ class Framer {
   /// The common case (a whole packet inside the last feed) is inline.
   Frame next() {
     Frame f;  // the one object returned: built in the caller's frame, never moved
-    if (pos_ == buf_.size() && borrowed_.size() >= 2) [[likely]] {
+    if (pending() == 0 && borrowed_.size() >= 2) [[likely]] {
       const std::uint8_t* p = borrowed_.data();
       const VarIntRead length = read_varint(p + 1, borrowed_.size() - 1);
       const std::size_t size = 1 + length.length + length.value;
@@ -63,7 +64,7 @@ class Framer {
   }
 
   /// Bytes buffered but not yet returned as packets.
-  std::size_t buffered() const { return buf_.size() - pos_ + borrowed_.size(); }
+  std::size_t buffered() const { return pending() + borrowed_.size(); }
   /// Bytes consumed as complete packets since construction.
   std::uint64_t consumed() const { return consumed_; }
   std::uint32_t max_packet_size() const { return max_; }
@@ -86,14 +87,25 @@ class Framer {
   /// holding more than one packet because frames were left undrained).
   std::size_t bytes_to_complete(ByteView data) const;
 
-  std::vector<std::uint8_t> buf_;    // packets split across feeds, from pos_ on
-  std::vector<std::uint8_t> spare_;  // the previous buf_ while its frames may still be read
-  std::size_t pos_ = 0;
+  /// The framer's own bytes, allocated the first time a packet is split
+  /// across feeds: a peer whose packets arrive whole (most idle clients)
+  /// costs only the framer object itself, which a server keeps per connection.
+  struct Spill {
+    std::vector<std::uint8_t> buf;    // packets split across feeds, from pos on
+    std::vector<std::uint8_t> spare;  // the previous buf while its frames may still be read
+    std::size_t pos = 0;
+  };
+  /// Bytes in the spill buffer not yet returned as packets.
+  std::size_t pending() const { return spill_ ? spill_->buf.size() - spill_->pos : 0; }
+  /// The spill buffer, allocated on first use.
+  Spill& spill();
+
+  std::unique_ptr<Spill> spill_;
   ByteView borrowed_;                // the caller's bytes from the last feed() not yet framed
   std::uint64_t consumed_ = 0;
   std::uint32_t max_;
   bool failed_ = false;
-  DecodeError error_;
+  std::unique_ptr<DecodeError> error_;  // the last error cut() found (kept once failed_)
 };
 
 }  // namespace mq

@@ -122,14 +122,10 @@ void Listener::on_connection(int status) {
   }
   client->data = nullptr;
   int r = uv_accept(handle_, client);
-  std::string peer = url_.path;
-  if (r == 0 && client->type == UV_TCP) {
-    uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(client), 1);
-    sockaddr_storage addr{};
-    int len = sizeof addr;
-    if (uv_tcp_getpeername(reinterpret_cast<uv_tcp_t*>(client), reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      peer = sockaddr_text(&addr);
-  }
+  // A TCP stream reads its peer's address from the socket when asked; a
+  // Unix socket's peer is named by the listener's path.
+  std::string peer = client->type == UV_TCP ? std::string() : url_.path;
+  if (r == 0 && client->type == UV_TCP) uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(client), 1);
   if (r != 0) {
     if (client->type == UV_TCP) detail::close_and_delete(reinterpret_cast<uv_tcp_t*>(client));
     else detail::close_and_delete(reinterpret_cast<uv_pipe_t*>(client));

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "net/socket_connect.hpp"
 #include "net/uv_util.hpp"
 
 namespace mq::net {
@@ -11,6 +12,8 @@ namespace {
 constexpr std::size_t kCoalesceLimit = 64 * 1024;
 /// At most this many buffers go to one write call (below IOV_MAX).
 constexpr std::size_t kMaxBufs = 512;
+/// After a round of at most this many bytes the write buffer is freed.
+constexpr std::size_t kKeepBufferAbove = 256;
 }  // namespace
 
 /// A uv_write request that owns its buffers until the write callback.
@@ -21,7 +24,9 @@ struct UvStream::WriteReq {
 };
 
 UvStream::UvStream(Loop& loop, uv_stream_s* handle, std::string peer)
-    : LoopResource(loop), handle_(handle), peer_(std::move(peer)) {
+    : LoopResource(loop),
+      handle_(handle),
+      peer_(peer.empty() && handle->type == UV_TCP ? nullptr : std::make_unique<const std::string>(std::move(peer))) {
   handle_->data = this;
 }
 
@@ -32,6 +37,17 @@ std::shared_ptr<UvStream> UvStream::make(Loop& loop, uv_stream_s* handle, std::s
 }
 
 UvStream::~UvStream() { detach(); }
+
+std::string UvStream::peer_address() const {
+  if (peer_) return *peer_;
+  if (!handle_) return {};
+  sockaddr_storage addr{};
+  int len = sizeof addr;
+  // Fails once the peer reset the connection: error messages then say so.
+  if (uv_tcp_getpeername(reinterpret_cast<const uv_tcp_t*>(handle_), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return "unknown peer";
+  return sockaddr_text(&addr);
+}
 
 void UvStream::detach() {
   if (Loop* l = loop()) l->cancel_flush(this);
@@ -72,9 +88,9 @@ void UvStream::on_read(long nread) {
     return;
   }
   if (nread == UV_EOF) {
-    fail(NetError{NetErrc::PeerClosed, "connection closed by " + peer_});
+    fail(NetError{NetErrc::PeerClosed, "connection closed by " + peer_address()});
   } else {
-    fail(from_uv(static_cast<int>(nread), NetErrc::Io, "reading from " + peer_));
+    fail(from_uv(static_cast<int>(nread), NetErrc::Io, "reading from " + peer_address()));
   }
 }
 
@@ -119,14 +135,20 @@ void UvStream::flush() {
     }
     int r = uv_try_write(handle_, bufs, n);
     if (r < 0 && r != UV_EAGAIN) {
-      fail(from_uv(r, NetErrc::Io, "writing to " + peer_));
+      fail(from_uv(r, NetErrc::Io, "writing to " + peer_address()));
       return;
     }
     skip = r > 0 ? static_cast<std::size_t>(r) : 0;
     if (skip == pending_bytes_) {
-      // Keep one buffer's capacity for the next round of small writes.
-      chunks_.resize(1);
-      chunks_[0].clear();
+      // A busy stream keeps one buffer's capacity for the next round; one
+      // that wrote a few bytes (an acknowledgement) frees it, so that idle
+      // connections hold no buffers.
+      if (pending_bytes_ > kKeepBufferAbove) {
+        chunks_.resize(1);
+        chunks_[0].clear();
+      } else {
+        std::vector<std::vector<std::uint8_t>>().swap(chunks_);
+      }
       pending_bytes_ = 0;
       maybe_finish_close();
       return;
@@ -163,7 +185,7 @@ void UvStream::flush() {
     --inflight_writes_;
     inflight_bytes_ -= req->bytes;
     delete req;
-    fail(from_uv(r, NetErrc::Io, "writing to " + peer_));
+    fail(from_uv(r, NetErrc::Io, "writing to " + peer_address()));
   }
 }
 
@@ -173,7 +195,7 @@ void UvStream::on_write_done(std::size_t bytes, int status) {
   if (!handle_) return;
   auto keep = shared_from_this();
   if (status < 0) {
-    if (status != UV_ECANCELED) fail(from_uv(status, NetErrc::Io, "writing to " + peer_));
+    if (status != UV_ECANCELED) fail(from_uv(status, NetErrc::Io, "writing to " + peer_address()));
     return;
   }
   maybe_finish_close();
@@ -211,7 +233,7 @@ void UvStream::abort() {
 
 void UvStream::fail(const NetError& error) {
   if (!handle_) return;
-  if (!close_error_) close_error_ = error;
+  if (!close_error_) close_error_ = std::make_unique<NetError>(error);
   close_handle();
 }
 
@@ -232,7 +254,7 @@ void UvStream::close_handle() {
     self->handle_ = nullptr;
     auto keep = self->shared_from_this();
     self->unregister();
-    self->emit_close(self->close_error_);
+    self->emit_close(self->close_error_ ? *self->close_error_ : NetError{});
   });
 }
 

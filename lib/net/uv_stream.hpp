@@ -19,6 +19,7 @@ class UvStream final : public Stream, public detail::Flushable, public detail::L
  public:
   /// Takes ownership of a connected, heap-allocated handle (uv_tcp_t or
   /// uv_pipe_t created with new); use make() rather than this directly.
+  /// An empty `peer` on a TCP handle means: ask the socket when needed.
   UvStream(Loop& loop, uv_stream_s* handle, std::string peer);
   /// Closes the handle without calling on_close.
   ~UvStream() override;
@@ -41,7 +42,7 @@ class UvStream final : public Stream, public detail::Flushable, public detail::L
   /// Bytes written but not yet taken by the kernel.
   std::size_t queued_bytes() const override { return pending_bytes_ + inflight_bytes_; }
   /// The address of the peer below.
-  std::string peer_address() const override { return peer_; }
+  std::string peer_address() const override;
   /// Sends the queued buffers (called by the loop at the end of an iteration).
   void flush() override;
   /// Closes the handle and forgets the loop (loop shutdown).
@@ -57,16 +58,20 @@ class UvStream final : public Stream, public detail::Flushable, public detail::L
   void on_write_done(std::size_t bytes, int status);
 
   uv_stream_s* handle_;
-  std::string peer_;
+  /// The peer as given; empty for an accepted TCP socket, whose address
+  /// is read from the socket when asked (saves 32 bytes per server connection).
+  std::unique_ptr<const std::string> peer_;
   std::vector<std::vector<std::uint8_t>> chunks_;
   std::size_t pending_bytes_ = 0;
   std::size_t inflight_bytes_ = 0;
-  std::size_t inflight_writes_ = 0;
+  std::uint32_t inflight_writes_ = 0;
   bool reading_ = false;
   bool paused_ = false;
   bool closing_ = false;   // graceful close requested
   bool shutting_ = false;  // uv_shutdown issued
-  NetError close_error_;
+  /// Why the stream failed (nullptr: closed by this side). A pointer so that
+  /// a stream that never fails, a server's idle connection, stays small.
+  std::unique_ptr<NetError> close_error_;
 };
 
 }  // namespace mq::net

@@ -182,31 +182,28 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
   });
   stream->on_close([this, id](const net::NetError& e) {
     if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
-      auto it = conns_.find(id);
+      auto it = client_ids_.find(id);
       log_.log(LogLevel::Info, "connection closed",
                {{"connection", std::to_string(id)},
-                {"client_id", it == conns_.end() ? std::string() : it->second.client_id},
+                {"client_id", it == client_ids_.end() ? std::string() : it->second},
                 {"reason", e ? e.message : "closed"}});
     }
     broker_->closed(id, now());
     forget(id);
     schedule();
   });
-  conns_[id] = Conn{std::move(stream), listener, {}};
+  conns_[id] = Conn{std::move(stream), listener};
   schedule();
 }
 
 void Server::note_client(broker::ConnectionId id) {
-  auto it = conns_.find(id);
-  if (it == conns_.end() || !it->second.client_id.empty()) return;
+  if (!settings_.connection_messages || client_ids_.contains(id)) return;
+  auto c = conns_.find(id);
   auto client = broker_->client_id(id);
-  if (!client) return;
-  it->second.client_id = std::string(*client);
-  if (settings_.connection_messages)
-    log_.log(LogLevel::Info, "client connected",
-             {{"connection", std::to_string(id)},
-              {"client_id", it->second.client_id},
-              {"peer", it->second.stream->peer_address()}});
+  if (c == conns_.end() || !client) return;
+  const std::string& name = client_ids_.emplace(id, std::string(*client)).first->second;
+  log_.log(LogLevel::Info, "client connected",
+           {{"connection", std::to_string(id)}, {"client_id", name}, {"peer", c->second.stream->peer_address()}});
 }
 
 void Server::forget(broker::ConnectionId id) {
@@ -214,6 +211,7 @@ void Server::forget(broker::ConnectionId id) {
   if (it == conns_.end()) return;
   --per_listener_open_[it->second.listener];
   conns_.erase(it);
+  client_ids_.erase(id);
   backlogged_.erase(id);
 }
 
@@ -295,7 +293,7 @@ void Server::check_pressure() {
       continue;
     }
     if (c != conns_.end() && c->second.stream->queued_bytes() >= kLowWater) {
-      stuck.emplace_back(c->second.stream, c->second.client_id);
+      stuck.emplace_back(c->second.stream, std::string(broker_->client_id(it->first).value_or("")));
     } else if (c != conns_.end()) {
       broker_->set_backlogged(it->first, false, t);
       drained = true;

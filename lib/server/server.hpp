@@ -85,11 +85,10 @@ class Server final : private broker::Output, private net::detail::Flushable {
   void on_failed(std::function<void()> cb) { on_failed_ = std::move(cb); }
 
  private:
+  /// Kept small: the server holds one per connection.
   struct Conn {
     std::shared_ptr<net::Stream> stream;
     std::size_t listener = 0;
-    /// Set once the client's CONNECT succeeded, for log lines.
-    std::string client_id;
   };
   Server(net::Loop& loop, Settings settings, Logger& log);
 
@@ -127,6 +126,9 @@ class Server final : private broker::Output, private net::detail::Flushable {
   std::vector<BoundListener> bound_;
   std::vector<std::size_t> per_listener_open_;
   std::unordered_map<broker::ConnectionId, Conn> conns_;
+  /// Client identifiers for the "connection closed" log line, noted once a
+  /// CONNECT succeeded; only kept while connection_messages is on.
+  std::unordered_map<broker::ConnectionId, std::string> client_ids_;
   net::Timer deadline_timer_;
   net::Timer pressure_timer_;
   net::Timer drain_timer_;
