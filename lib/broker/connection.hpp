@@ -71,19 +71,20 @@ struct Connection {
   /// connection after 1.5 times this without a packet [MQTT-3.1.2-24].
   std::uint16_t keep_alive = 0;
 
+  // The flags below are one bit each, so that the small fields fit in 16 bytes.
   State state = State::AwaitConnect;
   ProtocolVersion version = ProtocolVersion::v311;
   /// Over Config::max_connections when accepted: refused at CONNECT.
-  bool over_limit = false;
+  bool over_limit : 1 = false;
   /// 5.0 Request Problem Information: when false, Reason String and User
   /// Properties go only on PUBLISH, CONNACK and DISCONNECT [MQTT-3.1.2-29].
-  bool problem_info = true;
+  bool problem_info : 1 = true;
   /// A will that must be published if the connection ends abnormally.
-  bool will_armed = false;
-  bool dirty = false;
+  bool will_armed : 1 = false;
+  bool dirty : 1 = false;
   /// The network cannot take more bytes (Broker::set_backlogged): QoS 0
   /// messages are dropped and QoS 1/2 ones wait in the session queue.
-  bool backlogged = false;
+  bool backlogged : 1 = false;
 
   explicit Connection(std::uint32_t max_packet) : framer(max_packet) {}
 };
