@@ -13,6 +13,9 @@ namespace {
 /// Pending output of at most this many bytes is freed after a flush rather
 /// than kept for the next round (see Broker::flush).
 constexpr std::size_t kKeepOutputAbove = 256;
+/// Entries per bucket the connection and session indexes may reach before
+/// they rehash (the standard default is 1).
+constexpr float kIndexLoadFactor = 2.0f;
 }  // namespace
 
 Broker::Broker(Config config, Output& output, Authorizer* auth, TimePoint now)
@@ -25,6 +28,10 @@ Broker::Broker(Config config, Output& output, Authorizer* auth, TimePoint now)
   // they cannot be guessed to take over someone else's session.
   std::random_device rd;
   id_salt_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  // Two entries per bucket: halves the bucket arrays of the two indexes that
+  // grow with every connection (8 bytes per entry each) for a chain of two.
+  connections_.max_load_factor(kIndexLoadFactor);
+  sessions_.max_load_factor(kIndexLoadFactor);
   if (config_.max_inflight == 0) config_.max_inflight = 1;
   if (config_.receive_maximum == 0) config_.receive_maximum = 1;
   if (config_.maximum_qos > 2) config_.maximum_qos = 2;

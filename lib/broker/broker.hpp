@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -250,6 +251,9 @@ class Broker {
   std::unordered_map<ConnectionId, std::unique_ptr<Connection>> connections_;
   /// Keyed by a view of the session's own client_id: the identifier is stored once.
   std::unordered_map<std::string_view, std::unique_ptr<Session>, StringHash, std::equal_to<>> sessions_;
+  /// Each listener name once; Session::listener views into it (node-based,
+  /// so views stay valid as names are added). As many entries as listeners.
+  std::set<std::string, std::less<>> listener_names_;
   TopicTree tree_;
   RetainedStore retained_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;

@@ -207,7 +207,9 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   s->version = k.version;
   s->username = k.username ? std::optional<std::string>(std::string(*k.username)) : std::nullopt;
   s->cert_identity = c.peer->cert_identity;
-  s->listener = c.peer->listener;
+  auto name = listener_names_.find(c.peer->listener);
+  if (name == listener_names_.end()) name = listener_names_.emplace(c.peer->listener).first;
+  s->listener = *name;
   journal_session(*s);
 
   if (k.will) {

@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/boxed.hpp"
@@ -52,11 +53,13 @@ struct StoredWill {
 /// clean session without a will costs no memory for them.
 struct Session {
   // Eight-byte fields first, the small ones packed at the end: the struct
-  // is 232 bytes on LP64 (tests/unit/broker/memory_test.cpp).
+  // is 216 bytes on LP64 (tests/unit/broker/memory_test.cpp).
   std::string client_id;
   Boxed<std::string> username;  ///< absent for an anonymous client
   RareString cert_identity;  ///< TLS client certificate subject, usually empty
-  std::string listener;
+  /// The listener's name, a view of Broker's one copy of it (empty for a
+  /// session restored from disk until its client connects again).
+  std::string_view listener;
   /// The connection using this session, or nullptr while offline.
   Connection* connection = nullptr;
   /// When the session ends if the client does not come back (while offline).

@@ -65,7 +65,11 @@ Server::Server(net::Loop& loop, Settings settings, Logger& log)
       deadline_timer_(loop),
       pressure_timer_(loop),
       drain_timer_(loop),
-      autosave_timer_(loop) {}
+      autosave_timer_(loop) {
+  // Two streams per bucket rather than one: the bucket array of this index
+  // grows with every connection, a chain of two costs nothing measurable.
+  conns_.max_load_factor(2.0f);
+}
 
 std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Logger& log,
                                           std::unique_ptr<Server>& out, bool check_only) {
