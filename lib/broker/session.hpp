@@ -21,6 +21,7 @@
 
 #include "broker/boxed.hpp"
 #include "broker/fifo.hpp"
+#include "broker/inline_string.hpp"
 #include "broker/message.hpp"
 #include "broker/topic_tree.hpp"
 
@@ -54,7 +55,8 @@ struct StoredWill {
 struct Session {
   // Eight-byte fields first, the small ones packed at the end: the struct
   // is 216 bytes on LP64 (tests/unit/broker/memory_test.cpp).
-  std::string client_id;
+  /// Held inline up to 31 bytes (most identifiers): no heap block.
+  InlineString client_id;
   Boxed<std::string> username;  ///< absent for an anonymous client
   RareString cert_identity;  ///< TLS client certificate subject, usually empty
   /// The listener's name, a view of Broker's one copy of it (empty for a
