@@ -207,7 +207,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   s->cert_identity = c.peer->cert_identity;
   auto name = listener_names_.find(c.peer->listener);
   if (name == listener_names_.end()) name = listener_names_.emplace(c.peer->listener).first;
-  s->listener = *name;
+  s->listener = &*name;
   journal_session(*s);
 
   if (k.will) {
