@@ -44,11 +44,11 @@ std::optional<std::string_view> Broker::client_id(ConnectionId id) const {
 }
 
 ConnectionId Broker::open(PeerInfo peer, TimePoint now) {
-  auto c = std::make_unique<Connection>(config_.max_packet_size);
-  c->peer = std::make_unique<PeerInfo>(std::move(peer));
-  c->last_packet = now;
-  c->over_limit = counters_.connections >= config_.max_connections;
-  const ConnectionId id = connections_.add(std::move(c));
+  Connection& c = connections_.add(config_.max_packet_size);
+  const ConnectionId id = c.id;
+  c.peer = std::make_unique<PeerInfo>(std::move(peer));
+  c.last_packet = now;
+  c.over_limit = counters_.connections >= config_.max_connections;
   ++counters_.connections;
   awaiting_connect_.push_back({now + std::chrono::seconds(config_.connect_timeout), id});
   return id;
