@@ -60,10 +60,10 @@ void ConnTable::set_name(broker::ConnectionId id, std::string name) {
   }
 }
 
-std::string ConnTable::name(broker::ConnectionId id) const {
-  if (auto slot = live_slot(id)) return *slot < names_.size() ? names_[*slot] : std::string();
+std::string_view ConnTable::name(broker::ConnectionId id) const {
+  if (auto slot = live_slot(id)) return *slot < names_.size() ? std::string_view(names_[*slot]) : std::string_view();
   auto it = closing_.find(id);
-  return it == closing_.end() ? std::string() : it->second.name;
+  return it == closing_.end() ? std::string_view() : std::string_view(it->second.name);
 }
 
 std::vector<std::shared_ptr<net::Stream>> ConnTable::streams() const {

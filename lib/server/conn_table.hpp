@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -41,8 +42,9 @@ class ConnTable {
   std::optional<std::uint32_t> remove(broker::ConnectionId id);
   /// Notes the client identifier of `id`; ignored for an unknown id.
   void set_name(broker::ConnectionId id, std::string name);
-  /// The client identifier noted for `id`; empty when none was.
-  std::string name(broker::ConnectionId id) const;
+  /// The client identifier noted for `id`; empty when none was. Valid
+  /// until the table changes.
+  std::string_view name(broker::ConnectionId id) const;
   /// Streams held, open or closing.
   std::size_t size() const { return size_; }
   /// Every stream held, open or closing.

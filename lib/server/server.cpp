@@ -184,7 +184,7 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
     if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
       log_.log(LogLevel::Info, "connection closed",
                {{"connection", std::to_string(id)},
-                {"client_id", conns_.name(id)},
+                {"client_id", std::string(conns_.name(id))},
                 {"reason", e ? e.message : "closed"}});
     }
     broker_->closed(id, now());
