@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -70,7 +71,7 @@ class InlineString {
       len_ = static_cast<std::uint8_t>(s.size());
       return;
     }
-    char* p = new char[s.size()];
+    char* p = static_cast<char*>(::operator new(s.size()));
     std::memcpy(p, s.data(), s.size());
     const std::size_t n = s.size();
     std::memcpy(buf_, &p, sizeof p);
@@ -78,7 +79,7 @@ class InlineString {
     len_ = kHeap;
   }
   void release() {
-    if (len_ == kHeap) delete[] heap_data();
+    if (len_ == kHeap) ::operator delete(heap_data());
     len_ = 0;
   }
 
