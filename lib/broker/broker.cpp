@@ -13,9 +13,6 @@ namespace {
 /// Pending output of at most this many bytes is freed after a flush rather
 /// than kept for the next round (see Broker::flush).
 constexpr std::size_t kKeepOutputAbove = 256;
-/// Entries per bucket the connection and session indexes may reach before
-/// they rehash (the standard default is 1).
-constexpr float kIndexLoadFactor = 2.0f;
 }  // namespace
 
 Broker::Broker(Config config, Output& output, Authorizer* auth, TimePoint now)
@@ -28,14 +25,10 @@ Broker::Broker(Config config, Output& output, Authorizer* auth, TimePoint now)
   // they cannot be guessed to take over someone else's session.
   std::random_device rd;
   id_salt_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  // Two entries per bucket: halves the bucket arrays of the two indexes that
-  // grow with every connection (8 bytes per entry each) for a chain of two.
-  connections_.max_load_factor(kIndexLoadFactor);
-  sessions_.max_load_factor(kIndexLoadFactor);
   if (config_.max_inflight == 0) config_.max_inflight = 1;
   if (config_.receive_maximum == 0) config_.receive_maximum = 1;
   if (config_.maximum_qos > 2) config_.maximum_qos = 2;
-  if (config_.sys_interval) schedule(TimerKind::Sys, now, 0);
+  if (config_.sys_interval) schedule(TimerKind::Sys, now);
 }
 
 Broker::~Broker() = default;
@@ -45,28 +38,26 @@ std::uint64_t Broker::uptime(TimePoint now) const {
 }
 
 std::optional<std::string_view> Broker::client_id(ConnectionId id) const {
-  auto it = connections_.find(id);
-  if (it == connections_.end() || !it->second->session) return std::nullopt;
-  return std::string_view(it->second->session->client_id);
+  const Connection* c = connections_.find(id);
+  if (!c || !c->session) return std::nullopt;
+  return std::string_view(c->session->client_id);
 }
 
 ConnectionId Broker::open(PeerInfo peer, TimePoint now) {
-  const ConnectionId id = next_connection_id_++;
-  auto c = std::make_unique<Connection>(config_.max_packet_size);
-  c->id = id;
-  c->peer = std::make_unique<PeerInfo>(std::move(peer));
-  c->last_packet = now;
-  c->over_limit = counters_.connections >= config_.max_connections;
-  connections_.emplace(id, std::move(c));
+  Connection& c = connections_.add(config_.max_packet_size);
+  const ConnectionId id = c.id;
+  c.peer = std::make_unique<PeerInfo>(std::move(peer));
+  c.last_packet = now;
+  c.over_limit = counters_.connections >= config_.max_connections;
   ++counters_.connections;
   awaiting_connect_.push_back({now + std::chrono::seconds(config_.connect_timeout), id});
   return id;
 }
 
 void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  Connection& c = *it->second;
+  Connection* found = connections_.find(id);
+  if (!found) return;
+  Connection& c = *found;
   if (c.state == Connection::State::Closing) return;
   const bool awaiting = c.state == Connection::State::AwaitConnect;
   counters_.bytes_received += bytes.size();
@@ -214,44 +205,45 @@ void Broker::detach(Connection& c, bool with_will, TimePoint now) {
     } else {
       // Published when the delay passes or the session ends, whichever is first.
       s->will_at = now + std::chrono::seconds(s->will->delay);
-      schedule(TimerKind::WillDelay, *s->will_at, 0, s->client_id);
+      schedule(TimerKind::WillDelay, *s->will_at, s->client_id.str());
     }
   }
   if (s->expiry_interval == 0) {
     end_session(*s, now);
   } else if (s->expiry_interval != 0xFFFF'FFFF) {
     s->expires_at = now + std::chrono::seconds(s->expiry_interval);
-    schedule(TimerKind::SessionExpiry, *s->expires_at, 0, s->client_id);
+    schedule(TimerKind::SessionExpiry, *s->expires_at, s->client_id.str());
   }
 }
 
 void Broker::set_backlogged(ConnectionId id, bool backlogged, TimePoint now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  Connection& c = *it->second;
+  Connection* found = connections_.find(id);
+  if (!found) return;
+  Connection& c = *found;
   c.backlogged = backlogged;
   if (!backlogged && c.session) pump(*c.session, now);
 }
 
 void Broker::closed(ConnectionId id, TimePoint now) {
-  auto it = connections_.find(id);
-  if (it == connections_.end()) return;
-  Connection& c = *it->second;
+  Connection* found = connections_.find(id);
+  if (!found) return;
+  Connection& c = *found;
   if (c.state != Connection::State::Closing) {
     if (c.state == Connection::State::AwaitConnect) ++counters_.connections_refused;
     detach(c, true, now);  // an unexpected drop publishes the will
   }
-  // A pending close request for it is now moot; flush() skips unknown ids.
-  connections_.erase(it);
+  // A pending close request for it is now moot; flush() skips unknown ids
+  // (and ids of a later connection in the same slot are different ids).
+  connections_.erase(c);
   --counters_.connections;
   check_connect_timeouts(std::nullopt);
 }
 
 void Broker::flush() {
   for (ConnectionId id : dirty_) {
-    auto it = connections_.find(id);
-    if (it == connections_.end()) continue;
-    Connection& c = *it->second;
+    Connection* found = connections_.find(id);
+    if (!found) continue;
+    Connection& c = *found;
     c.dirty = false;
     if (c.out.empty()) continue;
     output_.send(id, c.out);
@@ -262,27 +254,27 @@ void Broker::flush() {
   }
   dirty_.clear();
   for (ConnectionId id : closing_) {
-    auto it = connections_.find(id);
-    if (it == connections_.end()) continue;
+    Connection* c = connections_.find(id);
+    if (!c) continue;
     output_.close(id);
-    connections_.erase(it);
+    connections_.erase(*c);
     --counters_.connections;
   }
   closing_.clear();
 }
 
 void Broker::shutdown(TimePoint now) {
-  for (auto& [id, c] : connections_) {
-    if (c->state == Connection::State::Closing) continue;
-    if (c->state == Connection::State::Active && c->version == ProtocolVersion::v5)
-      append(*c, Disconnect{0x8B, {}, {}});
-    close_connection(*c, false, now);
-  }
+  connections_.for_each([&](Connection& c) {
+    if (c.state == Connection::State::Closing) return;
+    if (c.state == Connection::State::Active && c.version == ProtocolVersion::v5) append(c, Disconnect{0x8B, {}, {}});
+    close_connection(c, false, now);
+  });
 }
 
 std::optional<TimePoint> Broker::next_deadline() const {
   std::optional<TimePoint> next;
   if (!timers_.empty()) next = timers_.top().at;
+  if (!keep_alive_checks_.empty() && (!next || keep_alive_checks_.top().at < *next)) next = keep_alive_checks_.top().at;
   if (!awaiting_connect_.empty() && (!next || awaiting_connect_.front().deadline < *next))
     next = awaiting_connect_.front().deadline;
   return next;
@@ -291,24 +283,35 @@ std::optional<TimePoint> Broker::next_deadline() const {
 void Broker::check_connect_timeouts(std::optional<TimePoint> now) {
   while (!awaiting_connect_.empty()) {
     const AwaitingConnect a = awaiting_connect_.front();
-    auto it = connections_.find(a.id);
-    const bool waiting = it != connections_.end() && it->second->state == Connection::State::AwaitConnect;
+    Connection* c = connections_.find(a.id);
+    const bool waiting = c && c->state == Connection::State::AwaitConnect;
     if (waiting && (!now || a.deadline > *now)) break;
     awaiting_connect_.pop_front();
-    if (waiting) close_connection(*it->second, false, *now);
+    if (waiting) close_connection(*c, false, *now);
   }
 }
 
-void Broker::schedule(TimerKind kind, TimePoint at, ConnectionId conn, std::string client_id) {
-  timers_.push(Timer{at, kind, conn, std::move(client_id)});
+void Broker::schedule(TimerKind kind, TimePoint at, std::string client_id) {
+  timers_.push(Timer{at, kind, std::move(client_id)});
 }
 
 void Broker::tick(TimePoint now) {
   check_connect_timeouts(now);
-  while (!timers_.empty() && timers_.top().at <= now) {
-    Timer t = timers_.top();
-    timers_.pop();
-    on_timer(t, now);
+  // The two queues run as one, in deadline order.
+  while (true) {
+    const bool timer_due = !timers_.empty() && timers_.top().at <= now;
+    const bool check_due = !keep_alive_checks_.empty() && keep_alive_checks_.top().at <= now;
+    if (check_due && (!timer_due || keep_alive_checks_.top().at <= timers_.top().at)) {
+      const KeepAliveCheck k = keep_alive_checks_.top();
+      keep_alive_checks_.pop();
+      on_keep_alive_check(k, now);
+    } else if (timer_due) {
+      Timer t = timers_.top();
+      timers_.pop();
+      on_timer(t, now);
+    } else {
+      break;
+    }
   }
 }
 

@@ -24,6 +24,7 @@
 #include "broker/auth.hpp"
 #include "broker/config.hpp"
 #include "broker/connection.hpp"
+#include "broker/connection_table.hpp"
 #include "broker/counters.hpp"
 #include "broker/journal.hpp"
 #include "broker/message.hpp"
@@ -31,6 +32,7 @@
 #include "broker/publish_encoder.hpp"
 #include "broker/retained_store.hpp"
 #include "broker/session.hpp"
+#include "broker/session_index.hpp"
 #include "broker/topic_tree.hpp"
 #include "codec/packets.hpp"
 
@@ -102,13 +104,20 @@ class Broker {
   std::uint64_t uptime(TimePoint now) const;
 
  private:
-  enum class TimerKind : std::uint8_t { KeepAlive, WillDelay, SessionExpiry, Sys };
+  /// Timers of sessions and of the broker itself; keep-alive checks are KeepAliveCheck.
+  enum class TimerKind : std::uint8_t { WillDelay, SessionExpiry, Sys };
   struct Timer {
     TimePoint at;
     TimerKind kind;
-    ConnectionId connection = 0;
     std::string client_id;
     bool operator>(const Timer& o) const { return at > o.at; }
+  };
+  /// When to look at a connection's keep alive again: 16 bytes per
+  /// connected client with a keep alive, nothing else per client.
+  struct KeepAliveCheck {
+    TimePoint at;
+    ConnectionId connection = 0;
+    bool operator>(const KeepAliveCheck& o) const { return at > o.at; }
   };
   /// One session a routed message goes to, merged over its matching subscriptions.
   struct Delivery {
@@ -217,8 +226,12 @@ class Broker {
   /// queue are dropped, and it is erased.
   void end_session(Session& s, TimePoint now);
   void resume(Session& s, Connection& c, TimePoint now);
-  void schedule(TimerKind kind, TimePoint at, ConnectionId conn, std::string client_id = {});
+  void schedule(TimerKind kind, TimePoint at, std::string client_id = {});
   void on_timer(const Timer& t, TimePoint now);
+  /// Checks the keep alive of `c` (1.5 times it without a packet closes the
+  /// connection [MQTT-3.1.2-24]) at `at` or, if a packet came since, later.
+  void schedule_keep_alive(const Connection& c, TimePoint at) { keep_alive_checks_.push({at, c.id}); }
+  void on_keep_alive_check(const KeepAliveCheck& k, TimePoint now);
 
   // broker_sys.cpp
   void publish_sys(TimePoint now);
@@ -248,15 +261,17 @@ class Broker {
   TimePoint started_;
   Counters counters_;
 
-  std::unordered_map<ConnectionId, std::unique_ptr<Connection>> connections_;
-  /// Keyed by a view of the session's own client_id: the identifier is stored once.
-  std::unordered_map<std::string_view, std::unique_ptr<Session>, StringHash, std::equal_to<>> sessions_;
+  ConnectionTable connections_;
+  SessionIndex sessions_;
   /// Each listener name once; Session::listener views into it (node-based,
   /// so views stay valid as names are added). As many entries as listeners.
   std::set<std::string, std::less<>> listener_names_;
   TopicTree tree_;
   RetainedStore retained_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  /// One entry per connected client with a keep alive; entries of ended
+  /// connections are dropped when they come due.
+  std::priority_queue<KeepAliveCheck, std::vector<KeepAliveCheck>, std::greater<>> keep_alive_checks_;
   /// A connection waiting for its CONNECT and when it times out. The timeout
   /// is the same for all, so they queue in opening order rather than in
   /// timers_; entries of connections that moved on are dropped from the
@@ -271,7 +286,6 @@ class Broker {
   void check_connect_timeouts(std::optional<TimePoint> now);
   std::vector<ConnectionId> dirty_;
   std::vector<ConnectionId> closing_;
-  ConnectionId next_connection_id_ = 1;
   std::uint64_t id_salt_ = 0;
   std::uint64_t assigned_ids_ = 0;
 

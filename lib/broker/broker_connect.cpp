@@ -105,7 +105,7 @@ std::string Broker::assign_client_id() {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z ^= z >> 31;
     std::string id = fmt::format("{}{:016x}", config_.assigned_id_prefix, z);
-    if (!sessions_.count(id)) return id;
+    if (!sessions_.find(id)) return id;
   }
 }
 
@@ -177,30 +177,28 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   }
 
   // Takeover: the existing connection is closed first [MQTT-3.1.4-3].
-  auto found = sessions_.find(client_id);
-  if (found != sessions_.end() && found->second->connection) {
-    Connection& old = *found->second->connection;
+  Session* found = sessions_.find(client_id);
+  if (found && found->connection) {
+    Connection& old = *found->connection;
     if (old.version == ProtocolVersion::v5) append(old, Disconnect{0x8E, {}, {}});  // Session taken over
     close_connection(old, true, now);
     found = sessions_.find(client_id);  // the session may have ended with it
   }
   bool session_present = false;
-  if (found != sessions_.end() && k.clean_start) {
-    end_session(*found->second, now);  // Clean Start discards it [MQTT-3.1.2-4]
-    found = sessions_.end();
+  if (found && k.clean_start) {
+    end_session(*found, now);  // Clean Start discards it [MQTT-3.1.2-4]
+    found = nullptr;
   }
-  Session* s = nullptr;
-  if (found != sessions_.end()) {
-    s = found->second.get();
+  Session* s = found;
+  if (s) {
     session_present = true;
     s->expires_at.reset();
     s->will_at.reset();  // a reconnection in time cancels a delayed will
     s->will.reset();
   } else {
     auto fresh = std::make_unique<Session>();
-    fresh->client_id = std::string(client_id);
-    s = fresh.get();
-    sessions_.emplace(fresh->client_id, std::move(fresh));
+    fresh->client_id = client_id;
+    s = &sessions_.insert(std::move(fresh));
     ++counters_.sessions;
   }
   s->expiry_interval = expiry;
@@ -209,7 +207,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   s->cert_identity = c.peer->cert_identity;
   auto name = listener_names_.find(c.peer->listener);
   if (name == listener_names_.end()) name = listener_names_.emplace(c.peer->listener).first;
-  s->listener = *name;
+  s->listener = &*name;
   journal_session(*s);
 
   if (k.will) {
@@ -235,7 +233,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   c.session = s;
   s->connection = &c;
   ++counters_.clients_connected;
-  if (c.keep_alive) schedule(TimerKind::KeepAlive, now + std::chrono::milliseconds(c.keep_alive * 1500), c.id);
+  if (c.keep_alive) schedule_keep_alive(c, now + std::chrono::milliseconds(c.keep_alive * 1500));
   resume(*s, c, now);
 }
 

@@ -62,8 +62,7 @@ void Broker::journal_added(Session& s, Outgoing& o) {
 }
 
 Session* Broker::restored_session(std::string_view client_id) {
-  auto it = sessions_.find(client_id);
-  return it == sessions_.end() ? nullptr : it->second.get();
+  return sessions_.find(client_id);
 }
 
 void Broker::restore(const Record& record, TimePoint now) {
@@ -78,9 +77,8 @@ void Broker::restore(const Record& record, TimePoint now) {
           Session* s = restored_session(r.client_id);
           if (!s) {
             auto fresh = std::make_unique<Session>();
-            fresh->client_id = std::string(r.client_id);
-            s = fresh.get();
-            sessions_.emplace(fresh->client_id, std::move(fresh));
+            fresh->client_id = r.client_id;
+            s = &sessions_.insert(std::move(fresh));
           }
           s->expiry_interval = r.expiry_interval;
           s->version = r.version;
@@ -89,7 +87,7 @@ void Broker::restore(const Record& record, TimePoint now) {
         } else if constexpr (std::is_same_v<T, SessionDelete>) {
           if (Session* s = restored_session(r.client_id)) {
             drop_subscriptions(*s);
-            sessions_.erase(sessions_.find(r.client_id));
+            sessions_.erase(*s);
           }
         } else if constexpr (std::is_same_v<T, SubscriptionAdd>) {
           Session* s = restored_session(r.client_id);
@@ -150,8 +148,7 @@ void Broker::restore_done(TimePoint now) {
   counters_.sessions = sessions_.size();
   counters_.subscriptions = 0;
   counters_.queued = 0;
-  for (auto& [id, owned] : sessions_) {
-    Session& s = *owned;
+  sessions_.for_each([&](Session& s) {
     counters_.subscriptions += s.subscriptions.size();
     counters_.queued += s.queue.size();
     s.queued_bytes = 0;
@@ -164,9 +161,9 @@ void Broker::restore_done(TimePoint now) {
     // The restart counts as the moment the client went away.
     if (s.expiry_interval != 0xFFFF'FFFF) {
       s.expires_at = now + std::chrono::seconds(s.expiry_interval);
-      schedule(TimerKind::SessionExpiry, *s.expires_at, 0, s.client_id);
+      schedule(TimerKind::SessionExpiry, *s.expires_at, s.client_id.str());
     }
-  }
+  });
   counters_.retained = retained_.size();
 }
 
@@ -175,16 +172,15 @@ void Broker::save(Journal& out) const {
   retained_.for_each([&](const MessagePtr& m) {
     if (!m->topic().starts_with("$SYS/")) out.write(RetainSet{m});
   });
-  for (const auto& [id, owned] : sessions_) {
-    const Session& s = *owned;
-    if (s.expiry_interval == 0) continue;
+  sessions_.for_each([&](const Session& s) {
+    if (s.expiry_interval == 0) return;
     out.write(SessionSave{s.client_id, s.expiry_interval, s.version,
                           s.username ? std::optional<std::string_view>(*s.username) : std::nullopt});
     for (const auto& [filter, options] : s.subscriptions) out.write(SubscriptionAdd{s.client_id, filter, options});
     for (std::uint16_t pid : s.awaiting_pubrel) out.write(IncomingReceived{s.client_id, pid});
     for (const auto* list : {&s.inflight, &s.queue})
       for (const Outgoing& o : *list) out.write(added_record(s, o));
-  }
+  });
 }
 
 }  // namespace mq::broker

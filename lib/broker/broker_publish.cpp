@@ -145,7 +145,7 @@ void Broker::on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now) {
 
 ClientInfo Broker::client_info(const Session& s) const {
   return ClientInfo{s.client_id, s.username ? std::optional<std::string_view>(*s.username) : std::nullopt,
-                    s.cert_identity, s.listener};
+                    s.cert_identity, s.listener ? std::string_view(*s.listener) : std::string_view()};
 }
 
 Broker::Delivery& Broker::slot_for(Session* s) {

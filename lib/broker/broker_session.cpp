@@ -51,41 +51,39 @@ void Broker::end_session(Session& s, TimePoint now) {
   counters_.queued -= s.queue.size();
   if (s.connection) s.connection->session = nullptr;
   --counters_.sessions;
-  // Erase by iterator: the key lives inside the session being destroyed.
-  sessions_.erase(sessions_.find(std::string_view(s.client_id)));
+  sessions_.erase(s);
+}
+
+void Broker::on_keep_alive_check(const KeepAliveCheck& k, TimePoint now) {
+  Connection* c = connections_.find(k.connection);
+  if (!c || c->state != Connection::State::Active) return;
+  const TimePoint deadline = c->last_packet + std::chrono::milliseconds(c->keep_alive * 1500);
+  if (deadline <= now) {
+    disconnect(*c, 0x8D, true, now);  // Keep Alive timeout [MQTT-3.1.2-24]
+  } else {
+    schedule_keep_alive(*c, deadline);
+  }
 }
 
 void Broker::on_timer(const Timer& t, TimePoint now) {
   switch (t.kind) {
-    case TimerKind::KeepAlive: {
-      auto it = connections_.find(t.connection);
-      if (it == connections_.end() || it->second->state != Connection::State::Active) break;
-      Connection& c = *it->second;
-      const TimePoint deadline = c.last_packet + std::chrono::milliseconds(c.keep_alive * 1500);
-      if (deadline <= now) {
-        disconnect(c, 0x8D, true, now);  // Keep Alive timeout [MQTT-3.1.2-24]
-      } else {
-        schedule(TimerKind::KeepAlive, deadline, c.id);
-      }
-      break;
-    }
     case TimerKind::WillDelay: {
-      auto it = sessions_.find(t.client_id);
-      if (it == sessions_.end()) break;
-      Session& s = *it->second;
+      Session* found = sessions_.find(t.client_id);
+      if (!found) break;
+      Session& s = *found;
       if (s.will_at && *s.will_at <= now && !s.connection) publish_will(s, now);
       break;
     }
     case TimerKind::SessionExpiry: {
-      auto it = sessions_.find(t.client_id);
-      if (it == sessions_.end()) break;
-      Session& s = *it->second;
+      Session* found = sessions_.find(t.client_id);
+      if (!found) break;
+      Session& s = *found;
       if (!s.connection && s.expires_at && *s.expires_at <= now) end_session(s, now);
       break;
     }
     case TimerKind::Sys:
       publish_sys(now);
-      schedule(TimerKind::Sys, now + std::chrono::seconds(config_.sys_interval), 0);
+      schedule(TimerKind::Sys, now + std::chrono::seconds(config_.sys_interval));
       break;
   }
 }

@@ -21,6 +21,7 @@
 
 #include "broker/boxed.hpp"
 #include "broker/fifo.hpp"
+#include "broker/inline_string.hpp"
 #include "broker/message.hpp"
 #include "broker/topic_tree.hpp"
 
@@ -53,20 +54,22 @@ struct StoredWill {
 /// clean session without a will costs no memory for them.
 struct Session {
   // Eight-byte fields first, the small ones packed at the end: the struct
-  // is 216 bytes on LP64 (tests/unit/broker/memory_test.cpp).
-  std::string client_id;
+  // is 168 bytes on LP64 (tests/unit/broker/memory_test.cpp).
+  /// Held inline up to 31 bytes (most identifiers): no heap block.
+  InlineString client_id;
   Boxed<std::string> username;  ///< absent for an anonymous client
   RareString cert_identity;  ///< TLS client certificate subject, usually empty
-  /// The listener's name, a view of Broker's one copy of it (empty for a
-  /// session restored from disk until its client connects again).
-  std::string_view listener;
+  /// The listener's name, Broker's one copy of it (nullptr for a session
+  /// restored from disk until its client connects again).
+  const std::string* listener = nullptr;
   /// The connection using this session, or nullptr while offline.
   Connection* connection = nullptr;
   /// When the session ends if the client does not come back (while offline).
   Boxed<TimePoint> expires_at;
 
-  /// Subscriptions by full filter ("$share/g/a/b" included).
-  std::map<std::string, SubOptions, std::less<>> subscriptions;
+  /// Subscriptions by full filter ("$share/g/a/b" included); no storage
+  /// while there are none.
+  LazyMap<std::string, SubOptions> subscriptions;
 
   /// QoS 1/2 messages sent and not yet acknowledged, in sending order.
   Fifo<Outgoing> inflight;

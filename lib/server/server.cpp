@@ -65,11 +65,7 @@ Server::Server(net::Loop& loop, Settings settings, Logger& log)
       deadline_timer_(loop),
       pressure_timer_(loop),
       drain_timer_(loop),
-      autosave_timer_(loop) {
-  // Two streams per bucket rather than one: the bucket array of this index
-  // grows with every connection, a chain of two costs nothing measurable.
-  conns_.max_load_factor(2.0f);
-}
+      autosave_timer_(loop) {}
 
 std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Logger& log,
                                           std::unique_ptr<Server>& out, bool check_only) {
@@ -105,10 +101,10 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
 
 Server::~Server() {
   loop_.cancel_flush(this);
-  for (auto& [id, c] : conns_) {
-    c.stream->on_data(nullptr);
-    c.stream->on_close(nullptr);
-    c.stream->abort();
+  for (auto& s : conns_.streams()) {
+    s->on_data(nullptr);
+    s->on_close(nullptr);
+    s->abort();
   }
 }
 
@@ -186,50 +182,49 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
   });
   stream->on_close([this, id](const net::NetError& e) {
     if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
-      auto it = client_ids_.find(id);
       log_.log(LogLevel::Info, "connection closed",
                {{"connection", std::to_string(id)},
-                {"client_id", it == client_ids_.end() ? std::string() : it->second},
+                {"client_id", std::string(conns_.name(id))},
                 {"reason", e ? e.message : "closed"}});
     }
     broker_->closed(id, now());
     forget(id);
     schedule();
   });
-  conns_[id] = Conn{std::move(stream), listener};
+  conns_.add(id, std::move(stream), static_cast<std::uint32_t>(listener));
   schedule();
 }
 
 void Server::note_client(broker::ConnectionId id) {
-  if (!settings_.connection_messages || client_ids_.contains(id)) return;
-  auto c = conns_.find(id);
+  // Client identifiers are never empty once CONNECT succeeded (one is assigned).
+  if (!settings_.connection_messages || !conns_.name(id).empty()) return;
+  Conn* c = conns_.find(id);
   auto client = broker_->client_id(id);
-  if (c == conns_.end() || !client) return;
-  const std::string& name = client_ids_.emplace(id, std::string(*client)).first->second;
+  if (!c || !client) return;
+  conns_.set_name(id, std::string(*client));
   log_.log(LogLevel::Info, "client connected",
-           {{"connection", std::to_string(id)}, {"client_id", name}, {"peer", c->second.stream->peer_address()}});
+           {{"connection", std::to_string(id)}, {"client_id", std::string(*client)}, {"peer", c->stream->peer_address()}});
 }
 
 void Server::forget(broker::ConnectionId id) {
-  auto it = conns_.find(id);
-  if (it == conns_.end()) return;
-  --per_listener_open_[it->second.listener];
-  conns_.erase(it);
-  client_ids_.erase(id);
+  const auto listener = conns_.remove(id);
+  if (!listener) return;
+  --per_listener_open_[*listener];
   backlogged_.erase(id);
 }
 
 void Server::send(broker::ConnectionId id, ByteView bytes) {
-  auto it = conns_.find(id);
-  if (it == conns_.end()) return;
-  it->second.stream->write(bytes);
-  if (it->second.stream->queued_bytes() > kHighWater && !backlogged_.contains(id)) newly_backlogged_.push_back(id);
+  Conn* c = conns_.find(id);
+  if (!c) return;
+  c->stream->write(bytes);
+  if (c->stream->queued_bytes() > kHighWater && !backlogged_.contains(id)) newly_backlogged_.push_back(id);
 }
 
 void Server::close(broker::ConnectionId id) {
-  auto it = conns_.find(id);
-  if (it == conns_.end()) return;
-  it->second.stream->close();  // on_close follows once the output is written
+  Conn* c = conns_.find(id);
+  if (!c) return;
+  c->stream->close();  // on_close follows once the output is written
+  conns_.closing(id);  // the core may give the slot to the next connection now
 }
 
 void Server::schedule() { loop_.schedule_flush(this); }
@@ -245,7 +240,7 @@ void Server::flush() {
   broker_->flush();
   note_backlogs();
   arm_timer();
-  if (shutting_down_ && conns_.empty() && on_drained_) {
+  if (shutting_down_ && conns_.size() == 0 && on_drained_) {
     drain_timer_.stop();
     autosave_timer_.stop();
     if (store_) save_snapshot();
@@ -277,7 +272,7 @@ void Server::note_backlogs() {
   if (newly_backlogged_.empty()) return;
   const broker::TimePoint t = now();
   for (broker::ConnectionId id : newly_backlogged_) {
-    if (!conns_.contains(id) || !backlogged_.emplace(id, t).second) continue;
+    if (!conns_.find(id) || !backlogged_.emplace(id, t).second) continue;
     broker_->set_backlogged(id, true, t);
     log_.log(LogLevel::Debug, "output backlog: dropping QoS 0, queueing QoS 1/2", {{"connection", std::to_string(id)}});
   }
@@ -291,14 +286,14 @@ void Server::check_pressure() {
   std::vector<std::pair<std::shared_ptr<net::Stream>, std::string>> stuck;
   bool drained = false;
   for (auto it = backlogged_.begin(); it != backlogged_.end();) {
-    auto c = conns_.find(it->first);
-    if (c != conns_.end() && c->second.stream->queued_bytes() >= kLowWater && t - it->second <= kStallLimit) {
+    Conn* c = conns_.find(it->first);
+    if (c && c->stream->queued_bytes() >= kLowWater && t - it->second <= kStallLimit) {
       ++it;
       continue;
     }
-    if (c != conns_.end() && c->second.stream->queued_bytes() >= kLowWater) {
-      stuck.emplace_back(c->second.stream, std::string(broker_->client_id(it->first).value_or("")));
-    } else if (c != conns_.end()) {
+    if (c && c->stream->queued_bytes() >= kLowWater) {
+      stuck.emplace_back(c->stream, std::string(broker_->client_id(it->first).value_or("")));
+    } else if (c) {
       broker_->set_backlogged(it->first, false, t);
       drained = true;
       log_.log(LogLevel::Debug, "output drained", {{"connection", std::to_string(it->first)}});
@@ -325,9 +320,7 @@ void Server::persistence_failed(const std::string& error) {
   log_.log(LogLevel::Error, "persistence write failed; stopping without acknowledging unsaved messages",
            {{"error", error}});
   autosave_timer_.stop();
-  std::vector<std::shared_ptr<net::Stream>> streams;
-  for (auto& [id, c] : conns_) streams.push_back(c.stream);
-  for (auto& s : streams) s->abort();
+  for (auto& s : conns_.streams()) s->abort();
   if (!shutting_down_) {
     shutting_down_ = true;
     for (auto& l : net_listeners_) l->close();
@@ -350,7 +343,7 @@ void Server::shutdown(std::function<void()> done) {
   schedule();
   // Clients that do not take their last bytes are cut off after a while.
   drain_timer_.start(std::chrono::seconds(5), [this] {
-    for (auto& [id, c] : conns_) c.stream->abort();
+    for (auto& s : conns_.streams()) s->abort();
   });
 }
 

@@ -17,6 +17,7 @@
 #include "net/listener.hpp"
 #include "net/loop.hpp"
 #include "server/config/settings.hpp"
+#include "server/conn_table.hpp"
 #include "server/file_authorizer.hpp"
 #include "server/log.hpp"
 #include "server/persist/store.hpp"
@@ -85,11 +86,6 @@ class Server final : private broker::Output, private net::detail::Flushable {
   void on_failed(std::function<void()> cb) { on_failed_ = std::move(cb); }
 
  private:
-  /// Kept small: the server holds one per connection.
-  struct Conn {
-    std::shared_ptr<net::Stream> stream;
-    std::size_t listener = 0;
-  };
   Server(net::Loop& loop, Settings settings, Logger& log);
 
   // broker::Output
@@ -125,10 +121,10 @@ class Server final : private broker::Output, private net::detail::Flushable {
   std::vector<std::unique_ptr<net::Listener>> net_listeners_;
   std::vector<BoundListener> bound_;
   std::vector<std::size_t> per_listener_open_;
-  std::unordered_map<broker::ConnectionId, Conn> conns_;
-  /// Client identifiers for the "connection closed" log line, noted once a
-  /// CONNECT succeeded; only kept while connection_messages is on.
-  std::unordered_map<broker::ConnectionId, std::string> client_ids_;
+  /// Every client's stream, with its client identifier for the "connection
+  /// closed" log line (noted once a CONNECT succeeded, only while
+  /// connection_messages is on).
+  ConnTable conns_;
   net::Timer deadline_timer_;
   net::Timer pressure_timer_;
   net::Timer drain_timer_;

@@ -18,7 +18,7 @@ namespace {
 std::vector<std::string> matches(TopicTree& t, std::string_view topic) {
   std::vector<std::string> out;
   t.match(
-      topic, [&](const Subscriber& s) { out.push_back(s.session->client_id); }, [](SharedGroup&) {});
+      topic, [&](const Subscriber& s) { out.push_back(s.session->client_id.str()); }, [](SharedGroup&) {});
   std::sort(out.begin(), out.end());
   return out;
 }
