@@ -106,8 +106,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
 Server::~Server() {
   loop_.cancel_flush(this);
   for (auto& [id, c] : conns_) {
-    c.stream->on_data(nullptr);
-    c.stream->on_close(nullptr);
+    c.stream->set_handler(nullptr);
     c.stream->abort();
   }
 }
@@ -179,24 +178,27 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
     log_.log(LogLevel::Info, "new connection", {{"peer", peer.address}, {"listener", bound_[listener].address}});
   broker::ConnectionId id = broker_->open(std::move(peer), now());
   ++per_listener_open_[listener];
-  stream->on_data([this, id](ByteView bytes) {
-    broker_->receive(id, bytes, now());
-    note_client(id);
-    schedule();
-  });
-  stream->on_close([this, id](const net::NetError& e) {
-    if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
-      auto it = client_ids_.find(id);
-      log_.log(LogLevel::Info, "connection closed",
-               {{"connection", std::to_string(id)},
-                {"client_id", it == client_ids_.end() ? std::string() : it->second},
-                {"reason", e ? e.message : "closed"}});
-    }
-    broker_->closed(id, now());
-    forget(id);
-    schedule();
-  });
+  stream->set_handler(this, id);
   conns_[id] = Conn{std::move(stream), listener};
+  schedule();
+}
+
+void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
+  broker_->receive(id, bytes, now());
+  note_client(id);
+  schedule();
+}
+
+void Server::on_stream_close(std::uint64_t id, const net::NetError& e) {
+  if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
+    auto it = client_ids_.find(id);
+    log_.log(LogLevel::Info, "connection closed",
+             {{"connection", std::to_string(id)},
+              {"client_id", it == client_ids_.end() ? std::string() : it->second},
+              {"reason", e ? e.message : "closed"}});
+  }
+  broker_->closed(id, now());
+  forget(id);
   schedule();
 }
 
