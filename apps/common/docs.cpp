@@ -13,6 +13,15 @@ std::string render_doc(const CLI::App& app, const AppDoc& doc, const std::string
   throw std::invalid_argument("unknown document kind: " + kind);
 }
 
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, int usage_status) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {  // CLI::Success (help, version) is one too
+    return app.exit(e) == 0 ? 0 : usage_status;
+  }
+  return std::nullopt;
+}
+
 void add_doc_generation(CLI::App& app, const AppDoc& doc) {
   auto shared_doc = std::make_shared<const AppDoc>(doc);
   CLI::App* target = &app;

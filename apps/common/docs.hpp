@@ -17,6 +17,7 @@
 /// Description and section text is plain: blank lines separate paragraphs,
 /// and a paragraph whose lines all start with two spaces is shown verbatim.
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +54,12 @@ inline const std::vector<std::string> kDocKinds = {"man", "bash", "zsh", "fish"}
 /// `app`: it prints that document on stdout and exits 0 (via CLI::Success).
 /// Call it after every other option is defined.
 void add_doc_generation(CLI::App& app, const AppDoc& doc);
+
+/// Parses the command line. Returns the status to exit with when the run
+/// ends here: 0 after --help, --version or --generate-docs (already
+/// printed), `usage_status` after a usage error (already explained on
+/// stderr); nothing when the program goes on.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, int usage_status);
 
 /// The man page (roff, section 1).
 std::string render_man(const CLI::App& app, const AppDoc& doc);

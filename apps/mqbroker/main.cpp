@@ -14,14 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app(doc.summary, "mqbroker");
   define_options(app, options);
   mq::apps::add_doc_generation(app, doc);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return code(Exit::Usage);
-  }
+  if (auto status = mq::apps::parse_command_line(app, argc, argv, code(Exit::Usage))) return *status;
   if (options.passwd) return run_passwd(options.pw);
   collect_key_flags(app, options);
   return run(options);

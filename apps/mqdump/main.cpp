@@ -13,13 +13,6 @@ int main(int argc, char** argv) {
   CLI::App app(doc.summary, "mqdump");
   define_options(app, config);
   mq::apps::add_doc_generation(app, doc);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return code(Exit::Usage);
-  }
+  if (auto status = mq::apps::parse_command_line(app, argc, argv, code(Exit::Usage))) return *status;
   return run(config);
 }

@@ -10,12 +10,8 @@ int main(int argc, char** argv) {
   mq::mqpub::PubOptions options;
   CLI::App app{mq::mqpub::pub_doc().summary, "mqpub"};
   mq::mqpub::define_cli(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : mq::apps::code(mq::apps::ClientExit::Usage);
-  }
+  if (auto status = mq::apps::parse_command_line(app, argc, argv, mq::apps::code(mq::apps::ClientExit::Usage)))
+    return *status;
   options.qos_given = app.count("-q") > 0;
   options.message_given = app.count("-m") > 0;
   auto setup = mq::apps::make_client_setup(options.client, "mqpub");

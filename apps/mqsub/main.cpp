@@ -10,12 +10,8 @@ int main(int argc, char** argv) {
   mq::mqsub::SubOptions options;
   CLI::App app{mq::mqsub::sub_doc().summary, "mqsub"};
   mq::mqsub::define_cli(app, options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : mq::apps::code(mq::apps::ClientExit::Usage);
-  }
+  if (auto status = mq::apps::parse_command_line(app, argc, argv, mq::apps::code(mq::apps::ClientExit::Usage)))
+    return *status;
   auto setup = mq::apps::make_client_setup(options.client, "mqsub");
   if (auto* error = std::get_if<std::string>(&setup))
     return mq::apps::report("mqsub", {mq::apps::ClientExit::Usage, *error});

@@ -6,7 +6,10 @@
 # cannot look good: each row gives the publisher's wall time, the time until
 # the last message arrived, the messages lost and the delivered rate, and
 # the broker's CPU time (mosquitto reads one packet per wake-up, which bounds
-# every publisher). Then the start-up cost: startup_bench.sh.
+# every publisher). A last row per QoS, "ceiling", is pub_ceiling.py: a
+# raw socket that sends pre-encoded packets as fast as the broker takes them,
+# the bound no publisher can beat on this broker. Then the start-up cost:
+# startup_bench.sh.
 #
 #   tests/bench/pub_bench.sh path/to/mqpub [lines]
 #   (PUB_BENCH_STARTUP_RUNS=200 sets the start-up runs)
@@ -55,13 +58,14 @@ row() {  # qos, label, "pub_s deliv_s received broker_cpu pub_cpu"
   printf '%-4s %-22s %9s %9s %9s %8s %9.0f %7s %7s\n' "$1" "$2" "$p" "$d" "$n" $((lines - n)) \
     "$(python3 -c "print($n / $d if $d > 0 else 0)")" "$c" "$u"
 }
-ratio() {  # label, ours, theirs
+ratio() {  # label, name, ours, theirs
   python3 - "$@" <<'PY'
 import sys
-label, ours, theirs = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+label, name, ours, theirs = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
 wall = float(theirs[0]) / float(ours[0])
 rate = (int(ours[2]) / float(ours[1])) / (int(theirs[2]) / float(theirs[1]))
-print(f"  {label}: wall time mosquitto_pub/mqpub {wall:.2f}, delivered messages per second mqpub/mosquitto_pub {rate:.2f}")
+print(f"  {label}: wall time mosquitto_pub/{name} {wall:.2f}, "
+      f"delivered messages per second {name}/mosquitto_pub {rate:.2f}")
 PY
 }
 
@@ -70,11 +74,14 @@ for qos in 0 1; do
   theirs=$(run_one "bench/theirs/$qos" mosquitto_pub -p "$port" -h 127.0.0.1 -t "bench/theirs/$qos" -q "$qos" -l)
   ours311=$(run_one "bench/ours311/$qos" "$mqpub" -V mqttv311 -p "$port" -h 127.0.0.1 -t "bench/ours311/$qos" -q "$qos" -l)
   ours=$(run_one "bench/ours/$qos" "$mqpub" -p "$port" -h 127.0.0.1 -t "bench/ours/$qos" -q "$qos" -l)
+  ceiling=$(run_one "bench/ceiling/$qos" python3 "$here/pub_ceiling.py" "$port" "bench/ceiling/$qos" "$qos")
   row "$qos" "mosquitto_pub (3.1.1)" "$theirs"
   row "$qos" "mqpub -V mqttv311" "$ours311"
   row "$qos" "mqpub (5.0)" "$ours"
-  ratio "QoS $qos mqpub -V mqttv311 vs mosquitto_pub" "$ours311" "$theirs"
-  ratio "QoS $qos mqpub (5.0) vs mosquitto_pub" "$ours" "$theirs"
+  row "$qos" "ceiling (raw socket)" "$ceiling"
+  ratio "QoS $qos mqpub -V mqttv311 vs mosquitto_pub" mqpub "$ours311" "$theirs"
+  ratio "QoS $qos mqpub (5.0) vs mosquitto_pub" mqpub "$ours" "$theirs"
+  ratio "QoS $qos ceiling vs mosquitto_pub" ceiling "$ceiling" "$theirs"
 done
 
 # Start-up: many one-message runs of each tool, alternating.
