@@ -110,29 +110,15 @@ void Listener::on_connection(int status) {
     if (on_error_) on_error_(address(), from_uv(status, NetErrc::Io, "accepting on " + address()));
     return;
   }
-  uv_stream_t* client = nullptr;
-  if (handle_->type == UV_TCP) {
-    auto* tcp = new uv_tcp_t;
-    uv_tcp_init(loop()->raw(), tcp);
-    client = reinterpret_cast<uv_stream_t*>(tcp);
-  } else {
-    auto* pipe = new uv_pipe_t;
-    uv_pipe_init(loop()->raw(), pipe, 0);
-    client = reinterpret_cast<uv_stream_t*>(pipe);
-  }
-  client->data = nullptr;
-  int r = uv_accept(handle_, client);
   // A TCP stream reads its peer's address from the socket when asked; a
   // Unix socket's peer is named by the listener's path.
-  std::string peer = client->type == UV_TCP ? std::string() : url_.path;
-  if (r == 0 && client->type == UV_TCP) uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(client), 1);
-  if (r != 0) {
-    if (client->type == UV_TCP) detail::close_and_delete(reinterpret_cast<uv_tcp_t*>(client));
-    else detail::close_and_delete(reinterpret_cast<uv_pipe_t*>(client));
+  int r = 0;
+  auto stream = UvStream::accept(handle_, url_.scheme == Scheme::Unix ? url_.path : std::string(), r);
+  if (!stream) {
     if (on_error_) on_error_(address(), from_uv(r, NetErrc::Io, "accepting on " + address()));
     return;
   }
-  start_handshake(UvStream::make(*loop(), client, peer));
+  start_handshake(std::move(stream));
 }
 
 void Listener::handshake_done(std::uint64_t id, std::shared_ptr<Stream> stream, const NetError& error) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "net/uv_stream.hpp"
 #include "net/uv_util.hpp"
 
 namespace mq::net {
@@ -34,6 +35,7 @@ Loop::Loop()
       check_(new uv_check_t),
       read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(kReadBufferSize)) {
   if (uv_loop_init(loop_) != 0) std::abort();  // only fails when out of file descriptors
+  loop_->data = this;  // streams find their Loop through their handle
   // Writes queued during an iteration are flushed before the loop blocks
   // (prepare) and after I/O callbacks ran (check); neither keeps it alive.
   uv_prepare_init(loop_, prepare_);
@@ -75,25 +77,25 @@ void Loop::stop() {
 
 std::uint64_t Loop::now_ms() const { return uv_now(loop_); }
 
-void Loop::schedule_flush(detail::Flushable* f) {
-  if (f->flush_scheduled_) return;
-  f->flush_scheduled_ = true;
+void Loop::schedule_flush(detail::FlushTarget* f) {
+  if (f->flush_scheduled()) return;
+  f->flush_scheduled() = true;
   flush_queue_.push_back(f);
 }
 
-void Loop::cancel_flush(detail::Flushable* f) {
-  if (!f->flush_scheduled_) return;
-  f->flush_scheduled_ = false;
-  std::replace(flush_queue_.begin(), flush_queue_.end(), f, static_cast<detail::Flushable*>(nullptr));
+void Loop::cancel_flush(detail::FlushTarget* f) {
+  if (!f->flush_scheduled()) return;
+  f->flush_scheduled() = false;
+  std::replace(flush_queue_.begin(), flush_queue_.end(), f, static_cast<detail::FlushTarget*>(nullptr));
 }
 
 void Loop::flush_all() {
   // A flush may schedule another (TLS output goes to the TCP stream below),
   // so walk by index while the queue grows.
   for (std::size_t i = 0; i < flush_queue_.size(); ++i) {
-    detail::Flushable* f = flush_queue_[i];
+    detail::FlushTarget* f = flush_queue_[i];
     if (!f) continue;
-    f->flush_scheduled_ = false;
+    f->flush_scheduled() = false;
     flush_queue_[i] = nullptr;
     f->flush();
   }
@@ -115,6 +117,11 @@ std::size_t Loop::close() {
 
   // Owners close their own handles (so their memory is freed correctly) ...
   while (resources_) resources_->detach();
+  // ... streams too (the other TCP and pipe handles are closing by now,
+  // and no longer point at an owner); one already closing stays quiet ...
+  uv_walk(loop_, [](uv_handle_t* h, void*) {
+    if (h->type == UV_TCP || h->type == UV_NAMED_PIPE) UvStream::detach_handle(h);
+  }, nullptr);
   // ... and anything else still open is closed without a callback.
   uv_walk(loop_, [](uv_handle_t* h, void*) {
     if (!uv_is_closing(h)) uv_close(h, nullptr);

@@ -49,15 +49,24 @@ class LoopResource {
   LoopResource* next_ = nullptr;
 };
 
-/// Something with queued output to write once per loop iteration.
-class Flushable {
+/// Something with queued output to write once per loop iteration. It keeps
+/// the loop's "already queued" mark itself, where it has a spare byte.
+class FlushTarget {
  public:
-  virtual ~Flushable() = default;
+  virtual ~FlushTarget() = default;
   /// Writes what was queued since the last flush.
   virtual void flush() = 0;
 
  private:
   friend class mq::net::Loop;
+  /// True while queued for a flush; only the loop changes it.
+  virtual bool& flush_scheduled() = 0;
+};
+
+/// A FlushTarget that keeps its mark in a member of its own.
+class Flushable : public FlushTarget {
+ private:
+  bool& flush_scheduled() final { return flush_scheduled_; }
   bool flush_scheduled_ = false;
 };
 
@@ -96,9 +105,9 @@ class Loop {
   bool closed() const { return closed_; }
 
   /// Queues `f` to write its output at the end of this iteration.
-  void schedule_flush(detail::Flushable* f);
+  void schedule_flush(detail::FlushTarget* f);
   /// Removes `f` from the flush queue (called when it is destroyed).
-  void cancel_flush(detail::Flushable* f);
+  void cancel_flush(detail::FlushTarget* f);
 
   /// A shared buffer for reads: libuv fills it and the data callback
   /// consumes it before the next read, so one per loop is enough. Left
@@ -117,7 +126,7 @@ class Loop {
   uv_prepare_s* prepare_;
   uv_check_s* check_;
   bool closed_ = false;
-  std::vector<detail::Flushable*> flush_queue_;
+  std::vector<detail::FlushTarget*> flush_queue_;
   const std::function<bool()>* until_ = nullptr;
   static constexpr std::size_t kReadBufferSize = 256 * 1024;
   std::unique_ptr<std::uint8_t[]> read_buffer_;

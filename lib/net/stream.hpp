@@ -11,29 +11,57 @@
 
 #include "codec/types.hpp"
 #include "net/error.hpp"
+#include "net/loop.hpp"
 
 namespace mq::net {
 
+/// Receives the events of streams. One object can serve many streams (a
+/// server serves all its connections with one): each stream passes back the
+/// tag it was given, and stores just two words for its handler.
+class StreamHandler {
+ public:
+  /// Receives bytes from the stream tagged `tag`; valid only during the call.
+  virtual void on_stream_data(std::uint64_t tag, ByteView bytes) = 0;
+  /// Learns why the stream tagged `tag` ended (code None: this side closed it).
+  virtual void on_stream_close(std::uint64_t tag, const NetError& why) = 0;
+
+ protected:
+  ~StreamHandler() = default;
+};
+
 /// A connected, ordered, reliable byte stream.
 ///
-/// Callbacks run on the loop thread. on_close is called exactly once, always
-/// from a later loop callback (never from inside write(), close() or
-/// abort()), and then both callbacks are dropped, which breaks reference
+/// Callbacks run on the loop thread. The close event comes exactly once,
+/// always from a later loop callback (never from inside write(), close() or
+/// abort()), and then the handlers are dropped, which breaks reference
 /// cycles through captured shared_ptrs. Destroying the last reference closes
-/// the stream without calling on_close.
-class Stream : public std::enable_shared_from_this<Stream> {
+/// the stream without a close event.
+///
+/// Events go either to a StreamHandler (set_handler) or to two functions
+/// (on_data/on_close); the functions live in a small block allocated only
+/// when they are used, so that a stream served by a handler stays small.
+class Stream : public std::enable_shared_from_this<Stream>, public detail::FlushTarget {
  public:
   /// Receives bytes; the view is valid only during the call.
   using DataHandler = std::function<void(ByteView)>;
   /// Receives why the stream ended (code None when this side closed it).
   using CloseHandler = std::function<void(const NetError&)>;
 
-  virtual ~Stream() = default;
+  Stream() = default;
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  /// Frees the function handlers, if any.
+  ~Stream() override;
 
-  /// Sets the function that receives incoming bytes.
-  void on_data(DataHandler h) { data_handler_ = std::move(h); }
-  /// Sets the function called once when the stream has ended.
-  void on_close(CloseHandler h) { close_handler_ = std::move(h); }
+  /// Sends events to `handler` with `tag` (nullptr: to nobody), replacing
+  /// any handler or functions set before.
+  void set_handler(StreamHandler* handler, std::uint64_t tag = 0);
+  /// Sets the function that receives incoming bytes (replaces a handler set
+  /// with set_handler; nullptr then just drops that handler).
+  void on_data(DataHandler h);
+  /// Sets the function called once when the stream has ended (replaces a
+  /// handler set with set_handler; nullptr then just drops that handler).
+  void on_close(CloseHandler h);
 
   /// Queues a copy of `bytes`; queued writes are sent together at the end
   /// of the loop iteration.
@@ -59,25 +87,32 @@ class Stream : public std::enable_shared_from_this<Stream> {
   bool is_open() const { return !ended_; }
 
  protected:
-  /// Passes bytes to the data handler.
+  /// Passes bytes to the handler.
   void emit_data(ByteView bytes) {
-    if (data_handler_) data_handler_(bytes);
+    if (handler_) handler_->on_stream_data(tag_, bytes);
   }
-  /// Calls the close handler once and drops both handlers.
-  void emit_close(const NetError& why) {
-    ended_ = true;
-    auto handler = std::move(close_handler_);
-    close_handler_ = nullptr;
-    data_handler_ = nullptr;
-    if (handler) handler(why);
-  }
+  /// Passes the end of the stream to the handler once and drops it.
+  void emit_close(const NetError& why);
   /// Marks the stream as ending (no more writes accepted).
   void mark_ended() { ended_ = true; }
 
  private:
-  DataHandler data_handler_;
-  CloseHandler close_handler_;
+  struct Functions;
+  class FunctionAdapter;
+  bool& flush_scheduled() final { return flush_scheduled_; }
+  /// The handler that passes events on to a Functions block.
+  static StreamHandler* function_adapter();
+  /// The function block, creating it (and dropping a StreamHandler) if needed.
+  Functions& functions();
+  /// Frees the function block if there is one and clears the handler.
+  void drop_handler();
+
+  /// Where events go: a StreamHandler, or the one FunctionAdapter, whose
+  /// tag is then the address of this stream's Functions block.
+  StreamHandler* handler_ = nullptr;
+  std::uint64_t tag_ = 0;
   bool ended_ = false;
+  bool flush_scheduled_ = false;
 };
 
 }  // namespace mq::net

@@ -18,7 +18,7 @@ namespace mq::net {
 
 /// A Stream that encrypts into and decrypts from an inner Stream. Plaintext
 /// written during one loop iteration goes out as one SSL_write.
-class TlsStream final : public Stream, public detail::Flushable {
+class TlsStream final : public Stream {
  public:
   /// Called once when the handshake has finished or failed.
   using ReadyHandler = std::function<void(const NetError&)>;

@@ -34,7 +34,7 @@ struct WsServerOptions {
 /// A Stream carried in WebSocket binary frames. Bytes written during one
 /// loop iteration go out as one frame; incoming frames are passed on as
 /// they arrive, whatever their boundaries [MQTT-6.0.0-2].
-class WsStream final : public Stream, public detail::Flushable {
+class WsStream final : public Stream {
  public:
   /// Called once when the upgrade has finished or failed.
   using ReadyHandler = std::function<void(const NetError&)>;

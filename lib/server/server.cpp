@@ -102,8 +102,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
 Server::~Server() {
   loop_.cancel_flush(this);
   for (auto& s : conns_.streams()) {
-    s->on_data(nullptr);
-    s->on_close(nullptr);
+    s->set_handler(nullptr);
     s->abort();
   }
 }
@@ -175,23 +174,26 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
     log_.log(LogLevel::Info, "new connection", {{"peer", peer.address}, {"listener", bound_[listener].address}});
   broker::ConnectionId id = broker_->open(std::move(peer), now());
   ++per_listener_open_[listener];
-  stream->on_data([this, id](ByteView bytes) {
-    broker_->receive(id, bytes, now());
-    note_client(id);
-    schedule();
-  });
-  stream->on_close([this, id](const net::NetError& e) {
-    if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
-      log_.log(LogLevel::Info, "connection closed",
-               {{"connection", std::to_string(id)},
-                {"client_id", std::string(conns_.name(id))},
-                {"reason", e ? e.message : "closed"}});
-    }
-    broker_->closed(id, now());
-    forget(id);
-    schedule();
-  });
+  stream->set_handler(this, id);
   conns_.add(id, std::move(stream), static_cast<std::uint32_t>(listener));
+  schedule();
+}
+
+void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
+  broker_->receive(id, bytes, now());
+  note_client(id);
+  schedule();
+}
+
+void Server::on_stream_close(std::uint64_t id, const net::NetError& e) {
+  if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
+    log_.log(LogLevel::Info, "connection closed",
+             {{"connection", std::to_string(id)},
+              {"client_id", std::string(conns_.name(id))},
+              {"reason", e ? e.message : "closed"}});
+  }
+  broker_->closed(id, now());
+  forget(id);
   schedule();
 }
 

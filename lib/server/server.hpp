@@ -49,7 +49,7 @@ inline constexpr std::size_t kLowWater = 1u * 1024 * 1024;
 inline constexpr std::chrono::seconds kStallLimit{30};
 
 /// An MQTT broker on a loop.
-class Server final : private broker::Output, private net::detail::Flushable {
+class Server final : private broker::Output, private net::detail::Flushable, private net::StreamHandler {
  public:
   /// Checks the settings, reads the password and ACL files, the TLS
   /// certificates and the persistence data. Nothing is bound yet. With
@@ -93,6 +93,9 @@ class Server final : private broker::Output, private net::detail::Flushable {
   void close(broker::ConnectionId id) override;
   // Flushable: once per loop iteration after events.
   void flush() override;
+  // StreamHandler: every connection's stream, tagged with its ConnectionId.
+  void on_stream_data(std::uint64_t id, ByteView bytes) override;
+  void on_stream_close(std::uint64_t id, const net::NetError& e) override;
 
   void on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream);
   void schedule();
