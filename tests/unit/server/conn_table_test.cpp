@@ -20,6 +20,7 @@ struct IdleStream final : net::Stream {
   void resume_reading() override {}
   std::size_t queued_bytes() const override { return 0; }
   std::string peer_address() const override { return "test"; }
+  void flush() override {}
 };
 
 /// The id the broker gives the `use`-th connection (from 0) in `slot`.
