@@ -40,11 +40,11 @@ void Broker::start_connect_exchange(Connection& c, Connect& k, std::string_view 
   state->method = std::string(method);
   state->assigned_id = std::move(assigned);
   state->exchange = std::move(exchange);
-  c.auth = std::move(state);
-  const AuthStep step = c.auth->exchange->step(auth_data(k.properties));
+  c.extra().auth = std::move(state);
+  const AuthStep step = c.auth()->exchange->step(auth_data(k.properties));
   // The CONNECT's views point into the framer's buffer, which the next bytes
   // reuse: a CONNECT that waits for the client's answer is kept encoded.
-  if (step.kind == AuthStep::Kind::Continue) c.auth->connect = encode(k, ProtocolVersion::v5);
+  if (step.kind == AuthStep::Kind::Continue) c.auth()->connect = encode(k, ProtocolVersion::v5);
   connect_exchange_step(c, step, &k, now);
 }
 
@@ -60,15 +60,15 @@ void Broker::connect_exchange_step(Connection& c, const AuthStep& step, Connect*
     case AuthStep::Kind::Accept: break;
   }
   // A successful CONNACK repeats the method [MQTT-4.12.0-5].
-  Properties props{Property{PropertyId::AuthenticationMethod, 0, {}, c.auth->method}};
+  Properties props{Property{PropertyId::AuthenticationMethod, 0, {}, c.auth()->method}};
   if (!step.data.empty()) props.push_back(Property{PropertyId::AuthenticationData, 0, {}, step.data});
-  const std::optional<std::string> id = std::move(c.auth->assigned_id);
-  c.auth->assigned_id.reset();
-  c.auth->exchange.reset();
+  const std::optional<std::string> id = std::move(c.auth()->assigned_id);
+  c.auth()->assigned_id.reset();
+  c.auth()->exchange.reset();
   if (k) return admit(c, *k, id, props, now);
   // The stored CONNECT was valid when it came and is decoded as it was.
-  const std::vector<std::uint8_t> bytes = std::move(c.auth->connect);
-  c.auth->connect = {};
+  const std::vector<std::uint8_t> bytes = std::move(c.auth()->connect);
+  c.auth()->connect = {};
   auto decoded = decode_packet(bytes, std::nullopt);
   if (!decoded || !std::holds_alternative<Connect>(*decoded)) return refuse(c, 0x80);
   admit(c, std::get<Connect>(*decoded), id, props, now);
@@ -81,16 +81,16 @@ void Broker::on_exchange_frame(Connection& c, const Framer::Frame& f, TimePoint 
   // Before CONNACK the client sends only AUTH or DISCONNECT [MQTT-3.1.2-30],
   // and its AUTH is 0x18 [MQTT-4.12.0-3] naming the same method [MQTT-4.12.0-5].
   const Auth* a = std::get_if<Auth>(&*decoded);
-  if (!a || a->reason_code != 0x18 || !names_method(*a, c.auth->method)) return refuse(c, 0x82);
-  const AuthStep step = c.auth->exchange->step(auth_data(a->properties));
+  if (!a || a->reason_code != 0x18 || !names_method(*a, c.auth()->method)) return refuse(c, 0x82);
+  const AuthStep step = c.auth()->exchange->step(auth_data(a->properties));
   connect_exchange_step(c, step, nullptr, now);
 }
 
 void Broker::on_auth(Connection& c, const Auth& a, TimePoint now) {
   // AUTH without a method in CONNECT [MQTT-4.12.0-7], or naming another
   // method [MQTT-4.12.1-1], is a Protocol Error.
-  if (!c.auth || !names_method(a, c.auth->method)) return disconnect(c, 0x82, true, now);
-  AuthState& st = *c.auth;
+  if (!c.auth() || !names_method(a, c.auth()->method)) return disconnect(c, 0x82, true, now);
+  AuthState& st = *c.auth();
   if (a.reason_code == 0x19 && !st.exchange) {
     const Session& s = *c.session;
     const Credentials creds{client_info(s), std::nullopt, c.version};
@@ -121,7 +121,7 @@ void Broker::on_auth(Connection& c, const Auth& a, TimePoint now) {
 void Broker::send_auth(Connection& c, std::uint8_t reason, std::string_view data, std::string_view reason_string) {
   Auth a;
   a.reason_code = reason;
-  a.properties.push_back(Property{PropertyId::AuthenticationMethod, 0, {}, c.auth->method});
+  a.properties.push_back(Property{PropertyId::AuthenticationMethod, 0, {}, c.auth()->method});
   if (!data.empty()) a.properties.push_back(Property{PropertyId::AuthenticationData, 0, {}, data});
   if (!reason_string.empty()) a.properties.push_back(Property{PropertyId::ReasonString, 0, {}, reason_string});
   append(c, a);

@@ -29,8 +29,9 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
     if (p.retain && !config_.retain_available) return disconnect(c, 0x9A, true, now);  // [MQTT-3.2.2-14]
     if (const Property* alias = find(p.properties, PropertyId::TopicAlias)) {
       // Above our Topic Alias Maximum: Topic Alias invalid [MQTT-3.3.2-10].
-      if (!c.aliases || alias->number > c.aliases->in.size()) return disconnect(c, 0x94, true, now);
-      std::string& mapped = c.aliases->in[alias->number - 1];
+      TopicAliases* in = c.aliases();
+      if (!in || alias->number > in->in.size()) return disconnect(c, 0x94, true, now);
+      std::string& mapped = in->in[alias->number - 1];
       if (!p.topic.empty()) {
         mapped.assign(p.topic);
       } else if (mapped.empty()) {
@@ -301,7 +302,7 @@ bool Broker::transmit(Connection& c, const MessageView& m, DeliveryFields& f, bo
       ++counters_.dropped_too_large;
       return false;
     }
-    if (new_alias) c.aliases->out.emplace(std::string(topic), f.topic_alias);
+    if (new_alias) c.topic_aliases().out.emplace(std::string(topic), f.topic_alias);
     encode_publish(c.out, m, f, c.version);
     counters_.bytes_sent += size;
   }

@@ -26,10 +26,17 @@ struct TopicAliases {
   std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>> out;
 };
 
+/// What only some connections use, in one block allocated on first need.
+struct ConnectionExtras {
+  TopicAliases aliases;  ///< empty until the client or the broker uses one
+  /// Enhanced authentication state; null without an Authentication Method.
+  std::unique_ptr<AuthState> auth;
+};
+
 /// Kept small on purpose: an idle connection costs this plus its session,
 /// and a broker holds tens of thousands. What only some connections use
-/// (topic aliases, the peer details needed until CONNECT) sits behind a
-/// pointer; pending output is freed after a flush unless the connection is busy.
+/// (topic aliases and enhanced authentication, the peer details needed
+/// until CONNECT) sits behind a pointer; pending output is freed after a flush unless the connection is busy.
 struct Connection {
   /// Where the connection is in its life.
   enum class State : std::uint8_t {
@@ -39,7 +46,7 @@ struct Connection {
   };
 
   // Pointer-sized fields first, the small ones packed at the end: the
-  // struct is 136 bytes on LP64 (tests/unit/broker/memory_test.cpp).
+  // struct is 128 bytes on LP64 (tests/unit/broker/memory_test.cpp).
   ConnectionId id = 0;
   /// What the network layer told about the peer; needed until CONNECT is
   /// handled (authentication, the session's listener), then freed.
@@ -48,17 +55,21 @@ struct Connection {
   Session* session = nullptr;
   TimePoint last_packet{};
 
-  /// Topic aliases, once the client or the broker uses one (else nullptr).
-  std::unique_ptr<TopicAliases> aliases;
-  /// The aliases, allocated on first use.
-  TopicAliases& topic_aliases() {
-    if (!aliases) aliases = std::make_unique<TopicAliases>();
-    return *aliases;
+  /// Topic aliases and enhanced authentication, once either is used (else
+  /// nullptr): one pointer for both, as most connections use neither.
+  std::unique_ptr<ConnectionExtras> extras;
+  /// The extras, allocated on first use.
+  ConnectionExtras& extra() {
+    if (!extras) extras = std::make_unique<ConnectionExtras>();
+    return *extras;
   }
-
+  /// The topic aliases, nullptr while none were set up.
+  TopicAliases* aliases() { return extras ? &extras->aliases : nullptr; }
+  /// The aliases, allocated on first use.
+  TopicAliases& topic_aliases() { return extra().aliases; }
   /// Enhanced authentication (5.0 Authentication Method); null without one.
   /// Before CONNACK (state AwaitConnect) an exchange is pending.
-  std::unique_ptr<AuthState> auth;
+  AuthState* auth() const { return extras ? extras->auth.get() : nullptr; }
 
   /// Bytes waiting for Broker::flush().
   std::vector<std::uint8_t> out;
