@@ -151,7 +151,10 @@ void Broker::append(Connection& c, const Packet& p) {
     if ((!c.problem_info && has_diagnostics(p)) || encoded_size(p, c.version) > c.max_packet_out) {
       Packet fitted = p;
       // Still too large without its diagnostics: not sent at all [MQTT-3.1.2-24].
-      if (fit_diagnostics(fitted, c.max_packet_out, c.problem_info) > c.max_packet_out) return;
+      if (fit_diagnostics(fitted, c.max_packet_out, c.problem_info) > c.max_packet_out) {
+        ++counters_.packets_too_large;
+        return;
+      }
       return write(c, fitted);
     }
   }

@@ -24,6 +24,7 @@ void Broker::publish_sys(TimePoint now) {
   put("$SYS/broker/messages/sent", fmt::format("{}", k.messages_sent));
   put("$SYS/broker/messages/dropped", fmt::format("{}", k.messages_dropped()));
   put("$SYS/broker/messages/refused/payload size", fmt::format("{}", k.refused_payload_size));
+  put("$SYS/broker/packets/unsent/too large", fmt::format("{}", k.packets_too_large));
   put("$SYS/broker/clients/disconnected/slow", fmt::format("{}", k.slow_disconnects));
   put("$SYS/broker/messages/queued", fmt::format("{}", k.queued));
   put("$SYS/broker/bytes/received", fmt::format("{}", k.bytes_received));

@@ -31,6 +31,10 @@ struct Counters {
   std::uint64_t retained_dropped = 0;     ///< retained messages not stored (max_retained)
   std::uint64_t wills_published = 0;
   std::uint64_t connections_refused = 0;  ///< CONNACK with a failure code, or closed before it
+  /// Packets other than PUBLISH (acknowledgements, CONNACK, AUTH, ...) not
+  /// sent because they exceed the client's Maximum Packet Size even without
+  /// their Reason String and User Properties [MQTT-3.1.2-24].
+  std::uint64_t packets_too_large = 0;
   /// PUBLISHes refused for a payload over Config::max_payload_size.
   std::uint64_t refused_payload_size = 0;
   /// Clients disconnected by the network layer for not reading their

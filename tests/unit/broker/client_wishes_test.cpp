@@ -103,8 +103,10 @@ TEST_CASE("broker: a packet over the client's Maximum Packet Size even without d
   Challenger auth;
   Harness h(test_config(), &auth);
   Client c(h, ProtocolVersion::v5);
+  CHECK(h.broker.counters().packets_too_large == 0);
   c.send(cr_connect("big", {Property{PropertyId::MaximumPacketSize, 32, {}, {}}}));
   CHECK(c.take().empty());  // AUTH with 40 bytes of data
+  CHECK(h.broker.counters().packets_too_large == 1);
   CHECK_FALSE(c.closed());  // the connect timeout ends it
 }
 
