@@ -218,4 +218,30 @@ void SignalWatcher::detach() {
   unregister();
 }
 
+// ---- Wakeup ----
+
+Wakeup::Wakeup(Loop& loop, std::function<void()> cb) : LoopResource(loop), handle_(new uv_async_t), cb_(std::move(cb)) {
+  handle_->data = this;
+  uv_async_init(loop.raw(), handle_, [](uv_async_t* h) {
+    auto* self = static_cast<Wakeup*>(h->data);
+    if (!self) return;
+    auto cb = self->cb_;  // the callback may destroy the wake-up
+    if (cb) cb();
+  });
+  uv_unref(reinterpret_cast<uv_handle_t*>(handle_));
+}
+
+Wakeup::~Wakeup() { detach(); }
+
+void Wakeup::notify() {
+  if (handle_) uv_async_send(handle_);
+}
+
+void Wakeup::detach() {
+  if (handle_) detail::close_and_delete(handle_);
+  handle_ = nullptr;
+  cb_ = nullptr;
+  unregister();
+}
+
 }  // namespace mq::net

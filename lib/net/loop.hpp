@@ -15,6 +15,7 @@ struct uv_timer_s;
 struct uv_signal_s;
 struct uv_prepare_s;
 struct uv_check_s;
+struct uv_async_s;
 
 namespace mq::net {
 
@@ -171,6 +172,28 @@ class SignalWatcher : public detail::LoopResource {
  private:
   uv_signal_s* handle_ = nullptr;
   std::function<void(int)> cb_;
+};
+
+/// Calls a function on the loop thread when another thread asks for it
+/// (uv_async): the way to stop or poke a loop from outside without polling.
+/// Several notify() calls before the callback runs may be merged into one
+/// call. It does not keep the loop alive by itself.
+class Wakeup : public detail::LoopResource {
+ public:
+  /// Prepares the wake-up on `loop` (from the loop's thread).
+  Wakeup(Loop& loop, std::function<void()> cb);
+  /// Closes the handle (from the loop's thread).
+  ~Wakeup() override;
+  /// Wakes the loop and runs the callback there. Safe from any thread, but
+  /// never concurrently with the destruction of this object: the caller
+  /// keeps it alive (e.g. behind a mutex) while it may call notify().
+  void notify();
+  /// Closes the handle and forgets the loop.
+  void detach() override;
+
+ private:
+  uv_async_s* handle_ = nullptr;
+  std::function<void()> cb_;
 };
 
 }  // namespace mq::net

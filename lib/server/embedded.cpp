@@ -1,6 +1,9 @@
 #include "server/embedded.hpp"
 
+#include <unistd.h>
+
 #include <future>
+#include <mutex>
 
 #include "net/loop.hpp"
 
@@ -24,6 +27,7 @@ std::optional<std::string> EmbeddedBroker::start(Settings settings, std::unique_
   auto started = ready.get_future();
   EmbeddedBroker* self = b.get();
   b->thread_ = std::thread([self, settings = std::move(settings), level, ready = std::move(ready)]() mutable {
+    self->tid_ = static_cast<int>(::gettid());
     net::Loop loop;
     Logger log(level);
     std::unique_ptr<Server> srv;
@@ -36,16 +40,25 @@ std::optional<std::string> EmbeddedBroker::start(Settings settings, std::unique_
       return;
     }
     self->listeners_ = srv->listeners();
-    ready.set_value();
-    // net::Loop has no cross-thread wake-up, so the stop request is polled.
-    net::Timer poll(loop);
-    poll.start_repeating(std::chrono::milliseconds(10), [&] {
-      if (!self->stop_requested_.load()) return;
-      poll.stop();
+    // stop() wakes the loop from its own thread. The wake-up is published
+    // under the mutex before start() returns, so stop() always finds it
+    // and never notifies one being destroyed.
+    bool shutting = false;
+    net::Wakeup wake(loop, [&] {
+      if (shutting || !self->stop_requested_.load()) return;
+      shutting = true;
       srv->shutdown([&] { loop.stop(); });
     });
+    {
+      std::lock_guard lock(self->wake_mutex_);
+      self->wake_ = &wake;
+    }
+    ready.set_value();
     loop.run();
-    poll.stop();
+    {
+      std::lock_guard lock(self->wake_mutex_);
+      self->wake_ = nullptr;
+    }
     srv.reset();
     loop.close();
   });
@@ -62,6 +75,10 @@ EmbeddedBroker::~EmbeddedBroker() { stop(); }
 
 void EmbeddedBroker::stop() {
   stop_requested_.store(true);
+  {
+    std::lock_guard lock(wake_mutex_);
+    if (wake_) wake_->notify();
+  }
   if (thread_.joinable()) thread_.join();
 }
 

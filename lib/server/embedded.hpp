@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,10 @@
 #include "server/config/settings.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
+
+namespace mq::net {
+class Wakeup;
+}
 
 namespace mq::server {
 
@@ -30,12 +35,16 @@ class EmbeddedBroker {
   EmbeddedBroker& operator=(const EmbeddedBroker&) = delete;
 
   /// Disconnects every client, closes the listeners and joins the thread.
-  /// The loop notices the request within 10 ms.
+  /// The broker's loop is woken at once (net::Wakeup), not polled.
   void stop();
   /// The bound listeners, in configuration order.
   const std::vector<BoundListener>& listeners() const { return listeners_; }
   /// The port of the first listener of `kind` ("mqtt", "ws", ...), 0 if none.
   std::uint16_t port(std::string_view kind = "mqtt") const;
+
+  /// The kernel thread id of the broker's thread (for its CPU time in
+  /// /proc/self/task/TID/stat).
+  int thread_id() const { return tid_; }
 
   /// Settings for a broker on 127.0.0.1 port 0 with anonymous access.
   static Settings loopback_settings();
@@ -46,8 +55,12 @@ class EmbeddedBroker {
 
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
+  /// The broker loop's wake-up while it runs, nullptr before and after.
+  std::mutex wake_mutex_;
+  net::Wakeup* wake_ = nullptr;
   std::vector<BoundListener> listeners_;
   std::optional<std::string> error_;
+  int tid_ = 0;
 };
 
 }  // namespace mq::server
