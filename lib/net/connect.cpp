@@ -38,7 +38,7 @@ void PendingConnect::begin() {
   });
   auto cb = [this](std::shared_ptr<Stream> s, const NetError& e) { on_socket(std::move(s), e); };
   if (url_.scheme == Scheme::Unix) socket_ = SocketConnect::unix_socket(loop_, url_.path, cb);
-  else socket_ = SocketConnect::tcp(loop_, url_.host, url_.port, cb);
+  else socket_ = SocketConnect::tcp(loop_, url_.host, url_.port, cb, options_.source_address);
 }
 
 void PendingConnect::on_socket(std::shared_ptr<Stream> stream, const NetError& error) {

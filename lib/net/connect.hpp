@@ -28,6 +28,8 @@ struct ConnectOptions {
   std::vector<std::pair<std::string, std::string>> ws_headers;
   /// Largest WebSocket frame payload accepted from the server.
   std::uint64_t ws_max_frame = 256u * 1024 * 1024;
+  /// Local IP address to connect from (TCP only); empty: chosen by the kernel.
+  std::string source_address;
 };
 
 /// A connection in progress; destroying it cancels it (no callback then).

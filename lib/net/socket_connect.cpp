@@ -92,8 +92,10 @@ std::vector<std::vector<unsigned char>> known_addresses(const std::string& host,
 
 }  // namespace
 
-std::unique_ptr<SocketConnect> SocketConnect::tcp(Loop& loop, std::string host, std::uint16_t port, ConnectCallback cb) {
+std::unique_ptr<SocketConnect> SocketConnect::tcp(Loop& loop, std::string host, std::uint16_t port, ConnectCallback cb,
+                                                  std::string source) {
   auto job = std::make_unique<SocketConnect>(loop, std::move(cb));
+  job->source_ = std::move(source);
   job->host_ = std::move(host);
   job->port_ = port;
   job->addresses_ = known_addresses(job->host_, port);
@@ -162,6 +164,19 @@ void SocketConnect::try_next() {
   uv_tcp_init(loop()->raw(), tcp);
   tcp->data = nullptr;
   handle_ = reinterpret_cast<uv_stream_t*>(tcp);
+  if (!source_.empty()) {
+    // Port 0: the kernel picks a free port of this source address.
+    sockaddr_storage local{};
+    int r = reinterpret_cast<const sockaddr*>(addr.data())->sa_family == AF_INET6
+                ? uv_ip6_addr(source_.c_str(), 0, reinterpret_cast<sockaddr_in6*>(&local))
+                : uv_ip4_addr(source_.c_str(), 0, reinterpret_cast<sockaddr_in*>(&local));
+    if (r == 0) r = uv_tcp_bind(tcp, reinterpret_cast<const sockaddr*>(&local), 0);
+    if (r != 0) {
+      current_peer_ += " from " + source_;
+      on_connected(r);
+      return;
+    }
+  }
   connect_req_ = new uv_connect_t;
   connect_req_->data = this;
   int r = uv_tcp_connect(connect_req_, tcp, reinterpret_cast<const sockaddr*>(addr.data()), [](uv_connect_t* q, int status) {

@@ -28,8 +28,11 @@ class SocketConnect : public detail::LoopResource {
  public:
   /// Resolves `host` asynchronously (IP literals and localhost without a
   /// resolver) and connects to each address in turn (TCP_NODELAY on) until
-  /// one accepts.
-  static std::unique_ptr<SocketConnect> tcp(Loop& loop, std::string host, std::uint16_t port, ConnectCallback cb);
+  /// one accepts. A non-empty `source` (an IP address) is bound as the
+  /// local address first, so that many connections can use several source
+  /// addresses, each with its own ephemeral port range.
+  static std::unique_ptr<SocketConnect> tcp(Loop& loop, std::string host, std::uint16_t port, ConnectCallback cb,
+                                            std::string source = {});
   /// Connects to the Unix domain socket at `path`.
   static std::unique_ptr<SocketConnect> unix_socket(Loop& loop, std::string path, ConnectCallback cb);
 
@@ -51,6 +54,7 @@ class SocketConnect : public detail::LoopResource {
   ConnectCallback cb_;
   std::string host_;
   std::uint16_t port_ = 0;
+  std::string source_;  ///< local address to bind, empty: any
   uv_getaddrinfo_s* resolve_req_ = nullptr;
   std::vector<std::vector<unsigned char>> addresses_;  // sockaddr bytes
   std::size_t next_ = 0;
