@@ -41,8 +41,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "bench/histogram.hpp"
 #include "codec/encode.hpp"
-#include "latency_histogram.hpp"
 
 namespace {
 
