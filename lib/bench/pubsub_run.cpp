@@ -1,0 +1,532 @@
+#include "bench/pubsub_run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "codec/decode.hpp"
+#include "codec/encode.hpp"
+#include "codec/reason_codes.hpp"
+
+namespace mq::bench {
+
+namespace {
+
+std::uint64_t load64(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+std::uint32_t load32(const std::uint8_t* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+std::chrono::milliseconds ms(double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000))); }
+
+/// "0x87 Not authorized" for a reason code of `type`.
+std::string reason_text(PacketType type, std::uint8_t code, ProtocolVersion v) {
+  std::string_view name = v == ProtocolVersion::v5 ? reason_name(type, code)
+                          : type == PacketType::Connack ? connack_return_name_v3(code)
+                                                        : suback_return_name_v3(code);
+  return fmt::format("{} 0x{:02x} {}", type == PacketType::Connack ? "CONNACK"
+                                       : type == PacketType::Suback ? "SUBACK"
+                                       : type == PacketType::Puback ? "PUBACK" : "PUBREC",
+                     code, name);
+}
+
+}  // namespace
+
+PubSubRun::PubSubRun(net::Loop& loop, const RunConfig& config, RunResult& result)
+    : loop_(loop), c_(config), result_(result), pool_(loop, config, *this), phase_timer_(loop), interval_timer_(loop),
+      tick_timer_(loop), drain_timer_(loop) {
+  filler_.assign(std::max(c_.size_max, kMinPayload), 'x');
+  self_ = UsageTracker(UsageTracker::Target::Self, 0);
+  if (c_.broker_pid) broker_ = UsageTracker(UsageTracker::Target::Process, c_.broker_pid);
+  else if (c_.broker_tid) broker_ = UsageTracker(UsageTracker::Target::Thread, c_.broker_tid);
+}
+
+std::optional<RunError> PubSubRun::run() {
+  if (!pool_.error().empty()) return RunError{RunError::Kind::Connect, pool_.error()};
+  start_setup();
+  loop_.run_until([&] { return phase_ == Phase::Done; });
+  pool_.disconnect_all();
+  // Let the DISCONNECTs go out; the loop ends when every stream is closed.
+  net::Timer grace(loop_);
+  grace.start(std::chrono::milliseconds(500), [] {});
+  loop_.run_until([&] { return !grace.active(); });
+  return error_;
+}
+
+// ---- setup ------------------------------------------------------------------
+
+void PubSubRun::start_setup() {
+  const bool want_pubs = c_.mode != Mode::Sub, want_subs = c_.mode != Mode::Pub;
+  const unsigned np = want_pubs ? c_.publishers : 0, ns = want_subs ? c_.subscribers : 0;
+  // Subscribers first: every message must find its subscriptions in place.
+  for (unsigned k = 0; k < ns; ++k) {
+    Subscriber s;
+    s.conn = pool_.add();
+    s.global = c_.first_subscriber + k;
+    subs_.push_back(s);
+  }
+  for (unsigned k = 0; k < np; ++k) {
+    Publisher p;
+    p.conn = pool_.add();
+    p.global = c_.first_publisher + k;
+    p.topic = expand_template(c_.topic, p.global, c_.worker_index);
+    pubs_.push_back(std::move(p));
+  }
+  pub_of_conn_.assign(pool_.size(), -1);
+  sub_of_conn_.assign(pool_.size(), -1);
+  for (std::size_t k = 0; k < pubs_.size(); ++k) pub_of_conn_[pubs_[k].conn] = static_cast<std::int32_t>(k);
+  // Sinks: one per subscriber, or one per shared group (this worker's
+  // subscribers of a shared subscription split one stream of messages).
+  const bool shared = !c_.share_group.empty();
+  for (std::size_t k = 0; k < subs_.size(); ++k) {
+    sub_of_conn_[subs_[k].conn] = static_cast<std::int32_t>(k);
+    if (shared && !sinks_.empty()) {
+      subs_[k].sink = 0;
+      continue;
+    }
+    subs_[k].sink = static_cast<std::uint32_t>(sinks_.size());
+    Sink sink;
+    // Without a filter of its own, subscriber k follows this worker's
+    // publisher k mod P (so a worker's loss count needs no other worker).
+    if (c_.sub_topic.empty() && !shared && !pubs_.empty()) sink.expected = static_cast<std::int64_t>(k % pubs_.size());
+    sinks_.push_back(std::move(sink));
+  }
+  for (auto& sink : sinks_)
+    for (std::size_t k = 0; k < pubs_.size(); ++k)
+      if (sink.expected < 0 || sink.expected == static_cast<std::int64_t>(k)) ++pubs_[k].sinks;
+  sub_base_.assign(subs_.size(), 0);
+  for (std::size_t k = 0; k < subs_.size(); ++k)
+    pool_.open(subs_[k].conn, fmt::format("{}-w{}-s{}", c_.client_prefix, c_.worker_index, subs_[k].global));
+  if (subs_.empty()) {
+    for (auto& p : pubs_) pool_.open(p.conn, fmt::format("{}-w{}-p{}", c_.client_prefix, c_.worker_index, p.global));
+  }
+  // Nothing may take longer than the connect timeout plus the SUBACKs.
+  phase_timer_.start(c_.connect.timeout + std::chrono::seconds(5), [this] {
+    setup_failed(RunError::Kind::Connect,
+                 fmt::format("setup did not finish: {} of {} connections acknowledged, {} of {} subscriptions",
+                             connacked_, pool_.size(), subacked_, subs_.size()));
+  });
+}
+
+void PubSubRun::setup_failed(RunError::Kind kind, std::string message) {
+  if (phase_ != Phase::Setup) return;
+  error_ = RunError{kind, std::move(message)};
+  phase_ = Phase::Done;
+}
+
+void PubSubRun::on_up(std::uint32_t) {}
+
+void PubSubRun::on_down(std::uint32_t index, const net::NetError& why, bool was_up) {
+  if (phase_ == Phase::Done) return;
+  const std::string cause = was_up ? fmt::format("connection lost: {}", net::errc_name(why.code))
+                                   : fmt::format("connect failed: {}", net::errc_name(why.code));
+  count_failure(cause);
+  if (!was_up) ++cur_.connects_failed;
+  else ++cur_.disconnects;
+  if (phase_ == Phase::Setup) {
+    setup_failed(RunError::Kind::Connect, why.message.empty() ? cause : why.message);
+    return;
+  }
+  result_.warnings.push_back(fmt::format("{} {} ended during the run: {}", pub_of_conn_[index] >= 0 ? "publisher" : "subscriber",
+                                         index, why.message.empty() ? cause : why.message));
+  if (pub_of_conn_[index] >= 0) pubs_[static_cast<std::size_t>(pub_of_conn_[index])].ready = false;
+}
+
+void PubSubRun::subscribe(Subscriber& s) {
+  std::string filter = c_.sub_topic.empty()
+                           ? (pubs_.empty() ? expand_template(c_.topic, s.global, c_.worker_index)
+                                            : pubs_[(s.global - c_.first_subscriber) % pubs_.size()].topic)
+                           : expand_template(c_.sub_topic, s.global, c_.worker_index);
+  if (!c_.share_group.empty()) filter = fmt::format("$share/{}/{}", c_.share_group, filter);
+  Subscribe sub;
+  sub.packet_id = 1;
+  sub.subscriptions.push_back(Subscription{filter, static_cast<QoS>(c_.qos)});
+  s.subscribe_ns = clock_ns();
+  pool_.write(s.conn, ByteView(encode(Packet{sub}, c_.version)));
+}
+
+void PubSubRun::on_connack(std::uint32_t index, ByteView body, std::int64_t now) {
+  auto decoded = decode_body(FixedHeader{0x20, static_cast<std::uint32_t>(body.size()), 2}, body, c_.version);
+  const auto* ack = decoded.ok() ? std::get_if<Connack>(&decoded.value()) : nullptr;
+  if (!ack || ack->reason_code != 0) {
+    const std::string why = ack ? reason_text(PacketType::Connack, ack->reason_code, c_.version) : "malformed CONNACK";
+    ++cur_.connects_failed;
+    ++result_.failures_by_reason[why];
+    setup_failed(RunError::Kind::Refused, "the broker refused the connection: " + why);
+    return;
+  }
+  ++cur_.connects_ok;
+  result_.connect.record(static_cast<std::uint64_t>(now - pool_.started_ns(index)));
+  ++connacked_;
+  if (const std::int32_t k = sub_of_conn_[index]; k >= 0) {
+    subscribe(subs_[static_cast<std::size_t>(k)]);
+    return;
+  }
+  Publisher& p = pubs_[static_cast<std::size_t>(pub_of_conn_[index])];
+  if (const Property* rm = find(ack->properties, PropertyId::ReceiveMaximum)) p.cap = rm->number;
+  if (c_.qos > 0) {
+    p.cap = std::min<std::uint32_t>({p.cap, 65535, static_cast<std::uint32_t>(std::max<std::size_t>(c_.window, 1))});
+    // A ring of send times by packet id: one larger than the in-flight
+    // limit, as the ids skip 0 when they wrap.
+    std::uint32_t ring = 1;
+    while (ring < p.cap + 1) ring <<= 1;
+    p.sent_ns.assign(ring, 0);
+    p.ring_mask = ring - 1;
+  }
+  p.ready = true;
+  check_setup_done();
+}
+
+void PubSubRun::on_suback(std::uint32_t index, ByteView body, std::int64_t now) {
+  const std::int32_t k = sub_of_conn_[index];
+  if (k < 0) return;
+  Subscriber& s = subs_[static_cast<std::size_t>(k)];
+  auto decoded = decode_body(FixedHeader{0x90, static_cast<std::uint32_t>(body.size()), 2}, body, c_.version);
+  const auto* ack = decoded.ok() ? std::get_if<Suback>(&decoded.value()) : nullptr;
+  if (!ack || ack->reason_codes.empty() || ack->reason_codes[0] >= 0x80) {
+    const std::string why = ack && !ack->reason_codes.empty()
+                                ? reason_text(PacketType::Suback, ack->reason_codes[0], c_.version)
+                                : "malformed SUBACK";
+    ++cur_.subscribes_failed;
+    ++result_.failures_by_reason[why];
+    setup_failed(RunError::Kind::Subscribe, "the broker refused the subscription: " + why);
+    return;
+  }
+  ++cur_.subscribes_ok;
+  result_.subscribe.record(static_cast<std::uint64_t>(now - s.subscribe_ns));
+  s.subacked = true;
+  if (++subacked_ == subs_.size())
+    for (auto& p : pubs_) pool_.open(p.conn, fmt::format("{}-w{}-p{}", c_.client_prefix, c_.worker_index, p.global));
+  check_setup_done();
+}
+
+void PubSubRun::check_setup_done() {
+  if (phase_ != Phase::Setup || subacked_ != subs_.size() || connacked_ != pool_.size()) return;
+  phase_timer_.stop();
+  phase_ = Phase::Warmup;
+  schedule_start_ns_ = clock_ns();
+  if (c_.rate > 0 && !pubs_.empty()) tick_timer_.start_repeating(std::chrono::milliseconds(1), [this] { tick(); });
+  else if (!pubs_.empty() && pubs_[0].sinks == 0 && c_.qos == 0)
+    tick_timer_.start_repeating(std::chrono::milliseconds(1), [this] { tick(); });  // no feedback: refill by time
+  if (c_.warmup_s > 0) phase_timer_.start(ms(c_.warmup_s), [this] { begin_measure(); });
+  else begin_measure();
+  loop_.schedule_flush(this);
+}
+
+// ---- phases -----------------------------------------------------------------
+
+void PubSubRun::begin_measure() {
+  phase_ = Phase::Measure;
+  measure_start_ns_ = interval_start_ns_ = last_event_ns_ = clock_ns();
+  // Message counts start from zero; connection counts keep the setup's.
+  const Counters keep = cur_;
+  cur_ = Counters{};
+  cur_.connects_ok = keep.connects_ok;
+  cur_.connects_failed = keep.connects_failed;
+  cur_.subscribes_ok = keep.subscribes_ok;
+  cur_.subscribes_failed = keep.subscribes_failed;
+  cur_.disconnects = keep.disconnects;
+  prev_ = cur_;
+  interval_e2e_.clear();
+  result_.ack.clear();
+  for (std::size_t k = 0; k < subs_.size(); ++k) sub_base_[k] = subs_[k].received;
+  for (auto& p : pubs_) p.measured_sent = 0;
+  self_.start();
+  broker_.start();
+  result_.warmup_s = c_.warmup_s;
+  mark_start(result_);
+  interval_timer_.start_repeating(ms(c_.interval_s), [this] { interval(); });
+  // With a count the run ends when every publisher sent it, or at the duration.
+  phase_timer_.start(ms(c_.duration_s), [this] { end_measure(); });
+}
+
+void PubSubRun::end_measure() {
+  if (phase_ != Phase::Measure && phase_ != Phase::Warmup) return;
+  phase_ = Phase::Drain;
+  send_end_ns_ = clock_ns();
+  tick_timer_.stop();
+  phase_timer_.stop();
+  drain_timer_.start(ms(c_.drain_s), [this] { finish(); });
+  check_drained();
+}
+
+void PubSubRun::check_drained() {
+  if (phase_ != Phase::Drain) return;
+  for (const auto& p : pubs_) {
+    if (c_.qos > 0 && p.acks != p.seq) return;
+    if (p.delivered != p.seq * p.sinks) return;
+  }
+  if (c_.mode == Mode::Sub) return;  // others publish: wait out the drain time
+  finish();
+}
+
+void PubSubRun::interval() {
+  const std::int64_t now = clock_ns();
+  IntervalRecord r;
+  r.start_s = seconds(interval_start_ns_ - measure_start_ns_);
+  r.end_s = seconds(now - measure_start_ns_);
+  r.delta = cur_ - prev_;
+  r.e2e = interval_e2e_;
+  result_.e2e.merge(interval_e2e_);
+  interval_e2e_.clear();
+  prev_ = cur_;
+  interval_start_ns_ = now;
+  self_.sample();
+  broker_.sample();
+  result_.totals = cur_;
+  result_.measured_s = r.end_s;
+  result_.intervals.push_back(r);
+  if (c_.on_interval) c_.on_interval(result_.intervals.back(), result_);
+  if (c_.interrupted && c_.interrupted()) {
+    result_.warnings.push_back("interrupted: the run ended early");
+    end_measure();
+  }
+}
+
+void PubSubRun::finish() {
+  if (phase_ == Phase::Done) return;
+  drain_timer_.stop();
+  interval_timer_.stop();
+  // Loss: every message of a local publisher that a sink expecting it never
+  // saw, warm-up included (a lost message is never hidden); for publishers
+  // of other processes only the gaps below the highest number seen.
+  for (auto& sink : sinks_)
+    for (std::size_t g = 0; g < sink.by_publisher.size(); ++g) {
+      const ArrivalBits& bits = sink.by_publisher[g];
+      const bool local = g >= c_.first_publisher && g - c_.first_publisher < pubs_.size();
+      if (!local) cur_.lost += bits.next() - bits.distinct();
+    }
+  for (std::size_t k = 0; k < pubs_.size(); ++k) {
+    const Publisher& p = pubs_[k];
+    for (auto& sink : sinks_) {
+      if (sink.expected >= 0 && sink.expected != static_cast<std::int64_t>(k)) continue;
+      const std::uint64_t seen = p.global < sink.by_publisher.size() ? sink.by_publisher[p.global].distinct() : 0;
+      cur_.lost += p.seq - std::min(seen, p.seq);
+    }
+  }
+  interval();
+  const std::int64_t end = std::max(send_end_ns_, last_event_ns_);
+  result_.measured_s = seconds(std::max<std::int64_t>(end, measure_start_ns_ + 1) - measure_start_ns_);
+  result_.totals = cur_;
+  for (std::size_t k = 0; k < subs_.size(); ++k) result_.per_subscriber_received.push_back(subs_[k].received - sub_base_[k]);
+  result_.self = self_.usage();
+  result_.broker = broker_.usage();
+  phase_ = Phase::Done;
+}
+
+// ---- traffic ----------------------------------------------------------------
+
+void PubSubRun::on_packet(std::uint32_t index, std::uint8_t first, ByteView body, std::int64_t now) {
+  switch (first >> 4) {
+    case 3:
+      if (const std::int32_t k = sub_of_conn_[index]; k >= 0) on_publish(subs_[static_cast<std::size_t>(k)], first, body, now);
+      return;
+    case 4: case 5: case 7:
+      if (const std::int32_t k = pub_of_conn_[index]; k >= 0) on_ack(pubs_[static_cast<std::size_t>(k)], first, body, now);
+      return;
+    case 6:  // PUBREL for a QoS 2 message received: complete it
+      if (body.size() >= 2) {
+        const std::uint8_t comp[4] = {0x70, 0x02, body[0], body[1]};
+        pool_.write(index, ByteView(comp, 4));
+      }
+      return;
+    case 2: on_connack(index, body, now); return;
+    case 9: on_suback(index, body, now); return;
+    default: return;  // PINGRESP, DISCONNECT (followed by the close), AUTH
+  }
+}
+
+void PubSubRun::on_publish(Subscriber& s, std::uint8_t first, ByteView body, std::int64_t now) {
+  const unsigned qos = (first >> 1) & 3;
+  if (body.size() < 2) return;
+  std::size_t at = 2 + (static_cast<std::size_t>(body[0]) << 8 | body[1]);
+  std::size_t id_at = at;
+  if (qos > 0) at += 2;
+  if (c_.version == ProtocolVersion::v5 && at < body.size()) {
+    std::uint32_t len = 0;
+    unsigned shift = 0;
+    while (at < body.size()) {
+      const std::uint8_t b = body[at++];
+      len |= static_cast<std::uint32_t>(b & 0x7F) << shift;
+      shift += 7;
+      if (!(b & 0x80) || shift > 21) break;
+    }
+    at += len;
+  }
+  if (at > body.size()) return;
+  if (qos > 0 && id_at + 2 <= body.size()) {
+    const std::uint8_t ack[4] = {static_cast<std::uint8_t>(qos == 1 ? 0x40 : 0x50), 0x02, body[id_at], body[id_at + 1]};
+    pool_.write(s.conn, ByteView(ack, 4));
+  }
+  ++cur_.received;
+  ++s.received;
+  cur_.bytes_received += body.size() - at;
+  last_event_ns_ = now;
+  if (body.size() - at < kMinPayload) return;  // not ours: counted, not tracked
+  const std::uint8_t* payload = body.data() + at;
+  const std::uint32_t g = load32(payload);
+  const std::uint64_t seq = load64(payload + 4);
+  const auto stamp = static_cast<std::int64_t>(load64(payload + 12));
+  Sink& sink = sinks_[s.sink];
+  if (g >= sink.by_publisher.size()) {
+    if (g > (1u << 20)) return;  // not a publisher index of ours
+    sink.by_publisher.resize(g + 1);
+  }
+  switch (sink.by_publisher[g].add(seq)) {
+    case ArrivalBits::Arrival::Duplicate: ++cur_.duplicates; return;
+    case ArrivalBits::Arrival::Reordered: ++cur_.reordered; break;
+    case ArrivalBits::Arrival::InOrder: break;
+  }
+  if (stamp >= measure_start_ns_ && now >= stamp) interval_e2e_.record(static_cast<std::uint64_t>(now - stamp));
+  if (g >= c_.first_publisher && g - c_.first_publisher < pubs_.size()) {
+    ++pubs_[g - c_.first_publisher].delivered;
+    loop_.schedule_flush(this);
+  }
+}
+
+void PubSubRun::on_ack(Publisher& p, std::uint8_t first, ByteView body, std::int64_t now) {
+  if (body.size() < 2) return;
+  const auto type = static_cast<PacketType>(first >> 4);
+  const std::uint8_t reason = body.size() >= 3 ? body[2] : 0;
+  const std::uint16_t id = static_cast<std::uint16_t>(body[0] << 8 | body[1]);
+  if (type == PacketType::Pubrec && reason < 0x80) {
+    const std::uint8_t rel[4] = {0x62, 0x02, body[0], body[1]};
+    pool_.write(p.conn, ByteView(rel, 4));
+    return;
+  }
+  ++p.acks;
+  last_event_ns_ = now;
+  if (reason >= 0x80) {
+    ++cur_.publish_failed;
+    ++result_.failures_by_reason[reason_text(type, reason, c_.version)];
+  } else {
+    ++cur_.acked;
+    const std::int64_t sent = p.sent_ns.empty() ? 0 : p.sent_ns[id & p.ring_mask];
+    if (sent >= measure_start_ns_ && now >= sent) result_.ack.record(static_cast<std::uint64_t>(now - sent));
+  }
+  loop_.schedule_flush(this);
+}
+
+void PubSubRun::flush() {
+  if (phase_ == Phase::Drain) {
+    check_drained();
+    return;
+  }
+  if (!sending() || c_.rate > 0) return;
+  const std::int64_t now = clock_ns();
+  for (auto& p : pubs_) top_up(p, now);
+}
+
+void PubSubRun::tick() {
+  if (!sending()) return;
+  const std::int64_t now = clock_ns();
+  if (c_.rate <= 0) {
+    for (auto& p : pubs_) top_up(p, now);
+    return;
+  }
+  // Open loop: each publisher sends what its schedule says is due by now.
+  const double per_pub = c_.rate / static_cast<double>(pubs_.size());
+  for (auto& p : pubs_) {
+    if (!p.ready) continue;
+    auto due = static_cast<std::uint64_t>(seconds(now - schedule_start_ns_) * per_pub) + 1;
+    if (c_.count) due = std::min(due, p.seq - p.measured_sent + c_.count);
+    std::uint64_t n = due > p.seq ? due - p.seq : 0;
+    if (c_.qos > 0) n = std::min<std::uint64_t>(n, p.cap - std::min<std::uint64_t>(p.cap, p.seq - p.acks));
+    if (n) send(p, n, now, true);
+  }
+}
+
+void PubSubRun::top_up(Publisher& p, std::int64_t now) {
+  if (!p.ready) return;
+  std::uint64_t out = p.sinks ? p.seq - p.delivered / p.sinks : 0;
+  std::uint64_t limit = c_.window;
+  if (c_.qos > 0) {
+    out = std::max(out, p.seq - p.acks);
+    limit = std::min<std::uint64_t>(limit, p.cap);
+  } else if (!p.sinks && pool_.queued(p.conn) > 1024 * 1024) {
+    return;  // nothing to wait for but the socket
+  }
+  if (out > limit / 2) return;  // refill in batches of at least half a window
+  std::uint64_t n = limit - out;
+  if (c_.count && phase_ == Phase::Measure) n = std::min(n, c_.count - p.measured_sent);
+  if (n) send(p, n, now, false);
+}
+
+std::size_t PubSubRun::size_of(std::uint64_t seq) const {
+  if (c_.size_max <= c_.size_min) return c_.size_min;
+  // A fixed spread over the range, the same for every run.
+  return c_.size_min + static_cast<std::size_t>((seq * 2654435761u) % (c_.size_max - c_.size_min + 1));
+}
+
+std::size_t PubSubRun::build(const Publisher& p, std::uint8_t* out, std::size_t size, std::uint64_t seq,
+                             std::int64_t stamp) const {
+  const bool v5 = c_.version == ProtocolVersion::v5;
+  const std::size_t remaining = 2 + p.topic.size() + (c_.qos ? 2 : 0) + (v5 ? 1 : 0) + size;
+  std::uint8_t* w = out;
+  *w++ = static_cast<std::uint8_t>(0x30 | c_.qos << 1 | (c_.retain ? 1 : 0));
+  std::size_t r = remaining;
+  do {
+    std::uint8_t b = r & 0x7F;
+    r >>= 7;
+    *w++ = static_cast<std::uint8_t>(b | (r ? 0x80 : 0));
+  } while (r);
+  *w++ = static_cast<std::uint8_t>(p.topic.size() >> 8);
+  *w++ = static_cast<std::uint8_t>(p.topic.size());
+  std::memcpy(w, p.topic.data(), p.topic.size());
+  w += p.topic.size();
+  if (c_.qos) {
+    const auto id = static_cast<std::uint16_t>(seq % 65535 + 1);
+    *w++ = static_cast<std::uint8_t>(id >> 8);
+    *w++ = static_cast<std::uint8_t>(id);
+  }
+  if (v5) *w++ = 0;  // no properties
+  std::memcpy(w, &p.global, 4);
+  std::memcpy(w + 4, &seq, 8);
+  std::memcpy(w + 12, &stamp, 8);
+  std::memcpy(w + kMinPayload, filler_.data(), size - kMinPayload);
+  return static_cast<std::size_t>(w - out) + size;
+}
+
+void PubSubRun::send(Publisher& p, std::uint64_t n, std::int64_t now, bool scheduled) {
+  const std::size_t most = 5 + 2 + p.topic.size() + 3 + std::max(c_.size_max, c_.size_min);
+  scratch_.resize(static_cast<std::size_t>(n) * most);
+  std::size_t used = 0;
+  const double per_pub_ns = scheduled ? 1e9 * static_cast<double>(pubs_.size()) / c_.rate : 0;
+  const bool measuring = phase_ == Phase::Measure;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    const std::uint64_t seq = p.seq++;
+    std::int64_t stamp = now;
+    if (scheduled) {
+      // Stamped with the time it was due, so a late send shows as latency.
+      stamp = schedule_start_ns_ + static_cast<std::int64_t>(static_cast<double>(seq) * per_pub_ns);
+      if (measuring) {
+        const auto late = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - stamp));
+        ++result_.lag.scheduled;
+        if (late > result_.lag.late_threshold_ns) ++result_.lag.late;
+        result_.lag.max_ns = std::max(result_.lag.max_ns, late);
+      }
+    }
+    const std::size_t size = size_of(seq);
+    used += build(p, scratch_.data() + used, size, seq, stamp);
+    if (c_.qos) p.sent_ns[(seq % 65535 + 1) & p.ring_mask] = now;
+    cur_.bytes_published += size;
+  }
+  cur_.published += n;
+  if (measuring) p.measured_sent += n;
+  pool_.write(p.conn, ByteView(scratch_.data(), used));
+  if (c_.count && measuring) {
+    for (const auto& q : pubs_)
+      if (q.measured_sent < c_.count) return;
+    end_measure();
+  }
+}
+
+}  // namespace mq::bench

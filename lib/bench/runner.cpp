@@ -1,0 +1,62 @@
+#include "bench/runner.hpp"
+
+#include "bench/conn_run.hpp"
+#include "bench/pubsub_run.hpp"
+#include "net/loop.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace mq::bench {
+
+std::string expand_template(const std::string& pattern, unsigned index, unsigned worker) {
+  std::string out;
+  out.reserve(pattern.size() + 8);
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '%' && i + 1 < pattern.size()) {
+      const char k = pattern[i + 1];
+      if (k == 'i' || k == 'w' || k == '%') {
+        out += k == 'i' ? std::to_string(index) : k == 'w' ? std::to_string(worker) : std::string("%");
+        ++i;
+        continue;
+      }
+    }
+    out += pattern[i];
+  }
+  return out;
+}
+
+void mark_start(RunResult& result) {
+  const auto wall = std::chrono::system_clock::now();
+  result.started_unix_s = std::chrono::duration<double>(wall.time_since_epoch()).count();
+  const std::time_t t = std::chrono::system_clock::to_time_t(wall);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  result.started_at = text;
+}
+
+std::optional<RunError> run(const RunConfig& config, RunResult& result, HoldMemory* hold) {
+  result.machine = describe_machine();
+  result.worker_index = config.worker_index;
+  result.worker_count = config.worker_count;
+  net::Loop loop;
+  std::optional<RunError> error;
+  if (config.mode == Mode::Conn) {
+    ConnRun r(loop, config, result, hold);
+    error = r.run();
+  } else {
+    PubSubRun r(loop, config, result);
+    error = r.run();
+  }
+  // The runs close their connections; whatever is left closes here.
+  loop.close();
+  if (!error && result.self.known && result.measured_s > 0 && result.self.cores_used(result.measured_s) > 0.9)
+    result.warnings.push_back(
+        "mqbench used a full core: these figures may be mqbench's limit, not the broker's; use fewer clients per "
+        "process or several workers (--worker I/N)");
+  return error;
+}
+
+}  // namespace mq::bench
