@@ -60,6 +60,7 @@ struct IntervalRecord {
   double end_s = 0;          ///< idem; end_s - start_s is the interval's length
   Counters delta;            ///< what happened during the interval
   LatencyHistogram e2e;      ///< end-to-end latency of messages received in it
+  bool operator==(const IntervalRecord&) const = default;
 };
 
 /// The machine a run was measured on (describe_machine() fills it).
@@ -125,6 +126,7 @@ struct RunResult {
   unsigned worker_index = 0;  ///< this worker, 0-based (I of --worker I/N)
   unsigned worker_count = 1;  ///< N
   unsigned merged_from = 1;   ///< how many results merge() combined into this one
+  bool operator==(const RunResult&) const = default;
 };
 
 /// The named latency histograms of a RunResult, in output order.

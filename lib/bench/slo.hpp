@@ -8,7 +8,7 @@
 ///              | loss | duplicates | reordered | rate | received | published | acked
 ///              | connect_failures | subscribe_failures | publish_failures
 ///   op        := < | <= | > | >= | = | ==
-///   unit      := us | ms | s   (latency only; a latency without a unit is an error)
+///   unit      := ns | us | ms | s   (latency only; a latency without a unit is an error)
 ///
 /// `rate` is received messages per second over the measured phase; `loss`,
 /// `duplicates` and `reordered` are counts. A percentile of an empty
@@ -33,6 +33,7 @@ struct SloObjective {
   std::string counter;     ///< "loss", "rate", ...: when histogram is empty
   Op op = Op::less;
   double threshold = 0;    ///< nanoseconds for latencies, else the plain number
+  std::string unit;        ///< "us", "ms" or "s" as written (latencies); messages use it
 };
 
 /// The verdict on one objective.
