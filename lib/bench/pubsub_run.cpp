@@ -42,7 +42,7 @@ std::string reason_text(PacketType type, std::uint8_t code, ProtocolVersion v) {
 
 PubSubRun::PubSubRun(net::Loop& loop, const RunConfig& config, RunResult& result)
     : loop_(loop), c_(config), result_(result), pool_(loop, config, *this), phase_timer_(loop), interval_timer_(loop),
-      tick_timer_(loop), drain_timer_(loop) {
+      tick_timer_(loop), drain_timer_(loop), rate_timer_(loop, [this] { tick(); }) {
   filler_.assign(std::max(c_.size_max, kMinPayload), 'x');
   self_ = UsageTracker(UsageTracker::Target::Self, 0);
   if (c_.broker_pid) broker_ = UsageTracker(UsageTracker::Target::Process, c_.broker_pid);
@@ -213,7 +213,7 @@ void PubSubRun::check_setup_done() {
   phase_timer_.stop();
   phase_ = Phase::Warmup;
   schedule_start_ns_ = clock_ns();
-  if (c_.rate > 0 && !pubs_.empty()) tick_timer_.start_repeating(std::chrono::milliseconds(1), [this] { tick(); });
+  if (c_.rate > 0 && !pubs_.empty()) rate_timer_.start_at(schedule_start_ns_);
   else if (!pubs_.empty() && pubs_[0].sinks == 0 && c_.qos == 0)
     tick_timer_.start_repeating(std::chrono::milliseconds(1), [this] { tick(); });  // no feedback: refill by time
   if (c_.warmup_s > 0) phase_timer_.start(ms(c_.warmup_s), [this] { begin_measure(); });
@@ -253,6 +253,7 @@ void PubSubRun::end_measure() {
   phase_ = Phase::Drain;
   send_end_ns_ = clock_ns();
   tick_timer_.stop();
+  rate_timer_.stop();
   phase_timer_.stop();
   drain_timer_.start(ms(c_.drain_s), [this] { finish(); });
   check_drained();
@@ -432,16 +433,35 @@ void PubSubRun::tick() {
     for (auto& p : pubs_) top_up(p, now);
     return;
   }
-  // Open loop: each publisher sends what its schedule says is due by now.
+  // Open loop: each publisher sends what its schedule says is due by now,
+  // then the timer is set for the next message due.
   const double per_pub = c_.rate / static_cast<double>(pubs_.size());
+  const double period_ns = 1e9 / per_pub;
+  std::uint64_t next_seq = UINT64_MAX;
+  bool blocked = false;
   for (auto& p : pubs_) {
     if (!p.ready) continue;
     auto due = static_cast<std::uint64_t>(seconds(now - schedule_start_ns_) * per_pub) + 1;
     if (c_.count) due = std::min(due, p.seq - p.measured_sent + c_.count);
     std::uint64_t n = due > p.seq ? due - p.seq : 0;
-    if (c_.qos > 0) n = std::min<std::uint64_t>(n, p.cap - std::min<std::uint64_t>(p.cap, p.seq - p.acks));
+    if (c_.qos > 0) {
+      const std::uint64_t room = p.cap - std::min<std::uint64_t>(p.cap, p.seq - p.acks);
+      if (room < n) {
+        n = room;
+        blocked = true;  // the in-flight limit: try again shortly
+      }
+    }
     if (n) send(p, n, now, true);
+    if (!sending()) return;  // the count was reached
+    next_seq = std::min(next_seq, p.seq);
   }
+  if (next_seq == UINT64_MAX) {
+    rate_timer_.start_at(now + 1'000'000);  // no publisher is up
+    return;
+  }
+  std::int64_t next = schedule_start_ns_ + static_cast<std::int64_t>(static_cast<double>(next_seq) * period_ns);
+  if (blocked) next = std::max(next, now + 100'000);
+  rate_timer_.start_at(next);
 }
 
 void PubSubRun::top_up(Publisher& p, std::int64_t now) {

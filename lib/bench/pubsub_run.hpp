@@ -13,6 +13,7 @@
 #include "bench/proc_usage.hpp"
 #include "bench/runner.hpp"
 #include "net/loop.hpp"
+#include "net/precise_timer.hpp"
 
 namespace mq::bench {
 
@@ -95,6 +96,7 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
   Counters cur_, prev_;
   LatencyHistogram interval_e2e_;
   net::Timer phase_timer_, interval_timer_, tick_timer_, drain_timer_;
+  net::PreciseTimer rate_timer_;  ///< open loop: wakes at the next message's due time
   std::int64_t schedule_start_ns_ = 0;    ///< open loop: time of sequence 0
   std::int64_t measure_start_ns_ = INT64_MAX;
   std::int64_t interval_start_ns_ = 0;

@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <time.h>
+
 #include <algorithm>
 #include <thread>
 
 #include "net/listener.hpp"
+#include "net/precise_timer.hpp"
 #include "net/socket_connect.hpp"
 
 #include "net_test_util.hpp"
@@ -81,4 +84,34 @@ TEST_CASE("socket connect: a source address is the peer address the server sees"
   }, "192.0.2.1");
   t.run_until([&] { return failed; });
   for (auto& s : streams) s->abort();
+}
+
+TEST_CASE("precise timer: fires once at the absolute time asked for, never before; re-arms from its callback") {
+  TestLoop t;
+  std::vector<std::int64_t> fired;
+  auto now_ns = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  };
+  std::vector<std::int64_t> targets;
+  PreciseTimer* self = nullptr;
+  PreciseTimer timer(t.loop, [&] {
+    fired.push_back(now_ns());
+    if (fired.size() < 3) {
+      targets.push_back(now_ns() + 300'000);  // 0.3 ms: below libuv's millisecond timers
+      self->start_at(targets.back());
+    } else {
+      self->stop();
+    }
+  });
+  self = &timer;
+  REQUIRE(timer.ok());
+  targets.push_back(now_ns() + 2'000'000);
+  timer.start_at(targets.back());
+  t.run_until([&] { return fired.size() == 3; });
+  REQUIRE(fired.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(fired[i] >= targets[i]);
+  t.run_for(std::chrono::milliseconds(5));
+  CHECK(fired.size() == 3);  // stopped: no further firing
 }
