@@ -1,0 +1,360 @@
+#include "cli.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "exit_codes.hpp"
+
+namespace mq::mqbench {
+
+namespace {
+constexpr const char* kLoad = "Load";
+constexpr const char* kConn = "Connections (conn mode)";
+constexpr const char* kConnection = "Connection";
+constexpr const char* kTls = "TLS";
+constexpr const char* kOutput = "Output";
+
+/// "I/N", or "N" with I from $JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).
+std::optional<std::string> parse_worker(const std::string& text, unsigned& index, unsigned& count) {
+  if (text.empty()) return std::nullopt;
+  const auto slash = text.find('/');
+  std::string i_text = slash == std::string::npos ? "" : text.substr(0, slash);
+  const std::string n_text = slash == std::string::npos ? text : text.substr(slash + 1);
+  if (i_text.empty()) {
+    const char* env = std::getenv("JOB_COMPLETION_INDEX");
+    if (!env || !*env)
+      return fmt::format("--worker '{}': give I/N, or N with JOB_COMPLETION_INDEX set to I", text);
+    i_text = env;
+  }
+  char* end = nullptr;
+  const unsigned long i = std::strtoul(i_text.c_str(), &end, 10);
+  if (i_text.empty() || *end) return fmt::format("--worker '{}': worker index '{}' is not a number", text, i_text);
+  const unsigned long n = std::strtoul(n_text.c_str(), &end, 10);
+  if (n_text.empty() || *end || n == 0) return fmt::format("--worker '{}': worker count '{}' is not a positive number", text, n_text);
+  if (i >= n) return fmt::format("--worker '{}': the index must be below the count (0 to {})", text, n - 1);
+  index = static_cast<unsigned>(i);
+  count = static_cast<unsigned>(n);
+  return std::nullopt;
+}
+
+/// This worker's share of `total` items: how many and the first one's index.
+std::pair<unsigned, unsigned> share(unsigned total, unsigned index, unsigned count) {
+  const unsigned base = total / count, extra = total % count;
+  return {base + (index < extra ? 1 : 0), index * base + std::min(index, extra)};
+}
+
+}  // namespace
+
+apps::AppDoc documentation() {
+  apps::AppDoc doc;
+  doc.name = "mqbench";
+  doc.summary = "benchmark an MQTT broker: throughput, latency, loss and connections";
+  doc.description =
+      "mqbench measures an MQTT broker (3.1.1 or 5.0) over TCP, TLS, WebSocket or a Unix socket. Its MODE "
+      "says what it does: pubsub (the default) runs publishers and subscribers in one process on one clock, "
+      "for end-to-end latency; pub only publishes; sub only subscribes (to the publishers of another mqbench "
+      "on the same machine); conn opens connections: churn (connect, CONNACK, DISCONNECT, with --in-flight "
+      "handshakes at a time) or --hold (open -c connections and keep them). merge FILE... combines the --json "
+      "results of several workers exactly.\n\n"
+      "With no broker address (-h, -p, -L, --unix or $MQ_URL) mqbench starts the embedded broker (mqbroker's "
+      "core) in-process on a free loopback port, on its own thread, with its in-flight and queue limits "
+      "lifted, and says so on stderr; its CPU time is measured from its thread.\n\n"
+      "Load: closed loop by default: each publisher keeps at most --window messages outstanding (not yet "
+      "received by all its subscribers, and at QoS 1 and 2 not yet acknowledged), which finds the highest "
+      "loss-free throughput. --rate makes it an open loop: messages are sent on a fixed schedule and latency "
+      "is measured from the time each one was due, so a stalled broker shows up as latency instead of hiding "
+      "it (coordinated omission); the report says how far the generator itself fell behind. The --warmup "
+      "seconds are left out of every figure, except loss: a lost message is never hidden.\n\n"
+      "Every payload carries its publisher, a sequence number and the send time; subscribers count loss, "
+      "duplicates and reordering from them exactly, per publisher. Latency goes into a log-linear histogram "
+      "(under 1% error) and is reported as min, p50, p90, p99, p99.9, p99.99, max and mean in microseconds.\n\n"
+      "mqbench reports its own CPU and memory and warns when it used nearly a full core (then the figures "
+      "are its limit, not the broker's); it reports the broker's CPU and memory with --broker-pid.";
+  doc.exit_codes = exit_docs();
+  doc.sections = {
+      {"WORKERS",
+       "--worker I/N makes this process worker I of N: it runs its share of the publishers, subscribers, "
+       "connections and rate, with client ids and topics numbered globally, so N copies started by ssh, a "
+       "Kubernetes Indexed Job (which sets JOB_COMPLETION_INDEX; then --worker N is enough) or a Slurm array "
+       "make one load. mqbench merge *.json adds their counters and merges their histograms bucket by bucket."},
+      {"TOPICS",
+       "-t is a template: %i is the publisher's global index, %w the worker index. Without --sub-topic, "
+       "subscriber k follows the topic of publisher k mod P of its worker, so -c 1 --subscribers 10 is a one to "
+       "ten fan-out. --sub-topic sets every subscriber's filter (a template too, %i the subscriber's index), "
+       "e.g. 'mqbench/#'; then each subscriber expects every publisher's messages. --shared NAME subscribes "
+       "through $share/NAME/ (MQTT 5.0): the group, not each member, must see every message."},
+      {"PROTOCOL CHOICES",
+       "Where MQTT leaves a choice, mqbench makes this one. A duplicate at QoS 0 or 1 is allowed by the protocol "
+       "(at most once, at least once): it is counted and reported, and fails the run only through --slo "
+       "duplicates=0; at QoS 2 (exactly once) a duplicate fails the run (exit 5), as does any loss at QoS 1 or 2. "
+       "Packet identifiers are the sequence number mod 65535 plus 1, so at most 65535 messages are in flight "
+       "per publisher, fewer when the broker's Receive Maximum (5.0 CONNACK) is lower; mqbench's own CONNECT "
+       "asks for a Receive Maximum of 65535 so that the subscribers never hold the broker back. Subscriptions "
+       "are made at the messages' QoS. Clients connect with a clean session (clean start) and keep alive -k."},
+      {"MEASUREMENT",
+       "All clients run on one thread and one clock (CLOCK_MONOTONIC), so end-to-end latency needs no clock "
+       "synchronisation; in sub mode the publishers' clock must be the same machine's. Closed-loop messages "
+       "are stamped when built, open-loop ones with the time they were due. mqbench's CPU is its run thread's; "
+       "its memory is the process's resident size, which includes the embedded broker when one runs. With "
+       "conn --hold the memory per held connection is printed (and stored in the settings of --json), for "
+       "mqbench and, with --broker-pid, for the broker."},
+      {"ENVIRONMENT",
+       "MQ_URL: the broker URL when no -h, -p, -L or --unix is given. JOB_COMPLETION_INDEX: the worker index "
+       "for --worker N."},
+  };
+  doc.examples = {
+      {"mqbench -d 5", "1 publisher and 1 subscriber against the embedded broker for 5 seconds"},
+      {"mqbench pubsub -L mqtt://broker:1883 -q 1 --publishers 4 --subscribers 4 --json run.json",
+       "QoS 1 closed loop against a broker, NDJSON results in run.json"},
+      {"mqbench --publishers 1 --subscribers 10 -s 64", "one-to-ten fan-out"},
+      {"mqbench --rate 50000 --slo 'p99<5ms,loss=0'", "fixed-rate latency, exit 6 when the objective fails"},
+      {"mqbench conn --in-flight 200 -d 10", "connection churn with 200 handshakes in flight"},
+      {"mqbench conn --hold -c 10000 --source 4 --broker-pid $(pidof mqbroker)",
+       "hold 10,000 connections from 127.0.0.1..4 and report the broker's memory"},
+      {"mqbench merge w0.json w1.json w2.json --json all.json", "combine three workers' results"},
+  };
+  doc.see_also = {"mqbroker(1)", "mqpub(1)", "mqsub(1)"};
+  return doc;
+}
+
+void define_cli(CLI::App& app, BenchOptions& o) {
+  app.set_help_flag("--help", "Print this help and exit");
+  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub, conn; or merge FILE...")
+      ->check(CLI::IsMember({"pubsub", "pub", "sub", "conn", "merge"}));
+  app.add_option("files", o.files, "Result files (--json output) for merge")->type_name("FILE");
+
+  app.add_option("-c,--clients", o.clients,
+                 "Clients, as emqtt-bench's -c: connections (conn), publishers (pub), subscribers (sub), "
+                 "publisher/subscriber pairs (pubsub)")
+      ->group(kLoad);
+  app.add_option("--publishers", o.publishers, "Publishers")->capture_default_str()->group(kLoad);
+  app.add_option("--subscribers", o.subscribers, "Subscribers")->capture_default_str()->group(kLoad);
+  app.add_option("-q,--qos", o.qos, "QoS of the messages and subscriptions")
+      ->check(CLI::IsMember({0, 1, 2}))
+      ->capture_default_str()
+      ->group(kLoad);
+  app.add_option("-s,--size", o.size, "Payload bytes, N or MIN-MAX (at least 20: publisher, sequence, time)")
+      ->capture_default_str()
+      ->group(kLoad);
+  app.add_option("-t,--topic", o.topic, "Topic template (%i publisher index, %w worker)")
+      ->capture_default_str()
+      ->group(kLoad);
+  app.add_option("--sub-topic", o.sub_topic, "Subscription filter template for every subscriber, e.g. 'mqbench/#'")
+      ->group(kLoad);
+  app.add_option("--shared", o.shared, "Subscribe through the shared subscription $share/NAME/ (MQTT 5.0)")
+      ->type_name("NAME")
+      ->group(kLoad);
+  app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(kLoad);
+  app.add_option("-R,--rate", o.rate, "Messages per second over all publishers (open loop); 0: closed loop")
+      ->check(CLI::NonNegativeNumber)
+      ->group(kLoad);
+  app.add_option("-w,--window", o.window,
+                 "Closed loop: messages outstanding per publisher; at QoS 1/2 also the in-flight limit")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{65535}))
+      ->capture_default_str()
+      ->group(kLoad);
+  app.add_option("-d,--duration", o.duration, "Seconds measured (after the warm-up)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(kLoad);
+  app.add_option("--warmup", o.warmup, "Seconds of load before measuring, left out of the figures")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(kLoad);
+  app.add_option("-C,--count", o.count,
+                 "Messages per publisher (conn churn: connections) after the warm-up; the run ends when they are "
+                 "sent and received, or at --duration")
+      ->group(kLoad);
+  app.add_option("--interval", o.interval, "Seconds per interval record and status line")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str()
+      ->group(kLoad);
+  app.add_option("--source", o.sources,
+                 "Local addresses to connect from, in turn: a list (127.0.0.1,127.0.0.2) or a count N for "
+                 "127.0.0.1..N, to open more connections than one address's port range allows")
+      ->group(kLoad);
+  app.add_option("--worker", o.worker, "Be worker I of N (I/N; or N with JOB_COMPLETION_INDEX)")
+      ->type_name("I/N")
+      ->group(kLoad);
+  app.add_option("--broker-pid", o.broker_pid, "The broker's process id: report its CPU and memory from /proc")
+      ->group(kLoad);
+
+  app.add_flag("--hold", o.hold, "conn: open -c connections and hold them for --duration")->group(kConn);
+  app.add_option("--in-flight", o.in_flight, "conn: connection handshakes at a time")
+      ->check(CLI::Range(1u, 100000u))
+      ->capture_default_str()
+      ->group(kConn);
+  app.add_option("--connect-rate", o.connect_rate, "conn: new connections per second (0: as --in-flight allows)")
+      ->check(CLI::NonNegativeNumber)
+      ->group(kConn);
+
+  auto& c = o.client;
+  app.add_option("-h,--host", c.host, "Broker host (no address at all: the embedded broker)")->group(kConnection);
+  app.add_option("-p,--port", c.port, "Broker port (default 1883, 8883 with TLS)")->group(kConnection);
+  app.add_option("-L,--url", c.url, "Broker URL: mqtt://, mqtts://, ws://, wss:// or unix://")->group(kConnection);
+  app.add_option("--unix", c.unix_path, "Connect over the Unix domain socket at this path")
+      ->type_name("PATH")
+      ->group(kConnection);
+  app.add_option("-V,--protocol-version", c.version, "MQTT version")
+      ->check(CLI::IsMember({"mqttv5", "mqttv311", "5", "311"}))
+      ->capture_default_str()
+      ->group(kConnection);
+  app.add_option_function<std::string>("-u,--username", [&c](const std::string& v) { c.username = v; }, "User name")
+      ->group(kConnection);
+  app.add_option_function<std::string>("-P,--pw", [&c](const std::string& v) { c.password = v; }, "Password")
+      ->group(kConnection);
+  app.add_option("-k,--keepalive", c.keepalive, "Keep alive interval in seconds")
+      ->capture_default_str()
+      ->group(kConnection);
+  app.add_option("-I,--id-prefix", c.id_prefix, "Client identifier prefix (default mqbench)")->group(kConnection);
+  app.add_option("--connect-timeout", c.connect_timeout, "Seconds allowed for each connection's handshakes")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(kConnection);
+  app.add_option("--ws-header", c.ws_headers, "Extra HTTP header for the WebSocket upgrade, 'Name: value'")
+      ->group(kConnection);
+
+  app.add_option("--cafile", c.cafile, "Trusted CA certificates (PEM); enables TLS")
+      ->check(CLI::ExistingFile)
+      ->group(kTls);
+  app.add_option("--capath", c.capath, "Directory of hashed trusted CA certificates; enables TLS")
+      ->check(CLI::ExistingDirectory)
+      ->group(kTls);
+  app.add_option("--cert", c.cert, "Client certificate (PEM); needs --key")->check(CLI::ExistingFile)->group(kTls);
+  app.add_option("--key", c.key, "Client private key (PEM)")->check(CLI::ExistingFile)->group(kTls);
+  app.add_option("--tls-version", c.tls_version, "Lowest TLS version to accept (default tlsv1.2)")
+      ->check(CLI::IsMember({"tlsv1.2", "tlsv1.3"}))
+      ->group(kTls);
+  app.add_option("--alpn", c.alpn, "ALPN protocol to offer, e.g. mqtt")->group(kTls);
+  app.add_option("--sni", c.sni, "Server name to send and to verify (default: the host name)")->group(kTls);
+  app.add_flag("--insecure", c.insecure, "Do not verify the broker's certificate or host name")->group(kTls);
+
+  app.add_option("--json", o.json, "Write NDJSON (interval records, then a summary with the histograms); - for stdout")
+      ->type_name("FILE")
+      ->group(kOutput);
+  app.add_option("--csv", o.csv, "Write CSV (one row per interval and a total row); - for stdout")
+      ->type_name("FILE")
+      ->group(kOutput);
+  app.add_option("--slo", o.slo, "Objectives that set the exit status, e.g. 'p99<5ms,loss=0,rate>=100000'")
+      ->group(kOutput);
+  app.add_flag("--quiet", o.quiet, "No status line and no final table on stderr")->group(kOutput);
+}
+
+std::variant<bench::RunConfig, std::string> make_config(const CLI::App& app, const BenchOptions& o, bool& embedded) {
+  bench::RunConfig cfg;
+  const auto& c = o.client;
+  const char* env = std::getenv(apps::kUrlEnv);
+  embedded = c.host.empty() && c.port == 0 && c.url.empty() && c.unix_path.empty() && !(env && *env);
+  if (!embedded) {
+    auto setup = apps::make_client_setup(c, "mqbench");
+    if (auto* error = std::get_if<std::string>(&setup)) return *error;
+    auto& s = std::get<apps::ClientSetup>(setup);
+    cfg.url = s.url;
+    cfg.connect = s.connect;
+    cfg.version = s.config.version;
+    cfg.username = s.config.username;
+    cfg.password = s.config.password;
+  } else {
+    if (!c.cafile.empty() || !c.cert.empty() || c.insecure || !c.capath.empty())
+      return std::string("TLS options need a broker address (-L mqtts://...); the embedded broker listens on TCP");
+    cfg.version = c.version == "mqttv311" || c.version == "311" ? ProtocolVersion::v311 : ProtocolVersion::v5;
+    cfg.connect.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(c.connect_timeout * 1000));
+    cfg.username = c.username;
+    cfg.password = c.password;
+  }
+  cfg.keep_alive = c.keepalive;
+  if (!c.id_prefix.empty()) cfg.client_prefix = c.id_prefix;
+
+  if (o.mode == "pub") cfg.mode = bench::Mode::Pub;
+  else if (o.mode == "sub") cfg.mode = bench::Mode::Sub;
+  else if (o.mode == "conn") cfg.mode = bench::Mode::Conn;
+  else cfg.mode = bench::Mode::PubSub;
+  if (!o.files.empty()) return fmt::format("'{}' takes no file arguments (merge does)", o.mode);
+
+  unsigned pubs = o.publishers, subs = o.subscribers, conns = 100;
+  if (app.count("-c")) {
+    if (o.clients == 0) return std::string("-c must be at least 1");
+    if (cfg.mode == bench::Mode::Conn) conns = o.clients;
+    else if (cfg.mode == bench::Mode::Pub) pubs = o.clients;
+    else if (cfg.mode == bench::Mode::Sub) subs = o.clients;
+    else pubs = subs = o.clients;
+  }
+  if (cfg.mode != bench::Mode::Sub && cfg.mode != bench::Mode::Conn && pubs == 0)
+    return fmt::format("{} needs at least one publisher", o.mode);
+  if (cfg.mode == bench::Mode::Sub && subs == 0) return std::string("sub needs at least one subscriber");
+
+  if (auto e = parse_worker(o.worker, cfg.worker_index, cfg.worker_count)) return *e;
+  auto [np, fp] = share(pubs, cfg.worker_index, cfg.worker_count);
+  auto [ns, fs] = share(subs, cfg.worker_index, cfg.worker_count);
+  auto [nc, fc] = share(conns, cfg.worker_index, cfg.worker_count);
+  cfg.publishers = np;
+  cfg.first_publisher = fp;
+  cfg.subscribers = ns;
+  cfg.first_subscriber = fs;
+  cfg.total_publishers = pubs;
+  cfg.connections = nc;
+  (void)fc;
+  if (cfg.worker_count > 1) cfg.client_prefix += fmt::format("-{}", cfg.worker_index);
+  if (cfg.mode == bench::Mode::PubSub && cfg.worker_count > 1 && np == 0 && ns > 0)
+    return fmt::format("worker {} of {} would have subscribers but no publisher: use at least as many publishers as workers",
+                       cfg.worker_index, cfg.worker_count);
+  // The rate is for the whole load: each worker sends its publishers' share.
+  cfg.rate = pubs ? o.rate * static_cast<double>(np) / static_cast<double>(pubs) : 0;
+  cfg.connect_rate = o.connect_rate / static_cast<double>(cfg.worker_count);
+
+  cfg.qos = o.qos;
+  cfg.retain = o.retain;
+  cfg.topic = o.topic;
+  cfg.sub_topic = o.sub_topic;
+  cfg.share_group = o.shared;
+  if (!o.shared.empty() && cfg.version != ProtocolVersion::v5)
+    return std::string("--shared needs MQTT 5.0 (-V 5)");
+  {
+    const auto dash = o.size.find('-');
+    char* end = nullptr;
+    const std::string lo = o.size.substr(0, dash), hi = dash == std::string::npos ? lo : o.size.substr(dash + 1);
+    const unsigned long long a = std::strtoull(lo.c_str(), &end, 10);
+    const bool a_ok = !lo.empty() && !*end;
+    const unsigned long long b = std::strtoull(hi.c_str(), &end, 10);
+    if (!a_ok || hi.empty() || *end || b < a) return fmt::format("-s '{}' is not a size N or a range MIN-MAX", o.size);
+    if (a < bench::kMinPayload)
+      return fmt::format("-s '{}': payloads need at least {} bytes (publisher, sequence number, send time)", o.size,
+                         bench::kMinPayload);
+    if (b > 256u * 1024 * 1024) return fmt::format("-s '{}': at most 268435456 bytes", o.size);
+    cfg.size_min = a;
+    cfg.size_max = b;
+  }
+  cfg.window = o.window;
+  cfg.duration_s = o.duration;
+  cfg.warmup_s = cfg.mode == bench::Mode::Conn ? 0 : o.warmup;
+  cfg.count = o.count;
+  // A count runs until it is done unless a duration was given too.
+  if (o.count && !app.count("-d")) cfg.duration_s = 24 * 3600.0;
+  cfg.interval_s = o.interval;
+  cfg.hold = o.hold;
+  cfg.in_flight = o.in_flight;
+  if (o.hold && cfg.mode != bench::Mode::Conn) return std::string("--hold is for conn mode");
+  cfg.broker_pid = o.broker_pid;
+
+  if (!o.sources.empty()) {
+    if (o.sources.find_first_not_of("0123456789") == std::string::npos) {
+      const unsigned long n = std::strtoul(o.sources.c_str(), nullptr, 10);
+      if (n == 0 || n > 254) return fmt::format("--source {}: a count from 1 to 254", o.sources);
+      for (unsigned long k = 1; k <= n; ++k) cfg.sources.push_back(fmt::format("127.0.0.{}", k));
+    } else {
+      std::size_t at = 0;
+      while (at <= o.sources.size()) {
+        const auto comma = o.sources.find(',', at);
+        std::string a = o.sources.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        if (a.empty()) return fmt::format("--source '{}': an empty address", o.sources);
+        cfg.sources.push_back(a);
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+      }
+    }
+  }
+  return cfg;
+}
+
+}  // namespace mq::mqbench

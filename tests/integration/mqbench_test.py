@@ -1,0 +1,373 @@
+#!/usr/bin/python3
+"""Runs the real mqbench binary: exact counts against the embedded broker,
+mqbroker and mosquitto; loss and duplicates made by a fake broker in this
+file; a subscriber cut off; the merge of two workers against the arithmetic
+of one process; --slo, bad options and an unreachable broker with their exit
+statuses.
+
+Every process has a timeout; brokers start on port 0 and report their port
+(mosquitto cannot: it gets a port just found free, as in pubsub_test.py).
+
+Usage: mqbench_test.py /path/to/mqbench /path/to/mqbroker [unittest options]
+"""
+import json
+import os
+import select
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+MQBENCH = MQBROKER = None
+TIMEOUT = 60  # seconds for any one process
+
+# mqbench's exit statuses (apps/mqbench/exit_codes.hpp)
+OK, FAILURE, USAGE, CONNECT, REFUSED, LOSS, SLO = 0, 1, 2, 3, 4, 5, 6
+
+
+def run(args, timeout=TIMEOUT):
+    p = subprocess.run([MQBENCH, *args], capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout.decode(), p.stderr.decode("utf-8", "replace")
+
+
+def summary(path):
+    """The summary record of an mqbench --json file."""
+    with open(path) as f:
+        lines = [json.loads(l) for l in f if l.strip()]
+    s = [l for l in lines if l.get("type") == "summary"]
+    assert len(s) == 1, lines[-1:]
+    return s[0], [l for l in lines if l.get("type") == "interval"]
+
+
+class MqBroker:
+    """mqbroker on port 0; the port comes from its 'listening' line."""
+
+    def __init__(self, *extra):
+        self.proc = subprocess.Popen([MQBROKER, "-p", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        end = time.monotonic() + 10
+        line = b""
+        while not line.endswith(b"\n") and time.monotonic() < end:
+            r, _, _ = select.select([self.proc.stdout], [], [], end - time.monotonic())
+            if not r:
+                break
+            c = os.read(self.proc.stdout.fileno(), 1)
+            if not c:
+                break
+            line += c
+        words = line.decode().split()
+        assert words[:2] == ["listening", "mqtt"], line
+        self.port = int(words[2].rsplit(":", 1)[1])
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FakeBroker:
+    """An MQTT 3.1.1 broker of a few lines that forwards every PUBLISH to
+    every subscriber, with a fault: 'drop' loses message number 5 of each
+    publisher, 'dup' delivers it twice, 'refuse' answers CONNACK 5 (not
+    authorised), 'cut' closes the first subscriber after 20 messages."""
+
+    def __init__(self, fault):
+        self.fault = fault
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(64)
+        self.port = self.server.getsockname()[1]
+        self.subs = []
+        self.lock = threading.Lock()
+        self.stopped = False
+        self.forwarded = 0
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while not self.stopped:
+            r, _, _ = select.select([self.server], [], [], 0.2)
+            if r:
+                conn, _ = self.server.accept()
+                threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def read_packet(conn, buf):
+        while True:
+            if len(buf) >= 2:
+                n, mult, i = 0, 1, 1
+                while i < len(buf) and i <= 4:
+                    n += (buf[i] & 0x7F) * mult
+                    mult *= 128
+                    if not buf[i] & 0x80:
+                        break
+                    i += 1
+                if i < len(buf) and len(buf) >= i + 1 + n:
+                    return buf[0], bytes(buf[i + 1:i + 1 + n]), buf[i + 1 + n:]
+            r, _, _ = select.select([conn], [], [], 30)
+            data = conn.recv(65536) if r else b""
+            if not data:
+                return None, None, buf
+            buf += data
+
+    def serve(self, conn):
+        buf = b""
+        count = 0
+        try:
+            while True:
+                first, body, buf = self.read_packet(conn, buf)
+                if first is None:
+                    return
+                kind = first >> 4
+                if kind == 1:
+                    conn.sendall(bytes([0x20, 2, 0, 5 if self.fault == "refuse" else 0]))
+                elif kind == 8:
+                    with self.lock:
+                        self.subs.append(conn)
+                    conn.sendall(bytes([0x90, 3, body[0], body[1], body[-1] & 3]))
+                elif kind == 3:
+                    qos = (first >> 1) & 3
+                    tlen = struct.unpack(">H", body[:2])[0]
+                    payload = body[2 + tlen + (2 if qos else 0):]
+                    if qos == 1:
+                        conn.sendall(bytes([0x40, 2]) + body[2 + tlen:4 + tlen])
+                    seq = struct.unpack("<Q", payload[4:12])[0] if len(payload) >= 20 else -1
+                    out = bytes([0x30, 2 + tlen + len(payload)]) if 2 + tlen + len(payload) < 128 else None
+                    assert out is not None, "keep test payloads small"
+                    packet = out + body[:2 + tlen] + payload  # forwarded at QoS 0
+                    times = 0 if (self.fault == "drop" and seq == 5) else 2 if (self.fault == "dup" and seq == 5) else 1
+                    with self.lock:
+                        for s in list(self.subs):
+                            for _ in range(times):
+                                try:
+                                    s.sendall(packet)
+                                except OSError:
+                                    self.subs.remove(s)
+                            count += times
+                            if self.fault == "cut" and count >= 20 and s is self.subs[0]:
+                                s.shutdown(socket.SHUT_RDWR)
+                                s.close()
+                                self.subs.remove(s)
+                                self.fault = None
+                                break
+                elif kind == 14:
+                    return
+        except OSError:
+            return
+        finally:
+            conn.close()
+
+    def stop(self):
+        self.stopped = True
+        self.server.close()
+
+
+class MqBenchTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="mqbench-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def out(self, name):
+        return os.path.join(self.tmp, name)
+
+    def check_exact(self, args, publishers=1, subscribers=1, count=500, qos=1):
+        """A loss-free run: every message sent arrived, once, in order."""
+        j = self.out("exact.json")
+        code, _, err = run([*args, "--warmup", "0", "-C", str(count), "-q", str(qos), "--publishers",
+                            str(publishers), "--subscribers", str(subscribers), "--json", j, "--quiet"])
+        self.assertEqual(code, OK, err)
+        s, intervals = summary(j)
+        c = s["counters"]
+        self.assertEqual(c["published"], publishers * count)
+        self.assertEqual(c["received"], subscribers * count)  # subscriber k follows publisher k mod P
+        self.assertEqual((c["lost"], c["duplicates"], c["reordered"]), (0, 0, 0))
+        if qos:
+            self.assertEqual(c["acked"], publishers * count)
+        self.assertEqual(sum(i["counters"]["received"] for i in intervals), c["received"])
+        # Every message was measured end to end; at QoS > 0 every one was acknowledged.
+        self.assertEqual(s["latency"]["e2e"]["histogram"]["count"], c["received"])
+        if qos:
+            self.assertEqual(s["latency"]["ack"]["histogram"]["count"], publishers * count)
+        return s
+
+    def test_exact_counts_embedded_broker(self):
+        for version in ("5", "311"):
+            for qos in (0, 1, 2):
+                with self.subTest(version=version, qos=qos):
+                    self.check_exact(["-V", version], count=300, qos=qos)
+
+    def test_embedded_broker_is_announced(self):
+        code, _, err = run(["-C", "10", "--warmup", "0", "--quiet"])
+        self.assertEqual(code, OK, err)
+        self.assertIn("embedded broker listens on 127.0.0.1:", err)
+
+    def test_exact_counts_mqbroker_fanout_and_shared(self):
+        b = MqBroker()
+        try:
+            url = ["-L", f"mqtt://127.0.0.1:{b.port}", "--broker-pid", str(b.proc.pid)]
+            s = self.check_exact(url, publishers=1, subscribers=5, count=400, qos=1)
+            self.assertTrue(s["broker"]["known"])
+            self.assertGreater(s["broker"]["peak_rss_bytes"], 0)
+            # A shared subscription: the group, not each member, sees every message.
+            j = self.out("shared.json")
+            code, _, err = run([*url, "--warmup", "0", "-C", "400", "-q", "1", "--subscribers", "3", "--shared", "g",
+                                "--json", j, "--quiet"])
+            self.assertEqual(code, OK, err)
+            c = summary(j)[0]["counters"]
+            self.assertEqual((c["published"], c["received"], c["lost"], c["duplicates"]), (400, 400, 0, 0))
+            # A wildcard subscriber expects every publisher's messages.
+            code, _, err = run([*url, "--warmup", "0", "-C", "200", "--publishers", "3", "--subscribers", "1",
+                                "--sub-topic", "mqbench/#", "--json", j, "--quiet"])
+            self.assertEqual(code, OK, err)
+            c = summary(j)[0]["counters"]
+            self.assertEqual((c["published"], c["received"], c["lost"]), (600, 600, 0))
+        finally:
+            b.stop()
+
+    def test_exact_counts_mosquitto(self):
+        if not shutil.which("mosquitto"):
+            self.skipTest("mosquitto is not installed")
+        port = free_port()
+        conf = self.out("mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 0\n"
+                    "max_queued_messages 0\n")
+        os.chmod(self.tmp, 0o755)
+        p = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            end = time.monotonic() + 10
+            while time.monotonic() < end:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            for version in ("5", "311"):
+                with self.subTest(version=version):
+                    self.check_exact(["-h", "127.0.0.1", "-p", str(port), "-V", version], publishers=2,
+                                     subscribers=4, count=300, qos=1)
+        finally:
+            p.terminate()
+            p.wait(timeout=10)
+
+    def fake(self, fault, qos="1", extra=()):
+        fb = FakeBroker(fault)
+        try:
+            j = self.out("fake.json")
+            code, _, err = run(["-L", f"mqtt://127.0.0.1:{fb.port}", "-V", "311", "--warmup", "0", "-C", "50", "-q",
+                                qos, "--json", j, "--quiet", *extra])
+            return code, err, (summary(j)[0]["counters"] if os.path.exists(j) and os.path.getsize(j) else None)
+        finally:
+            fb.stop()
+
+    def test_loss_detected_and_fails_at_qos1(self):
+        code, err, c = self.fake("drop")
+        self.assertEqual(code, LOSS, err)
+        self.assertIn("LOST", err)
+        self.assertEqual((c["published"], c["received"], c["lost"]), (50, 49, 1))
+
+    def test_loss_at_qos0_is_reported_not_fatal_unless_slo(self):
+        code, err, c = self.fake("drop", qos="0")
+        self.assertEqual(code, OK, err)
+        self.assertEqual(c["lost"], 1)
+        code, err, c = self.fake("drop", qos="0", extra=("--slo", "loss=0"))
+        self.assertEqual(code, SLO, err)
+        self.assertIn("loss=0", err)
+
+    def test_duplicate_detected(self):
+        code, err, c = self.fake("dup")
+        self.assertEqual(code, OK, err)  # QoS 1 allows duplicates: counted, not fatal
+        self.assertEqual((c["received"], c["duplicates"], c["lost"]), (51, 1, 0))
+
+    def test_subscriber_cut_off_is_loss(self):
+        code, err, c = self.fake("cut")
+        self.assertEqual(code, LOSS, err)
+        self.assertGreater(c["lost"], 0)
+        self.assertGreaterEqual(c["disconnects"], 1)
+
+    def test_refused_connection(self):
+        code, err, _ = self.fake("refuse")
+        self.assertEqual(code, REFUSED, err)
+        self.assertIn("0x05", err)
+
+    def test_merge_of_two_workers_matches_one_process(self):
+        b = MqBroker()
+        try:
+            common = ["-L", f"mqtt://127.0.0.1:{b.port}", "--warmup", "0", "-C", "300", "-q", "1", "--publishers", "4",
+                      "--subscribers", "6", "--quiet"]
+            procs = []
+            for i in range(2):
+                procs.append(subprocess.Popen([MQBENCH, *common, "--worker", f"{i}/2", "--json", self.out(f"w{i}.json")],
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+            for p in procs:
+                _, err = p.communicate(timeout=TIMEOUT)
+                self.assertEqual(p.returncode, OK, err)
+            code, _, err = run(["merge", self.out("w0.json"), self.out("w1.json"), "--json", self.out("m.json"), "--quiet"])
+            self.assertEqual(code, OK, err)
+            code, _, err = run([*common, "--json", self.out("one.json")])
+            self.assertEqual(code, OK, err)
+            merged, one = summary(self.out("m.json"))[0], summary(self.out("one.json"))[0]
+            w = [summary(self.out(f"w{i}.json"))[0] for i in range(2)]
+            for k in ("published", "received", "acked", "lost", "connects_ok", "subscribes_ok"):
+                self.assertEqual(merged["counters"][k], one["counters"][k], k)
+                self.assertEqual(merged["counters"][k], w[0]["counters"][k] + w[1]["counters"][k], k)
+            self.assertEqual(merged["counters"]["published"], 4 * 300)
+            self.assertEqual(merged["counters"]["received"], 6 * 300)
+        finally:
+            b.stop()
+
+    def test_conn_churn_and_hold(self):
+        j = self.out("conn.json")
+        code, _, err = run(["conn", "-C", "300", "--in-flight", "20", "--json", j, "--quiet"])
+        self.assertEqual(code, OK, err)
+        c = summary(j)[0]["counters"]
+        self.assertEqual((c["connects_ok"], c["connects_failed"]), (300, 0))
+        code, _, err = run(["conn", "--hold", "-c", "200", "-d", "0.5", "--source", "2", "--json", j])
+        self.assertEqual(code, OK, err)
+        self.assertEqual(summary(j)[0]["counters"]["connects_ok"], 200)
+        self.assertIn("held connections: 200", err)
+
+    def test_slo_exit_statuses(self):
+        code, _, err = run(["-C", "200", "--warmup", "0", "--quiet", "--slo", "loss=0,received>=200"])
+        self.assertEqual(code, OK, err)
+        code, _, err = run(["-C", "200", "--warmup", "0", "--quiet", "--slo", "p99<1us"])
+        self.assertEqual(code, SLO, err)
+        self.assertIn("p99<1us", err)
+        code, _, err = run(["--slo", "p99<5", "-C", "1"])
+        self.assertEqual(code, USAGE, err)
+
+    def test_bad_options_and_unreachable_broker(self):
+        for args, needle in ((["-q", "3"], "qos"), (["-s", "5"], "at least 20"), (["-s", "9-3"], "-s '9-3'"),
+                             (["--worker", "2/2"], "below the count"), (["fly"], "mode"),
+                             (["--hold"], "conn mode"), (["--shared", "g", "-V", "311"], "5.0")):
+            with self.subTest(args=args):
+                code, _, err = run(args)
+                self.assertEqual(code, USAGE, err)
+                self.assertIn(needle, err.lower() if needle == "qos" else err)
+                self.assertEqual(len(err.strip().splitlines()) >= 1, True)
+        closed = free_port()
+        code, _, err = run(["-h", "127.0.0.1", "-p", str(closed), "--connect-timeout", "2", "-C", "1"])
+        self.assertEqual(code, CONNECT, err)
+        self.assertIn("cannot connect", err)
+        code, _, err = run(["merge", self.out("missing.json")])
+        self.assertEqual(code, FAILURE, err)
+
+
+if __name__ == "__main__":
+    MQBENCH, MQBROKER = sys.argv[1], sys.argv[2]
+    unittest.main(argv=[sys.argv[0], *sys.argv[3:]])
