@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/worker.hpp"
 #include "exit_codes.hpp"
 
 namespace mq::mqbench {
@@ -15,33 +16,10 @@ constexpr const char* kConnection = "Connection";
 constexpr const char* kTls = "TLS";
 constexpr const char* kOutput = "Output";
 
-/// "I/N", or "N" with I from $JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).
-std::optional<std::string> parse_worker(const std::string& text, unsigned& index, unsigned& count) {
-  if (text.empty()) return std::nullopt;
-  const auto slash = text.find('/');
-  std::string i_text = slash == std::string::npos ? "" : text.substr(0, slash);
-  const std::string n_text = slash == std::string::npos ? text : text.substr(slash + 1);
-  if (i_text.empty()) {
-    const char* env = std::getenv("JOB_COMPLETION_INDEX");
-    if (!env || !*env)
-      return fmt::format("--worker '{}': give I/N, or N with JOB_COMPLETION_INDEX set to I", text);
-    i_text = env;
-  }
-  char* end = nullptr;
-  const unsigned long i = std::strtoul(i_text.c_str(), &end, 10);
-  if (i_text.empty() || *end) return fmt::format("--worker '{}': worker index '{}' is not a number", text, i_text);
-  const unsigned long n = std::strtoul(n_text.c_str(), &end, 10);
-  if (n_text.empty() || *end || n == 0) return fmt::format("--worker '{}': worker count '{}' is not a positive number", text, n_text);
-  if (i >= n) return fmt::format("--worker '{}': the index must be below the count (0 to {})", text, n - 1);
-  index = static_cast<unsigned>(i);
-  count = static_cast<unsigned>(n);
-  return std::nullopt;
-}
-
 /// This worker's share of `total` items: how many and the first one's index.
-std::pair<unsigned, unsigned> share(unsigned total, unsigned index, unsigned count) {
-  const unsigned base = total / count, extra = total % count;
-  return {base + (index < extra ? 1 : 0), index * base + std::min(index, extra)};
+std::pair<unsigned, unsigned> share(unsigned total, const bench::WorkerSpec& w) {
+  const bench::ClientRange r = bench::partition(total, w);
+  return {static_cast<unsigned>(r.count), static_cast<unsigned>(r.first)};
 }
 
 }  // namespace
@@ -174,7 +152,8 @@ void define_cli(CLI::App& app, BenchOptions& o) {
                  "Local addresses to connect from, in turn: a list (127.0.0.1,127.0.0.2) or a count N for "
                  "127.0.0.1..N, to open more connections than one address's port range allows")
       ->group(kLoad);
-  app.add_option("--worker", o.worker, "Be worker I of N (I/N; or N with JOB_COMPLETION_INDEX)")
+  app.add_option("--worker", o.worker,
+                 "Be worker I of N (I/N; or N with I from JOB_COMPLETION_INDEX or a Slurm array task id)")
       ->type_name("I/N")
       ->group(kLoad);
   app.add_option("--broker-pid", o.broker_pid, "The broker's process id: report its CPU and memory from /proc")
@@ -284,10 +263,14 @@ std::variant<bench::RunConfig, std::string> make_config(const CLI::App& app, con
     return fmt::format("{} needs at least one publisher", o.mode);
   if (cfg.mode == bench::Mode::Sub && subs == 0) return std::string("sub needs at least one subscriber");
 
-  if (auto e = parse_worker(o.worker, cfg.worker_index, cfg.worker_count)) return *e;
-  auto [np, fp] = share(pubs, cfg.worker_index, cfg.worker_count);
-  auto [ns, fs] = share(subs, cfg.worker_index, cfg.worker_count);
-  auto [nc, fc] = share(conns, cfg.worker_index, cfg.worker_count);
+  bench::WorkerSpec worker;
+  if (!o.worker.empty())
+    if (auto e = bench::parse_worker(o.worker, [](const char* name) { return std::getenv(name); }, worker)) return *e;
+  cfg.worker_index = worker.index;
+  cfg.worker_count = worker.count;
+  auto [np, fp] = share(pubs, worker);
+  auto [ns, fs] = share(subs, worker);
+  auto [nc, fc] = share(conns, worker);
   cfg.publishers = np;
   cfg.first_publisher = fp;
   cfg.subscribers = ns;

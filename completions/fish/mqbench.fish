@@ -17,7 +17,7 @@ complete -c mqbench -l warmup -x -d 'Seconds of load before measuring, left out 
 complete -c mqbench -s C -l count -x -d 'Messages per publisher (conn churn: connections) after the warm-up; the run ends when they are sent and received, or at --duration'
 complete -c mqbench -l interval -x -d 'Seconds per interval record and status line'
 complete -c mqbench -l source -x -d 'Local addresses to connect from, in turn: a list (127.0.0.1,127.0.0.2) or a count N for 127.0.0.1..N, to open more connections than one address\'s port range allows'
-complete -c mqbench -l worker -x -d 'Be worker I of N (I/N; or N with JOB_COMPLETION_INDEX)'
+complete -c mqbench -l worker -x -d 'Be worker I of N (I/N; or N with I from JOB_COMPLETION_INDEX or a Slurm array task id)'
 complete -c mqbench -l broker-pid -x -d 'The broker\'s process id: report its CPU and memory from /proc'
 complete -c mqbench -l hold -d 'conn: open -c connections and hold them for --duration'
 complete -c mqbench -l in-flight -x -d 'conn: connection handshakes at a time'

@@ -4,8 +4,11 @@
 #include "bench/pubsub_run.hpp"
 #include "net/loop.hpp"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <ctime>
+#include <string>
 
 namespace mq::bench {
 
@@ -41,6 +44,18 @@ std::optional<RunError> run(const RunConfig& config, RunResult& result, HoldMemo
   result.machine = describe_machine();
   result.worker_index = config.worker_index;
   result.worker_count = config.worker_count;
+  // Every connection is a descriptor: take the whole hard limit, and say so
+  // when even that is too small for the connections asked for.
+  rlimit fds{};
+  if (getrlimit(RLIMIT_NOFILE, &fds) == 0 && fds.rlim_cur < fds.rlim_max) {
+    fds.rlim_cur = fds.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &fds);
+  }
+  const std::uint64_t wanted = config.mode == Mode::Conn ? (config.hold ? config.connections : config.in_flight)
+                                                         : std::uint64_t{config.publishers} + config.subscribers;
+  if (fds.rlim_cur != RLIM_INFINITY && wanted + 32 > fds.rlim_cur)
+    result.warnings.push_back("the file descriptor limit (" + std::to_string(fds.rlim_cur) + ") is below the " +
+                              std::to_string(wanted) + " connections asked for: some will fail");
   net::Loop loop;
   std::optional<RunError> error;
   if (config.mode == Mode::Conn) {
