@@ -124,7 +124,11 @@ void define_cli(CLI::App& app, BenchOptions& o) {
       ->type_name("NAME")
       ->group(kLoad);
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(kLoad);
-  app.add_option("-R,--rate", o.rate, "Messages per second over all publishers (open loop); 0: closed loop")
+  app.add_option("-R,--rate", o.rate,
+                 "Messages per second of the whole load, all publishers of all workers (open loop); 0: closed loop")
+      ->check(CLI::NonNegativeNumber)
+      ->group(kLoad);
+  app.add_option("--ramp", o.ramp, "Open loop: seconds over which the rate grows linearly from 0 to --rate")
       ->check(CLI::NonNegativeNumber)
       ->group(kLoad);
   app.add_option("-w,--window", o.window,
@@ -282,8 +286,11 @@ std::variant<bench::RunConfig, std::string> make_config(const CLI::App& app, con
   if (cfg.mode == bench::Mode::PubSub && cfg.worker_count > 1 && np == 0 && ns > 0)
     return fmt::format("worker {} of {} would have subscribers but no publisher: use at least as many publishers as workers",
                        cfg.worker_index, cfg.worker_count);
-  // The rate is for the whole load: each worker sends its publishers' share.
-  cfg.rate = pubs ? o.rate * static_cast<double>(np) / static_cast<double>(pubs) : 0;
+  // The rate is the whole load's: each worker sends its publishers' part of
+  // the one schedule.
+  cfg.rate = o.rate;
+  cfg.ramp_s = o.ramp;
+  if (o.ramp > 0 && o.rate <= 0) return std::string("--ramp needs --rate (an open loop)");
   cfg.connect_rate = o.connect_rate / static_cast<double>(cfg.worker_count);
 
   cfg.qos = o.qos;

@@ -28,6 +28,7 @@ struct BenchOptions {
   std::string shared;
   bool retain = false;
   double rate = 0;
+  double ramp = 0;
   std::size_t window = 1000;
   double duration = 10;
   double warmup = 1;

@@ -44,6 +44,9 @@ PubSubRun::PubSubRun(net::Loop& loop, const RunConfig& config, RunResult& result
     : loop_(loop), c_(config), result_(result), pool_(loop, config, *this), phase_timer_(loop), interval_timer_(loop),
       tick_timer_(loop), drain_timer_(loop), rate_timer_(loop, [this] { tick(); }) {
   filler_.assign(std::max(c_.size_max, kMinPayload), 'x');
+  // The schedule of the whole load: publisher g's k-th message is due at the
+  // same time in whichever worker runs it.
+  if (c_.rate > 0) schedule_.emplace(c_.rate, c_.ramp_s, std::max(1u, c_.total_publishers));
   self_ = UsageTracker(UsageTracker::Target::Self, 0);
   if (c_.broker_pid) broker_ = UsageTracker(UsageTracker::Target::Process, c_.broker_pid);
   else if (c_.broker_tid) broker_ = UsageTracker(UsageTracker::Target::Thread, c_.broker_tid);
@@ -435,15 +438,14 @@ void PubSubRun::tick() {
   }
   // Open loop: each publisher sends what its schedule says is due by now,
   // then the timer is set for the next message due.
-  const double per_pub = c_.rate / static_cast<double>(pubs_.size());
-  const double period_ns = 1e9 / per_pub;
-  std::uint64_t next_seq = UINT64_MAX;
+  const auto elapsed = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - schedule_start_ns_));
+  std::uint64_t next_at = UINT64_MAX;
   bool blocked = false;
   for (auto& p : pubs_) {
     if (!p.ready) continue;
-    auto due = static_cast<std::uint64_t>(seconds(now - schedule_start_ns_) * per_pub) + 1;
-    if (c_.count) due = std::min(due, p.seq - p.measured_sent + c_.count);
-    std::uint64_t n = due > p.seq ? due - p.seq : 0;
+    std::uint64_t n = 0;
+    while (schedule_->client_send_ns(p.global, p.seq + n) <= elapsed) ++n;
+    if (c_.count) n = std::min(n, c_.count - std::min(c_.count, p.measured_sent));
     if (c_.qos > 0) {
       const std::uint64_t room = p.cap - std::min<std::uint64_t>(p.cap, p.seq - p.acks);
       if (room < n) {
@@ -453,13 +455,13 @@ void PubSubRun::tick() {
     }
     if (n) send(p, n, now, true);
     if (!sending()) return;  // the count was reached
-    next_seq = std::min(next_seq, p.seq);
+    next_at = std::min(next_at, schedule_->client_send_ns(p.global, p.seq));
   }
-  if (next_seq == UINT64_MAX) {
+  if (next_at == UINT64_MAX) {
     rate_timer_.start_at(now + 1'000'000);  // no publisher is up
     return;
   }
-  std::int64_t next = schedule_start_ns_ + static_cast<std::int64_t>(static_cast<double>(next_seq) * period_ns);
+  std::int64_t next = schedule_start_ns_ + static_cast<std::int64_t>(next_at);
   if (blocked) next = std::max(next, now + 100'000);
   rate_timer_.start_at(next);
 }
@@ -519,14 +521,13 @@ void PubSubRun::send(Publisher& p, std::uint64_t n, std::int64_t now, bool sched
   const std::size_t most = 5 + 2 + p.topic.size() + 3 + std::max(c_.size_max, c_.size_min);
   scratch_.resize(static_cast<std::size_t>(n) * most);
   std::size_t used = 0;
-  const double per_pub_ns = scheduled ? 1e9 * static_cast<double>(pubs_.size()) / c_.rate : 0;
   const bool measuring = phase_ == Phase::Measure;
   for (std::uint64_t k = 0; k < n; ++k) {
     const std::uint64_t seq = p.seq++;
     std::int64_t stamp = now;
     if (scheduled) {
       // Stamped with the time it was due, so a late send shows as latency.
-      stamp = schedule_start_ns_ + static_cast<std::int64_t>(static_cast<double>(seq) * per_pub_ns);
+      stamp = schedule_start_ns_ + static_cast<std::int64_t>(schedule_->client_send_ns(p.global, seq));
       if (measuring) {
         const auto late = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - stamp));
         ++result_.lag.scheduled;

@@ -11,6 +11,7 @@
 #include "bench/arrival_bits.hpp"
 #include "bench/client_pool.hpp"
 #include "bench/proc_usage.hpp"
+#include "bench/schedule.hpp"
 #include "bench/runner.hpp"
 #include "net/loop.hpp"
 #include "net/precise_timer.hpp"
@@ -98,6 +99,7 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
   net::Timer phase_timer_, interval_timer_, tick_timer_, drain_timer_;
   net::PreciseTimer rate_timer_;  ///< open loop: wakes at the next message's due time
   std::int64_t schedule_start_ns_ = 0;    ///< open loop: time of sequence 0
+  std::optional<OpenLoopSchedule> schedule_;  ///< open loop: the whole load's send times
   std::int64_t measure_start_ns_ = INT64_MAX;
   std::int64_t interval_start_ns_ = 0;
   std::int64_t last_event_ns_ = 0;

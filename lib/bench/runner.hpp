@@ -51,7 +51,8 @@ struct RunConfig {
   bool retain = false;
   std::size_t size_min = 32, size_max = 32;  ///< payload bytes (at least kMinPayload)
 
-  double rate = 0;            ///< this worker's messages/s over all publishers; 0: closed loop
+  double rate = 0;            ///< messages/s of the whole load (every worker); 0: closed loop
+  double ramp_s = 0;          ///< open loop: seconds of linear ramp from 0 to `rate`
   std::size_t window = 1000;  ///< closed loop: messages outstanding per publisher
   double warmup_s = 1;
   double duration_s = 10;
