@@ -34,7 +34,7 @@ apps::AppDoc documentation() {
       "for end-to-end latency; pub only publishes; sub only subscribes (to the publishers of another mqbench "
       "on the same machine); conn opens connections: churn (connect, CONNACK, DISCONNECT, with --in-flight "
       "handshakes at a time) or --hold (open -c connections and keep them). merge FILE... combines the --json "
-      "results of several workers exactly.\n\n"
+      "results of several workers exactly; compare A B shows two results side by side with ratios.\n\n"
       "With no broker address (-h, -p, -L, --unix or $MQ_URL) mqbench starts the embedded broker (mqbroker's "
       "core) in-process on a free loopback port, on its own thread, with its in-flight and queue limits "
       "lifted, and says so on stderr; its CPU time is measured from its thread.\n\n"
@@ -91,6 +91,8 @@ apps::AppDoc documentation() {
       {"mqbench conn --hold -c 10000 --source 4 --broker-pid $(pidof mqbroker)",
        "hold 10,000 connections from 127.0.0.1..4 and report the broker's memory"},
       {"mqbench merge w0.json w1.json w2.json --json all.json", "combine three workers' results"},
+      {"mqbench compare before.json after.json", "two runs side by side"},
+      {"mqbench -d 30 --report run.html", "a page with the plots, to open in a browser"},
   };
   doc.see_also = {"mqbroker(1)", "mqpub(1)", "mqsub(1)"};
   return doc;
@@ -98,9 +100,9 @@ apps::AppDoc documentation() {
 
 void define_cli(CLI::App& app, BenchOptions& o) {
   app.set_help_flag("--help", "Print this help and exit");
-  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub, conn; or merge FILE...")
-      ->check(CLI::IsMember({"pubsub", "pub", "sub", "conn", "merge"}));
-  app.add_option("files", o.files, "Result files (--json output) for merge")->type_name("FILE");
+  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub, conn; or merge FILE..., compare A B")
+      ->check(CLI::IsMember({"pubsub", "pub", "sub", "conn", "merge", "compare"}));
+  app.add_option("files", o.files, "Result files (--json output) for merge and compare")->type_name("FILE");
 
   app.add_option("-c,--clients", o.clients,
                  "Clients, as emqtt-bench's -c: connections (conn), publishers (pub), subscribers (sub), "
@@ -219,6 +221,11 @@ void define_cli(CLI::App& app, BenchOptions& o) {
   app.add_option("--csv", o.csv, "Write CSV (one row per interval and a total row); - for stdout")
       ->type_name("FILE")
       ->group(kOutput);
+  app.add_option("--report", o.report,
+                 "Write one self-contained HTML page: throughput and latency over time, the latency distribution, "
+                 "the settings and the machine")
+      ->type_name("FILE")
+      ->group(kOutput);
   app.add_option("--slo", o.slo, "Objectives that set the exit status, e.g. 'p99<5ms,loss=0,rate>=100000'")
       ->group(kOutput);
   app.add_flag("--quiet", o.quiet, "No status line and no final table on stderr")->group(kOutput);
@@ -253,7 +260,7 @@ std::variant<bench::RunConfig, std::string> make_config(const CLI::App& app, con
   else if (o.mode == "sub") cfg.mode = bench::Mode::Sub;
   else if (o.mode == "conn") cfg.mode = bench::Mode::Conn;
   else cfg.mode = bench::Mode::PubSub;
-  if (!o.files.empty()) return fmt::format("'{}' takes no file arguments (merge does)", o.mode);
+  if (!o.files.empty()) return fmt::format("'{}' takes no file arguments (merge and compare do)", o.mode);
 
   unsigned pubs = o.publishers, subs = o.subscribers, conns = 100;
   if (app.count("-c")) {

@@ -17,7 +17,7 @@ namespace mq::mqbench {
 /// The options as the command line gave them.
 struct BenchOptions {
   std::string mode = "pubsub";
-  std::vector<std::string> files;  ///< merge inputs
+  std::vector<std::string> files;  ///< merge and compare inputs
   apps::ClientOptions client;
   unsigned clients = 0;  ///< -c: connections (conn), publishers (pub), subscribers (sub), pairs (pubsub)
   unsigned publishers = 1, subscribers = 1;
@@ -39,7 +39,7 @@ struct BenchOptions {
   double connect_rate = 0;
   std::string sources;
   int broker_pid = 0;
-  std::string json, csv, slo;
+  std::string json, csv, report, slo;
   std::string worker;
   bool quiet = false;
 };

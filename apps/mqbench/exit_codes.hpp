@@ -10,7 +10,7 @@ namespace mq::mqbench {
 /// What mqbench's exit status tells a script or a CI job.
 enum class Exit : int {
   Ok = 0,         ///< the run finished; nothing was lost at QoS 1 or 2 and every --slo objective passed
-  Failure = 1,    ///< a file could not be read or written (--json, --csv, merge inputs)
+  Failure = 1,    ///< a file could not be read or written (--json, --csv, --report, merge and compare inputs)
   Usage = 2,      ///< bad command line
   Connect = 3,    ///< the broker could not be reached or the setup did not finish (address, TLS, timeout)
   Refused = 4,    ///< the broker refused a connection (CONNACK) or a subscription (SUBACK)
@@ -26,7 +26,7 @@ inline int code(Exit e) { return static_cast<int>(e); }
 inline std::vector<apps::ExitCodeDoc> exit_docs() {
   return {
       {0, "The run finished; nothing was lost at QoS 1 or 2 and every --slo objective passed."},
-      {1, "A file could not be read or written (--json, --csv, the inputs of merge)."},
+      {1, "A file could not be read or written (--json, --csv, --report, the inputs of merge and compare)."},
       {2, "Bad command line."},
       {3, "The broker could not be reached, or the setup (connections, subscriptions) did not finish in time."},
       {4, "The broker refused a connection (CONNACK) or a subscription (SUBACK); the reason code is printed."},

@@ -12,5 +12,6 @@ int main(int argc, char** argv) {
   if (auto status = mq::apps::parse_command_line(app, argc, argv, mq::mqbench::code(mq::mqbench::Exit::Usage)))
     return *status;
   if (options.mode == "merge") return mq::mqbench::run_merge(options);
+  if (options.mode == "compare") return mq::mqbench::run_compare(options);
   return mq::mqbench::run_bench(app, options);
 }

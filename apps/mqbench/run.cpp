@@ -164,6 +164,9 @@ int run_bench(const CLI::App& app, const BenchOptions& o) {
       fmt::print(stderr, "broker memory per connection: {:.0f} bytes\n",
                  result.settings["broker_bytes_per_connection"].get<double>());
   }
+  if (!o.report.empty())
+    if (auto e = bench::write_html_report(result, o.report)) return fail(Exit::Failure, *e);
+
   if (lossy) return fail(Exit::Loss, result.warnings.back());
   if (!slo.empty()) {
     auto verdicts = bench::evaluate_slo(slo, result);
@@ -187,6 +190,8 @@ int run_merge(const BenchOptions& o) {
   if (json.get()) bench::write_ndjson(*json.get(), merged);
   if (csv.get()) *csv.get() << bench::format_csv(merged);
   if (!o.quiet) fmt::print(stderr, "{}", bench::format_table(merged));
+  if (!o.report.empty())
+    if (auto e = bench::write_html_report(merged, o.report)) return fail(Exit::Failure, *e);
   if (!json.good() || !csv.good()) return fail(Exit::Failure, "an output file could not be written");
   if (!o.slo.empty()) {
     std::vector<bench::SloObjective> slo;
@@ -195,6 +200,19 @@ int run_merge(const BenchOptions& o) {
     for (const auto& v : verdicts) fmt::print(stderr, "slo: {}\n", v.message);
     if (!bench::slo_passed(verdicts)) return code(Exit::Slo);
   }
+  return code(Exit::Ok);
+}
+
+int run_compare(const BenchOptions& o) {
+  if (o.files.size() != 2) return fail(Exit::Usage, "compare needs two result files: compare A.json B.json");
+  std::vector<RunResult> a, b;
+  if (auto e = bench::read_results(o.files[0], a)) return fail(Exit::Failure, *e);
+  if (auto e = bench::read_results(o.files[1], b)) return fail(Exit::Failure, *e);
+  // A file of several workers' results is compared as their merge.
+  RunResult ma, mb;
+  if (auto e = bench::merge(a, ma)) return fail(Exit::Failure, o.files[0] + ": " + *e);
+  if (auto e = bench::merge(b, mb)) return fail(Exit::Failure, o.files[1] + ": " + *e);
+  fmt::print("{}", bench::format_compare(ma, mb, o.files[0], o.files[1]));
   return code(Exit::Ok);
 }
 

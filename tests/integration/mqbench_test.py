@@ -342,6 +342,32 @@ class MqBenchTest(unittest.TestCase):
         self.assertEqual(summary(j)[0]["counters"]["connects_ok"], 200)
         self.assertIn("held connections: 200", err)
 
+    def test_html_report_renders_in_chromium_and_compare(self):
+        """--report of a real run, opened by the engine's headless-chromium
+        checker (mqbench_report_test.py); then compare of two runs."""
+        a, b = self.out("a.json"), self.out("b.json")
+        code, _, err = run(["-d", "2", "--interval", "0.25", "--warmup", "0", "--report", self.out("r.html"),
+                            "--json", a, "--quiet"])
+        self.assertEqual(code, OK, err)
+        code, _, err = run(["-d", "1", "--warmup", "0", "-q", "1", "--json", b, "--quiet"])
+        self.assertEqual(code, OK, err)
+        code, text, err = run(["compare", a, b])
+        self.assertEqual(code, OK, err)
+        self.assertIn("received", text)
+        code, _, err = run(["compare", a])
+        self.assertEqual(code, USAGE, err)
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if chromium is None:
+            self.skipTest("no chromium installed (.ci/deps installs it)")
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import mqbench_report_test as checker
+        checker.CHROMIUM = chromium
+        page = checker.render(self.out("r.html"))
+        self.assertEqual(page.errors, "")
+        self.assertEqual(page.body.get("data-rendered"), "ok")
+        self.assertEqual(page.body.get("data-plots"), "3")
+        self.assertEqual(page.tags.count("svg"), 3)
+
     def test_slo_exit_statuses(self):
         code, _, err = run(["-C", "200", "--warmup", "0", "--quiet", "--slo", "loss=0,received>=200"])
         self.assertEqual(code, OK, err)
