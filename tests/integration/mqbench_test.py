@@ -45,23 +45,30 @@ def summary(path):
 
 
 class MqBroker:
-    """mqbroker on port 0; the port comes from its 'listening' line."""
+    """mqbroker on port 0 (or with a config file of `listeners` listeners);
+    the ports come from its 'listening KIND ADDRESS' lines."""
 
-    def __init__(self, *extra):
-        self.proc = subprocess.Popen([MQBROKER, "-p", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    def __init__(self, config=None, listeners=1):
+        args = ["-c", config] if config else ["-p", "0"]
+        self.proc = subprocess.Popen([MQBROKER, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.addresses = {}
         end = time.monotonic() + 10
-        line = b""
-        while not line.endswith(b"\n") and time.monotonic() < end:
+        buf = b""
+        while buf.count(b"\n") < listeners and time.monotonic() < end:
             r, _, _ = select.select([self.proc.stdout], [], [], end - time.monotonic())
             if not r:
                 break
-            c = os.read(self.proc.stdout.fileno(), 1)
+            c = os.read(self.proc.stdout.fileno(), 4096)
             if not c:
                 break
-            line += c
-        words = line.decode().split()
-        assert words[:2] == ["listening", "mqtt"], line
-        self.port = int(words[2].rsplit(":", 1)[1])
+            buf += c
+        for line in buf.decode().splitlines():
+            words = line.split()
+            assert words[0] == "listening", line
+            self.addresses.setdefault(words[1], words[2])
+        assert len(buf.decode().splitlines()) == listeners, buf
+        if "mqtt" in self.addresses:
+            self.port = int(self.addresses["mqtt"].rsplit(":", 1)[1])
 
     def stop(self):
         self.proc.terminate()
@@ -236,6 +243,42 @@ class MqBenchTest(unittest.TestCase):
             self.assertEqual(code, OK, err)
             c = summary(j)[0]["counters"]
             self.assertEqual((c["published"], c["received"], c["lost"]), (600, 600, 0))
+        finally:
+            b.stop()
+
+    def test_every_transport(self):
+        """mqtt, mqtts, ws, wss and unix URLs against mqbroker, TLS verified
+        against a CA made here."""
+        ca_key, ca, key, csr, crt = (self.out(n) for n in ("ca.key", "ca.pem", "s.key", "s.csr", "s.pem"))
+
+        def ossl(*args):
+            subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+        ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2",
+             "-subj", "/CN=mqbench test CA")
+        ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=localhost")
+        with open(self.out("ext.cnf"), "w") as f:
+            f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+        ossl("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", crt, "-days", "2",
+             "-extfile", self.out("ext.cnf"))
+        sock = self.out("mq.sock")
+        conf = self.out("mqbroker.conf")
+        with open(conf, "w") as f:
+            f.write(f"allow_anonymous true\nlistener 0 127.0.0.1\nlistener 0 127.0.0.1\nprotocol websockets\n"
+                    f"listener 0 127.0.0.1\ncertfile {crt}\nkeyfile {key}\n"
+                    f"listener 0 127.0.0.1\nprotocol websockets\ncertfile {crt}\nkeyfile {key}\n"
+                    f"listener unix {sock}\n")
+        b = MqBroker(conf, listeners=5)
+        try:
+            a = b.addresses
+            for url, extra in ((f"mqtt://{a['mqtt']}", []), (f"ws://{a['ws']}", []),
+                               (f"mqtts://{a['mqtts']}", ["--cafile", ca]), (f"wss://{a['wss']}", ["--cafile", ca]),
+                               (f"unix://{sock}", [])):
+                with self.subTest(url=url):
+                    self.check_exact(["-L", url, *extra], publishers=2, subscribers=2, count=200, qos=1)
+            # An unknown CA is a connect failure (3) that names the certificate.
+            code, _, err = run(["-L", f"mqtts://{a['mqtts']}", "-C", "1", "--warmup", "0"])
+            self.assertEqual(code, CONNECT, err)
+            self.assertIn("certificate", err)
         finally:
             b.stop()
 
