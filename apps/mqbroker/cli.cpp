@@ -85,7 +85,19 @@ apps::AppDoc documentation() {
        "TOPIC\" lines apply to everyone, with %u replaced by the user name and %c by the client id (a value "
        "holding +, # or / never matches). A deny rule wins over any grant; without a matching grant access is "
        "refused. A subscription is granted when a read rule covers every topic its filter matches; each "
-       "message is checked again before it is delivered, so a forbidden topic is never delivered."},
+       "message is checked again before it is delivered, so a forbidden topic is never delivered.\n"
+       "\n"
+       "Messages that wait in a session (queued while the client is away or its window is full, or in flight "
+       "awaiting an acknowledgement) are checked again, against the rules in force and the identity of the "
+       "client then connected, each time they leave: sent from the queue, or sent again on reconnection. One "
+       "the client may no longer read is dropped and counted in $SYS/broker/messages/dropped, so a message "
+       "queued before a SIGHUP reload never reaches a client the new rules forbid it to.\n"
+       "\n"
+       "A session belongs to the user name (and TLS certificate identity) that created it. A client that "
+       "connects with clean start 0 under the same client id but another user name is not given that session: "
+       "it is ended (its queued messages and subscriptions discarded, a pending will published, as when a "
+       "session expires) and the newcomer starts a new one, with session present 0. A session restored from "
+       "disk remembers its user name but not its certificate identity; for it the user name alone decides."},
       {"PERSISTENCE",
        "Without persistence true everything is in memory and a restart starts empty. With persistence true, "
        "retained messages and persistent sessions (those with a non-zero session expiry: clean session 0 "

@@ -375,6 +375,10 @@ void Broker::pump(Session& s, TimePoint now) {
       journal_done(s, o);
       continue;
     }
+    if (!may_leave(s, o)) {
+      journal_done(s, o);
+      continue;
+    }
     if (o.qos == 0) {
       journal_done(s, o);
       DeliveryFields f;
@@ -393,6 +397,14 @@ void Broker::pump(Session& s, TimePoint now) {
     if (s.persisted) journal(OutgoingSent{s.client_id, o.seq, o.packet_id});
     s.inflight.push_back(std::move(o));
   }
+}
+
+bool Broker::may_leave(const Session& s, const Outgoing& o) {
+  // A released QoS 2 message is only its identifier now (PUBREL).
+  if (o.released || !auth_.checks_reads()) return true;
+  if (auth_.may_receive(client_info(s), o.message->topic())) return true;
+  ++counters_.dropped_not_authorized;
+  return false;
 }
 
 bool Broker::send_inflight(Session& s, Outgoing& o, bool dup, TimePoint now) {

@@ -8,9 +8,10 @@ namespace mq::broker {
 void Broker::resume(Session& s, Connection& c, TimePoint now) {
   (void)c;
   // Unacknowledged messages go again, in order, PUBLISH with DUP or PUBREL
-  // [MQTT-4.4.0-1]; those now over the client's Maximum Packet Size are dropped.
+  // [MQTT-4.4.0-1]; those the client may no longer read (rules reloaded
+  // since) or now over its Maximum Packet Size are dropped.
   for (auto it = s.inflight.begin(); it != s.inflight.end();) {
-    if (send_inflight(s, *it, true, now)) {
+    if (may_leave(s, *it) && send_inflight(s, *it, true, now)) {
       ++it;
     } else {
       journal_done(s, *it);
