@@ -2,7 +2,8 @@
 """mqbroker's ACL against messages that wait in a session, with the real
 binary, password and ACL files, and paho-mqtt clients: a session taken over
 by another user keeps nothing of its owner's; a message queued before a
-SIGHUP reload is checked against the reloaded rules.
+SIGHUP reload is checked against the reloaded rules; with persistence, a
+message acknowledged after a restart reaches the restored session's owner.
 
 Nothing sleeps: a client that must not get a message is sent a marker it
 may read after it, and the marker must be the first thing it gets.
@@ -98,6 +99,33 @@ class AclAndWaitingMessages(unittest.TestCase):
             alice.close()
         finally:
             self.assertEqual(b.stop(), 0)
+
+    def restart_keeps_acknowledged_message(self, mode):
+        persist = f"persistence true\npersistence_location {self.data}\npersistence_mode {mode}\n"
+        b = self.broker(persist)
+        try:
+            alice, _ = self.client(b.port(), "alice", version=mqtt.MQTTv311)
+            self.assertEqual(alice.subscribe("data/#", 1), [1])
+            alice.close()
+        finally:
+            self.assertEqual(b.stop(), 0)
+        b = self.broker(persist)
+        try:
+            port = b.port()
+            self.publish(port, "data/2")  # acknowledged with PUBACK 0x00
+            alice, present = self.client(port, "alice", version=mqtt.MQTTv311)
+            self.assertEqual(present, 1)
+            m = alice.message()
+            self.assertEqual((m.topic, m.payload), ("data/2", b"data/2"))
+            alice.close()
+        finally:
+            self.assertEqual(b.stop(), 0)
+
+    def test_restart_with_acl_delivers_acknowledged_messages_snapshot(self):
+        self.restart_keeps_acknowledged_message("snapshot")
+
+    def test_restart_with_acl_delivers_acknowledged_messages_durable(self):
+        self.restart_keeps_acknowledged_message("durable")
 
 
 if __name__ == "__main__":
