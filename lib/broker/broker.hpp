@@ -206,6 +206,10 @@ class Broker {
   /// sessions reached. `owned` is a copy of `m` when the caller has one.
   std::size_t route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now);
   Delivery& slot_for(Session* s);
+  /// Whether the member `sub` of a shared subscription could be given `m`:
+  /// not its own message under No Local, readable under the Authorizer,
+  /// within its connection's Maximum Packet Size.
+  bool can_take(const Subscriber& sub, const MessageView& m, const Session* origin);
   /// One delivery: sent now, put in flight, or queued.
   void deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qos, bool retain,
                std::span<const std::uint32_t> ids, bool shareable, TimePoint now);

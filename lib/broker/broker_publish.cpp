@@ -149,6 +149,21 @@ ClientInfo Broker::client_info(const Session& s) const {
                     s.cert_identity, s.listener ? std::string_view(*s.listener) : std::string_view()};
 }
 
+bool Broker::can_take(const Subscriber& sub, const MessageView& m, const Session* origin) {
+  const Session& s = *sub.session;
+  if (sub.options.no_local && &s == origin) return false;
+  // A session restored from disk has no identity until its client is back;
+  // its messages are checked as they leave (see may_leave).
+  if (auth_.checks_reads() && s.listener && !auth_.may_receive(client_info(s), m.topic)) return false;
+  if (const Connection* c = s.connection) {
+    DeliveryFields f;
+    f.qos = std::min<QoS>(m.qos, sub.options.qos);
+    f.expiry_remaining = m.expires ? std::optional<std::uint32_t>(0) : std::nullopt;
+    if (publish_size(m, f, c->version) > c->max_packet_out) return false;
+  }
+  return true;
+}
+
 Broker::Delivery& Broker::slot_for(Session* s) {
   if (s->route_stamp == route_stamp_) return deliveries_[s->route_slot];
   if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
@@ -180,19 +195,25 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
         add(sub);
       },
       [&](SharedGroup& g) {
-        // Round-robin over the members that are online; when none is, the
-        // next member in turn gets it (queued in its session).
+        // Round-robin over the members that can take the message and are
+        // online; when none is, the first such member in turn gets it
+        // (queued in its session). A member that cannot take it is passed
+        // over, so the message is lost only when no member may have it.
         const std::size_t n = g.members.size();
-        std::size_t pick = g.next % n;
-        for (std::size_t i = 0; i < n; ++i) {
+        std::optional<std::size_t> online, offline;
+        for (std::size_t i = 0; i < n && !online; ++i) {
           const std::size_t at = (g.next + i) % n;
-          if (g.members[at].session->connection) {
-            pick = at;
-            break;
-          }
+          if (!can_take(g.members[at], m, origin)) continue;
+          if (g.members[at].session->connection) online = at;
+          else if (!offline) offline = at;
         }
-        g.next = pick + 1;
-        add(g.members[pick]);
+        const auto pick = online ? online : offline;
+        if (!pick) {
+          ++counters_.dropped_not_authorized;
+          return;
+        }
+        g.next = *pick + 1;
+        add(g.members[*pick]);
       });
   shared_encodings_.clear();
   shared_bytes_.clear();
