@@ -124,7 +124,9 @@ void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
   it->released = true;
   it->message.reset();  // the message is no longer needed, only the identifier [MQTT-4.3.3-5]
   if (s.persisted) journal(OutgoingReleased{s.client_id, it->seq});
-  append_ack(c, PacketType::Pubrel, a.packet_id, 0);
+  // One still waiting to be sent again gets its PUBREL when its turn in
+  // the window comes, so the messages sent stay within Receive Maximum.
+  if (!it->unsent) append_ack(c, PacketType::Pubrel, a.packet_id, 0);
 }
 
 void Broker::on_pubrel(Connection& c, const Pubrel& a) {
@@ -387,6 +389,24 @@ void Broker::enqueue(Session& s, Outgoing&& o) {
 void Broker::pump(Session& s, TimePoint now) {
   Connection* c = s.connection;
   if (!c || c->backlogged) return;
+  if (!s.inflight.empty() && s.inflight.back().unsent) {
+    // Messages in flight before the reconnection come first, as the window
+    // opens; those now over the client's Maximum Packet Size are dropped.
+    auto it = s.inflight.end();
+    while (it != s.inflight.begin() && std::prev(it)->unsent) --it;
+    auto sent = static_cast<std::size_t>(it - s.inflight.begin());
+    while (it != s.inflight.end() && sent < window(s)) {
+      if (send_inflight(s, *it, true, now)) {
+        it->unsent = false;
+        ++sent;
+        ++it;
+      } else {
+        journal_done(s, *it);
+        it = s.inflight.erase(it);
+      }
+    }
+    if (it != s.inflight.end()) return;
+  }
   while (!s.queue.empty()) {
     Outgoing& front = s.queue.front();
     if (front.qos > 0 && s.inflight.size() >= window(s)) break;
