@@ -48,7 +48,7 @@ ConnectionId Broker::open(PeerInfo peer, TimePoint now) {
   const ConnectionId id = c.id;
   c.peer = std::make_unique<PeerInfo>(std::move(peer));
   c.last_packet = now;
-  c.over_limit = counters_.connections >= config_.max_connections;
+  c.over_limit = c.peer->over_limit || counters_.connections >= config_.max_connections;
   ++counters_.connections;
   awaiting_connect_.push_back({now + std::chrono::seconds(config_.connect_timeout), id});
   return id;

@@ -160,6 +160,13 @@ class Broker {
   // broker_connect.cpp
   void on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint now);
   void on_connect(Connection& c, Connect& k, TimePoint now);
+  /// Whether a CONNECT with `username` and `cert_identity` comes from the
+  /// identity that owns `s`; a session is resumed only by its owner.
+  bool same_owner(const Session& s, std::optional<std::string_view> username, std::string_view cert_identity) const;
+  /// Whether the client of `s` may still receive `o` as it leaves the queue
+  /// or the in-flight list: asked again every time, since the session may
+  /// have been resumed elsewhere or the rules reloaded since it was queued.
+  bool may_leave(const Session& s, const Outgoing& o);
   /// Whether `keep_alive` is within config.max_keepalive.
   bool keep_alive_acceptable(std::uint16_t keep_alive) const;
   /// Starts the session of an authenticated client and sends CONNACK 0,
@@ -199,6 +206,10 @@ class Broker {
   /// sessions reached. `owned` is a copy of `m` when the caller has one.
   std::size_t route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now);
   Delivery& slot_for(Session* s);
+  /// Whether the member `sub` of a shared subscription could be given `m`:
+  /// not its own message under No Local, readable under the Authorizer,
+  /// within its connection's Maximum Packet Size.
+  bool can_take(const Subscriber& sub, const MessageView& m, const Session* origin);
   /// One delivery: sent now, put in flight, or queued.
   void deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qos, bool retain,
                std::span<const std::uint32_t> ids, bool shareable, TimePoint now);

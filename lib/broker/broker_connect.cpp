@@ -149,6 +149,16 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   admit(c, k, assigned, {}, now);
 }
 
+bool Broker::same_owner(const Session& s, std::optional<std::string_view> username,
+                        std::string_view cert_identity) const {
+  const bool same_user = s.username ? (username && *username == *s.username) : !username;
+  // A session restored from disk has no certificate identity (it is not
+  // kept); its user name decides alone, and every message it sends is still
+  // checked against the client's rights as it leaves.
+  const bool same_cert = !s.listener || std::string_view(s.cert_identity) == cert_identity;
+  return same_user && same_cert;
+}
+
 bool Broker::keep_alive_acceptable(std::uint16_t keep_alive) const {
   return !config_.max_keepalive || (keep_alive != 0 && keep_alive <= config_.max_keepalive);
 }
@@ -185,8 +195,11 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
     found = sessions_.find(client_id);  // the session may have ended with it
   }
   bool session_present = false;
-  if (found && k.clean_start) {
-    end_session(*found, now);  // Clean Start discards it [MQTT-3.1.2-4]
+  // Clean Start discards it [MQTT-3.1.2-4]; so does a different owner: its
+  // subscriptions and messages were granted to another identity, so the
+  // newcomer starts clean (session present 0) rather than inherit them.
+  if (found && (k.clean_start || !same_owner(*found, k.username, c.peer->cert_identity))) {
+    end_session(*found, now);
     found = nullptr;
   }
   Session* s = found;

@@ -124,7 +124,9 @@ void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
   it->released = true;
   it->message.reset();  // the message is no longer needed, only the identifier [MQTT-4.3.3-5]
   if (s.persisted) journal(OutgoingReleased{s.client_id, it->seq});
-  append_ack(c, PacketType::Pubrel, a.packet_id, 0);
+  // One still waiting to be sent again gets its PUBREL when its turn in
+  // the window comes, so the messages sent stay within Receive Maximum.
+  if (!it->unsent) append_ack(c, PacketType::Pubrel, a.packet_id, 0);
 }
 
 void Broker::on_pubrel(Connection& c, const Pubrel& a) {
@@ -147,6 +149,21 @@ void Broker::on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now) {
 ClientInfo Broker::client_info(const Session& s) const {
   return ClientInfo{s.client_id, s.username ? std::optional<std::string_view>(*s.username) : std::nullopt,
                     s.cert_identity, s.listener ? std::string_view(*s.listener) : std::string_view()};
+}
+
+bool Broker::can_take(const Subscriber& sub, const MessageView& m, const Session* origin) {
+  const Session& s = *sub.session;
+  if (sub.options.no_local && &s == origin) return false;
+  // A session restored from disk has no identity until its client is back;
+  // its messages are checked as they leave (see may_leave).
+  if (auth_.checks_reads() && s.listener && !auth_.may_receive(client_info(s), m.topic)) return false;
+  if (const Connection* c = s.connection) {
+    DeliveryFields f;
+    f.qos = std::min<QoS>(m.qos, sub.options.qos);
+    f.expiry_remaining = m.expires ? std::optional<std::uint32_t>(0) : std::nullopt;
+    if (publish_size(m, f, c->version) > c->max_packet_out) return false;
+  }
+  return true;
 }
 
 Broker::Delivery& Broker::slot_for(Session* s) {
@@ -180,19 +197,25 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
         add(sub);
       },
       [&](SharedGroup& g) {
-        // Round-robin over the members that are online; when none is, the
-        // next member in turn gets it (queued in its session).
+        // Round-robin over the members that can take the message and are
+        // online; when none is, the first such member in turn gets it
+        // (queued in its session). A member that cannot take it is passed
+        // over, so the message is lost only when no member may have it.
         const std::size_t n = g.members.size();
-        std::size_t pick = g.next % n;
-        for (std::size_t i = 0; i < n; ++i) {
+        std::optional<std::size_t> online, offline;
+        for (std::size_t i = 0; i < n && !online; ++i) {
           const std::size_t at = (g.next + i) % n;
-          if (g.members[at].session->connection) {
-            pick = at;
-            break;
-          }
+          if (!can_take(g.members[at], m, origin)) continue;
+          if (g.members[at].session->connection) online = at;
+          else if (!offline) offline = at;
         }
-        g.next = pick + 1;
-        add(g.members[pick]);
+        const auto pick = online ? online : offline;
+        if (!pick) {
+          ++counters_.dropped_not_authorized;
+          return;
+        }
+        g.next = *pick + 1;
+        add(g.members[*pick]);
       });
   shared_encodings_.clear();
   shared_bytes_.clear();
@@ -208,7 +231,10 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
 
 void Broker::deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qos, bool retain,
                      std::span<const std::uint32_t> ids, bool shareable, TimePoint now) {
-  if (auth_.checks_reads() && !auth_.may_receive(client_info(s), m.topic)) {
+  // A session restored from disk does not know its client's listener (and
+  // so the rules that apply) until the client is back: its messages are
+  // queued unchecked and checked as they leave (may_leave).
+  if (auth_.checks_reads() && s.listener && !auth_.may_receive(client_info(s), m.topic)) {
     ++counters_.dropped_not_authorized;
     return;
   }
@@ -363,6 +389,24 @@ void Broker::enqueue(Session& s, Outgoing&& o) {
 void Broker::pump(Session& s, TimePoint now) {
   Connection* c = s.connection;
   if (!c || c->backlogged) return;
+  if (!s.inflight.empty() && s.inflight.back().unsent) {
+    // Messages in flight before the reconnection come first, as the window
+    // opens; those now over the client's Maximum Packet Size are dropped.
+    auto it = s.inflight.end();
+    while (it != s.inflight.begin() && std::prev(it)->unsent) --it;
+    auto sent = static_cast<std::size_t>(it - s.inflight.begin());
+    while (it != s.inflight.end() && sent < window(s)) {
+      if (send_inflight(s, *it, true, now)) {
+        it->unsent = false;
+        ++sent;
+        ++it;
+      } else {
+        journal_done(s, *it);
+        it = s.inflight.erase(it);
+      }
+    }
+    if (it != s.inflight.end()) return;
+  }
   while (!s.queue.empty()) {
     Outgoing& front = s.queue.front();
     if (front.qos > 0 && s.inflight.size() >= window(s)) break;
@@ -372,6 +416,10 @@ void Broker::pump(Session& s, TimePoint now) {
     --counters_.queued;
     if (o.message->expired(now)) {  // expired while queued: never sent
       ++counters_.dropped_expired;
+      journal_done(s, o);
+      continue;
+    }
+    if (!may_leave(s, o)) {
       journal_done(s, o);
       continue;
     }
@@ -393,6 +441,14 @@ void Broker::pump(Session& s, TimePoint now) {
     if (s.persisted) journal(OutgoingSent{s.client_id, o.seq, o.packet_id});
     s.inflight.push_back(std::move(o));
   }
+}
+
+bool Broker::may_leave(const Session& s, const Outgoing& o) {
+  // A released QoS 2 message is only its identifier now (PUBREL).
+  if (o.released || !auth_.checks_reads()) return true;
+  if (auth_.may_receive(client_info(s), o.message->topic())) return true;
+  ++counters_.dropped_not_authorized;
+  return false;
 }
 
 bool Broker::send_inflight(Session& s, Outgoing& o, bool dup, TimePoint now) {

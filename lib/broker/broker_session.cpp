@@ -8,9 +8,12 @@ namespace mq::broker {
 void Broker::resume(Session& s, Connection& c, TimePoint now) {
   (void)c;
   // Unacknowledged messages go again, in order, PUBLISH with DUP or PUBREL
-  // [MQTT-4.4.0-1]; those now over the client's Maximum Packet Size are dropped.
+  // [MQTT-4.4.0-1], as many at once as the client's Receive Maximum allows
+  // [MQTT-3.3.4-7]: pump() sends them before anything queued. Those the
+  // client may no longer read (rules reloaded since) are dropped here.
   for (auto it = s.inflight.begin(); it != s.inflight.end();) {
-    if (send_inflight(s, *it, true, now)) {
+    if (may_leave(s, *it)) {
+      it->unsent = true;
       ++it;
     } else {
       journal_done(s, *it);

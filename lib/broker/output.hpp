@@ -23,6 +23,9 @@ struct PeerInfo {
   std::string address;       ///< "127.0.0.1:50312", "[::1]:50312", or a WebSocket peer
   std::string listener;      ///< the listener's name, for logs and authorization
   std::string cert_identity;  ///< TLS client certificate subject (empty without one)
+  /// Over a limit of the network layer (a listener's max_connections): its
+  /// CONNECT is answered with CONNACK 0x97 (return code 3 before 5.0).
+  bool over_limit = false;
 };
 
 /// Implemented by the network layer (or a test). The core calls it only

@@ -40,6 +40,10 @@ struct Outgoing {
   std::uint64_t id_sequence = 0;        ///< Session::id_allocations when packet_id was taken
   bool released = false;                ///< QoS 2: PUBREC received, PUBREL sent, awaiting PUBCOMP
   std::uint64_t seq = 0;                ///< names it in persistence records (Session::next_seq)
+  /// In flight from an earlier connection and not yet sent again on this
+  /// one (held back by the client's Receive Maximum); always the tail of
+  /// Session::inflight.
+  bool unsent = false;
 };
 
 /// A will as CONNECT gave it, owned.

@@ -162,18 +162,26 @@ std::optional<std::string> Server::reload() {
 
 void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream) {
   const ListenerSettings& l = listener_settings_[listener];
-  if (shutting_down_ ||
-      (l.max_connections >= 0 && per_listener_open_[listener] >= static_cast<std::size_t>(l.max_connections))) {
+  const bool full =
+      l.max_connections >= 0 && per_listener_open_[listener] >= static_cast<std::size_t>(l.max_connections);
+  if (shutting_down_ || (full && refusing_.size() >= kMaxRefusing)) {
     log_.log(LogLevel::Notice, "connection refused: listener at max_connections",
              {{"peer", stream->peer_address()}, {"listener", bound_[listener].address}});
     stream->abort();
     return;
   }
-  broker::PeerInfo peer{stream->peer_address(), std::to_string(listener), stream->peer_cert_cn()};
-  if (settings_.connection_messages)
+  // Over the limit, the socket is still read up to its CONNECT so that the
+  // client learns why (CONNACK 0x97 / return code 3), then closed.
+  broker::PeerInfo peer{stream->peer_address(), std::to_string(listener), stream->peer_cert_cn(), full};
+  if (full) {
+    log_.log(LogLevel::Notice, "connection refused: listener at max_connections",
+             {{"peer", peer.address}, {"listener", bound_[listener].address}});
+  } else if (settings_.connection_messages) {
     log_.log(LogLevel::Info, "new connection", {{"peer", peer.address}, {"listener", bound_[listener].address}});
+  }
   broker::ConnectionId id = broker_->open(std::move(peer), now());
-  ++per_listener_open_[listener];
+  if (full) refusing_.insert(id);
+  else ++per_listener_open_[listener];
   stream->set_handler(this, id);
   conns_.add(id, std::move(stream), static_cast<std::uint32_t>(listener));
   schedule();
@@ -211,7 +219,7 @@ void Server::note_client(broker::ConnectionId id) {
 void Server::forget(broker::ConnectionId id) {
   const auto listener = conns_.remove(id);
   if (!listener) return;
-  --per_listener_open_[*listener];
+  if (!refusing_.erase(id)) --per_listener_open_[*listener];
   backlogged_.erase(id);
 }
 

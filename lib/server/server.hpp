@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "broker/broker.hpp"
@@ -42,6 +43,10 @@ std::optional<std::string> to_broker_config(const Settings& s, broker::Config& o
 /// client is backlogged: its QoS 0 messages are dropped and counted, QoS 1/2
 /// ones wait in its session queue. Other clients are not held up.
 inline constexpr std::size_t kHighWater = 8u * 1024 * 1024;
+/// Sockets over max_connections held at once to be told so by CONNACK
+/// (0x97 / return code 3); past this many they are closed on accept, so a
+/// flood of connections cannot grow past the limit by more than this.
+inline constexpr std::size_t kMaxRefusing = 64;
 /// Bytes queued on a backlogged client's socket below which it gets messages again.
 inline constexpr std::size_t kLowWater = 1u * 1024 * 1024;
 /// A backlogged client whose socket stays above kLowWater this long is
@@ -124,6 +129,9 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   std::vector<std::unique_ptr<net::Listener>> net_listeners_;
   std::vector<BoundListener> bound_;
   std::vector<std::size_t> per_listener_open_;
+  /// Sockets accepted over their listener's max_connections, kept only to
+  /// be refused with a CONNACK (at most kMaxRefusing at once).
+  std::unordered_set<broker::ConnectionId> refusing_;
   /// Every client's stream, with its client identifier for the "connection
   /// closed" log line (noted once a CONNECT succeeded, only while
   /// connection_messages is on).

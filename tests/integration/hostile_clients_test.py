@@ -541,6 +541,43 @@ class SlowSubscriber(unittest.TestCase):
             self.assertEqual(broker.stop(), 0)
 
 
+class ConnectionLimit(unittest.TestCase):
+    """A listener's max_connections: the client over it is told so by
+    CONNACK (5.0 reason 0x97 Quota exceeded, 3.1.1 return code 3 Server
+    unavailable) before the socket closes, and a place freed is taken again."""
+
+    def test_over_max_connections_refused_with_connack(self):
+        broker = QuietBroker([], config="listener 0 127.0.0.1\nmax_connections 2\nallow_anonymous true\n")
+        try:
+            port = broker.port()
+            held = [connected(port, 4, "held-1"), connected(port, 5, "held-2")]
+            for level, code in ((5, 0x97), (4, 3)):
+                with self.subTest(level=level):
+                    c = Raw(port)
+                    c.send(connect(level, f"over-{level}"))
+                    ack = c.read()
+                    self.assertIsNotNone(ack, "closed without CONNACK")
+                    self.assertEqual(ack[0], 0x20)
+                    self.assertEqual(ack[1][1], code)
+                    self.assertTrue(c.closed())
+                    c.close()
+            held.pop().close()
+            # The freed place is taken once the broker has seen the close.
+            deadline = time.monotonic() + TIMEOUT
+            while True:
+                c = Raw(port)
+                c.send(connect(4, "again"))
+                ack = c.read()
+                c.close()
+                if ack is not None and ack[1][1] == 0:
+                    break
+                self.assertLess(time.monotonic(), deadline, "the freed place was never given again")
+            for c in held:
+                c.close()
+        finally:
+            self.assertEqual(broker.stop(), 0)
+
+
 class ConnectionChurn(unittest.TestCase):
     """10,000 connections opened and dropped abruptly, in rounds: the
     broker's file descriptors come back to their baseline and its memory

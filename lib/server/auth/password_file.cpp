@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "server/persist/files.hpp"
 #include "server/text_file.hpp"
 
 namespace mq::server {
@@ -97,34 +98,12 @@ std::string PasswordFile::text() const {
 }
 
 std::optional<std::string> PasswordFile::save(const std::string& path) const {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fmt::format("{}: cannot create: {}", tmp, std::strerror(errno));
-  ::fchmod(fd, 0600);  // an older temporary file may have had another mode
-  std::string body = text();
-  std::size_t done = 0;
-  while (done < body.size()) {
-    ssize_t n = ::write(fd, body.data() + done, body.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return fmt::format("{}: cannot write: {}", tmp, why);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return fmt::format("{}: cannot write: {}", tmp, why);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return fmt::format("{}: cannot replace: {}", path, why);
-  }
-  return std::nullopt;
+  // Written as the persistence files are: a fresh temporary name created
+  // exclusively, then renamed, so no symlink is ever followed.
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string body = text();
+  return replace_file(dir, path, as_bytes(body));
 }
 
 }  // namespace mq::server

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -56,13 +57,24 @@ std::optional<std::string> append_fd(int fd, const std::string& path, ByteView b
 }
 
 std::optional<std::string> replace_file(const std::string& dir, const std::string& path, ByteView bytes) {
-  const std::string tmp = path + ".tmp";
-  {
-    Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
-    if (f.fd < 0) return failure("cannot create", tmp);
-    if (auto e = append_fd(f.fd, tmp, bytes, true)) return e;
+  // A fresh name created exclusively (mkostemp: O_CREAT|O_EXCL, mode 0600):
+  // a symlink or file planted at a predictable NAME.tmp is neither followed
+  // nor overwritten, and the rename then replaces `path` itself, never
+  // what a symlink at `path` points to.
+  std::string tmp = path + ".tmp.XXXXXX";
+  Fd f{::mkostemp(tmp.data(), O_CLOEXEC)};
+  if (f.fd < 0) return failure("cannot create a temporary file beside", path);
+  auto discard = [&](std::string error) {
+    ::unlink(tmp.c_str());
+    return std::optional<std::string>(std::move(error));
+  };
+  if (auto e = append_fd(f.fd, tmp, bytes, true)) return discard(*e);
+  if (::close(f.fd) != 0) {
+    f.fd = -1;
+    return discard(failure("cannot write", tmp));
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return failure("cannot rename to", path);
+  f.fd = -1;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return discard(failure("cannot rename to", path));
   Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (d.fd < 0 || ::fsync(d.fd) != 0) return failure("cannot sync directory", dir);
   return std::nullopt;

@@ -13,8 +13,9 @@ namespace mq::server {
 /// Reads all of `path` into `out`; false (and `out` empty) when it does not
 /// exist; an error message when it exists and cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::vector<std::uint8_t>& out, bool& exists);
-/// Replaces `path` with `bytes` atomically: a temporary file in the same
-/// directory, fsync, rename, fsync of the directory.
+/// Replaces `path` with `bytes` atomically: a temporary file of a fresh
+/// name created exclusively in the same directory (mode 0600), fsync,
+/// rename, fsync of the directory. Symlinks are never followed.
 std::optional<std::string> replace_file(const std::string& dir, const std::string& path, ByteView bytes);
 /// Writes all of `bytes` to `fd` (retrying short writes), then fdatasync
 /// when `sync`.

@@ -163,7 +163,7 @@ std::optional<std::string> Store::save(const broker::Broker& broker) {
   buf.clear();
   encode_store_header({StoreFileKind::Log, generation_}, buf);
   if (auto e = replace_file(options_.dir, logp, buf)) return e;
-  log_fd_ = ::open(logp.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  log_fd_ = ::open(logp.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
   if (log_fd_ < 0) return fmt::format("cannot open {}: {}", logp, std::strerror(errno));
   log_bytes_ = buf.size();
   return std::nullopt;

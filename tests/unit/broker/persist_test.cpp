@@ -203,4 +203,44 @@ TEST_CASE("persist: a snapshot restores the same state as the journal it replace
   CHECK(payload_text(ps[1]) == "y");
 }
 
+namespace {
+
+/// Reads allowed by listener, as the server's FileAuthorizer does: on
+/// listener "test" everyone may read data/, on an unknown listener nothing.
+struct ListenerRules final : Authorizer {
+  AuthResult authenticate(const Credentials&) override { return 0; }
+  bool may_publish(const ClientInfo&, std::string_view, QoS, bool) override { return true; }
+  bool may_subscribe(const ClientInfo&, std::string_view, QoS) override { return true; }
+  bool may_receive(const ClientInfo& c, std::string_view topic) override {
+    return c.listener == "test" && topic.starts_with("data/");
+  }
+  bool checks_reads() const override { return true; }
+};
+
+}  // namespace
+
+TEST_CASE("persist: a message acknowledged after a restart reaches the restored session under read rules") {
+  ListenerRules rules;
+  Harness h(test_config(), &rules);
+  Tape tape(h.now);
+  h.broker.set_journal(&tape);
+  leave_subscribed(h, "#", 1);
+
+  Harness after(test_config(), &rules);  // restarted: the session has no listener yet
+  Tape next(after.now);
+  tape.replay(after.broker, next, after.now);
+  Client pub(after);
+  connect(pub, "pub");
+  pub.send(publish_packet("data/2", "two", 1, 1));
+  CHECK(pub.expect<Puback>().reason_code == 0x00);
+  pub.send(publish_packet("secret/1", "no", 1, 2));
+  CHECK(pub.expect<Puback>().reason_code == 0x00);
+  Client back(after);
+  CHECK(connect(back, "sub", false).session_present);
+  auto ps = back.publishes();
+  REQUIRE(ps.size() == 1);  // secret/1 was queued unchecked, and stopped as it left
+  CHECK(ps[0].topic == "data/2");
+  CHECK(payload_text(ps[0]) == "two");
+}
+
 }  // namespace mq::broker::test
