@@ -9,3 +9,4 @@ complete -c mqdump -l encode -d 'Read JSON objects (as --json writes them) and w
 complete -c mqdump -l hex -d 'With --encode: write hex text, one packet per line'
 complete -c mqdump -l keep-going -d 'Report a bad packet and continue with the next one'
 complete -c mqdump -l show-secrets -d 'Show passwords and authentication data instead of masking them'
+complete -c mqdump -l version -d 'Print the version and exit'
