@@ -71,8 +71,12 @@ apps::AppDoc documentation() {
        "rebuilds the same bytes."},
       {"ENCODING",
        "--encode reads JSON objects, one per line, as --json writes them, and writes each packet's bytes; "
-       "--hex writes them as hex, one packet per line. Keys other than the packet's fields are ignored; absent "
-       "fields take defaults (QoS 0, no flags, empty strings). The level comes from each object's version, "
+       "--hex writes them as hex, one packet per line. A key that is not a field of the packet (a typo such as "
+       "\"qoss\") is refused; the informational keys of --json (packet, offset, length, reason_name, "
+       "version_guessed, *_length) are ignored; absent fields take defaults (QoS 0, no flags, empty strings). "
+       "Each packet is checked against the rules of its protocol level (QoS 3, a wildcard in a topic name, "
+       "packet identifier 0, properties before 5.0, ...) and refused with the rule it breaks, unless "
+       "--allow-invalid asks for a malformed packet on purpose. The level comes from each object's version, "
        "else from the last CONNECT encoded, else from -V. Binary output to a terminal is refused; use --hex or "
        "redirect it."},
   };
@@ -108,6 +112,9 @@ void define_options(CLI::App& app, Config& config) {
                                        "Read JSON objects (as --json writes them) and write the packets' bytes");
   json->excludes(encode);
   app.add_flag("--hex", config.hex_output, "With --encode: write hex text, one packet per line")->needs(encode);
+  app.add_flag("--allow-invalid", config.allow_invalid,
+               "With --encode: write packets that break protocol rules (QoS 3, packet identifier 0, ...) on purpose")
+      ->needs(encode);
   app.add_flag("--keep-going", config.keep_going, "Report a bad packet and continue with the next one");
   app.add_flag("--show-secrets", config.show_secrets, "Show passwords and authentication data instead of masking them");
 }
