@@ -37,7 +37,7 @@ std::chrono::milliseconds seconds_to_ms(double s) {
 void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option("-h,--host", o.host, "Broker host name or address (default localhost, or the host of $MQ_URL)")
       ->group(kConnection);
-  app.add_option("-p,--port", o.port, "Broker port (default 1883, 8883 with TLS)")->group(kConnection);
+  app.add_option("-p,--port", o.port, "Broker port (default 1883, 8883 with TLS); with $MQ_URL alone, replaces its port")->group(kConnection);
   app.add_option("-L,--url", o.url,
                  "Broker URL: mqtt://, mqtts://, ws://, wss:// or unix://, with optional user:password@, port "
                  "and path, e.g. mqtts://user:secret@broker:8883 (default $MQ_URL, else mqtt://localhost:1883)")
@@ -128,11 +128,15 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
                  "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or "
                  "request-problem-information=1")
       ->group(kProperties);
-  app.add_option("-D,--define", o.command_properties,
-                 "Property for a packet, as mosquitto's -D: COMMAND NAME VALUE, where COMMAND is connect, "
-                 "publish, subscribe, unsubscribe, disconnect or will and NAME a property name such as "
-                 "content-type; binary values take hex: or base64: prefixes")
-      ->expected(3)
+  // One callback per occurrence (trigger_on_parse), so that every -D keeps
+  // its own words: 3 for most properties, 4 for a user property.
+  app.add_option_function<std::vector<std::string>>(
+         "-D,--define", [&o](const std::vector<std::string>& words) { o.command_properties.push_back(words); },
+         "Property for a packet, as mosquitto's -D, repeatable: COMMAND NAME VALUE, or COMMAND user-property KEY "
+         "VALUE, where COMMAND is connect, publish, subscribe, unsubscribe, disconnect or will and NAME a property "
+         "name such as content-type; binary values take hex: or base64: prefixes")
+      ->expected(3, 4)
+      ->trigger_on_parse()
       ->type_name("COMMAND NAME VALUE")
       ->group(kProperties);
 
@@ -152,12 +156,14 @@ client::OwnedProperties ClientSetup::properties_for(std::uint32_t scope) const {
 std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o, const std::string& app_name) {
   ClientSetup s;
 
-  // Where to connect: -L, else -h/-p/--unix, else $MQ_URL, else localhost.
+  // Where to connect: -L, else -h/--unix, else $MQ_URL, else localhost.
   const char* env = std::getenv(kUrlEnv);
+  // -p alone keeps $MQ_URL's host, scheme and credentials and changes the port.
   const bool flags_given = !o.host.empty() || o.port != 0 || !o.unix_path.empty();
+  const bool place_given = !o.host.empty() || !o.unix_path.empty();
   std::string url_text = o.url;
   std::string url_origin = "-L";
-  if (url_text.empty() && !flags_given && env && *env) {
+  if (url_text.empty() && !place_given && env && *env) {
     url_text = env;
     url_origin = std::string("$") + kUrlEnv;
   }
@@ -275,10 +281,11 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
       return "--connect-property: " + *bad;
 
   // -D COMMAND NAME VALUE, as mosquitto: the properties go to that packet.
-  for (std::size_t i = 0; i + 2 < o.command_properties.size(); i += 3) {
-    const std::string& command = o.command_properties[i];
-    const std::string& name = o.command_properties[i + 1];
-    const std::string& value = o.command_properties[i + 2];
+  for (const auto& words : o.command_properties) {
+    if (words.size() < 3) return std::string("-D needs COMMAND NAME VALUE");
+    const std::string& command = words[0];
+    const std::string& name = words[1];
+    const std::string& value = words[2];
     const std::uint32_t scope = scope_for_command(command);
     if (scope == 0) return fmt::format("-D: unknown command '{}'", command);
     client::OwnedProperties* target = nullptr;
@@ -292,9 +299,13 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
     const PropertyInfo* info = find_property(name);
     std::optional<std::string> bad;
     if (info && info->id == PropertyId::UserProperty) {
-      // mosquitto writes -D publish user-property NAME VALUE; here the
-      // value slot holds the pair as NAME=VALUE or the two are split.
-      bad = add_user_property(*target, value.find('=') == std::string::npos ? value + "=" : value);
+      // mosquitto's form is -D publish user-property KEY VALUE; one word
+      // KEY=VALUE is accepted too, as --user-property takes it.
+      if (words.size() == 4) target->add_user(words[2], words[3]);
+      else if (value.find('=') != std::string::npos) bad = add_user_property(*target, value);
+      else bad = fmt::format("user-property needs a key and a value: -D {} user-property KEY VALUE", command);
+    } else if (words.size() == 4) {
+      bad = fmt::format("{} takes one value, not two ('{}' '{}')", name, words[2], words[3]);
     } else {
       bad = add_property(*target, name, value, scope, command);
     }
@@ -306,6 +317,21 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
   if (const auto* p = c.connect_properties.find(PropertyId::SessionExpiryInterval)) {
     c.session_expiry_interval = p->number;
     c.connect_properties.remove(PropertyId::SessionExpiryInterval);
+  }
+  // Our own limits are announced and enforced from one place: a limit given
+  // as a CONNECT property becomes the session's, or the session would
+  // advertise one value and hold the broker to another.
+  if (const auto* p = c.connect_properties.find(PropertyId::TopicAliasMaximum)) {
+    c.topic_alias_maximum = static_cast<std::uint16_t>(p->number);
+    c.connect_properties.remove(PropertyId::TopicAliasMaximum);
+  }
+  if (const auto* p = c.connect_properties.find(PropertyId::ReceiveMaximum)) {
+    c.receive_maximum = static_cast<std::uint16_t>(p->number);
+    c.connect_properties.remove(PropertyId::ReceiveMaximum);
+  }
+  if (const auto* p = c.connect_properties.find(PropertyId::MaximumPacketSize)) {
+    c.maximum_packet_size = p->number;
+    c.connect_properties.remove(PropertyId::MaximumPacketSize);
   }
 
   s.reconnect.enabled = o.reconnect;

@@ -50,7 +50,7 @@ struct ClientOptions {
   bool will_retain = false;
   std::vector<std::string> will_properties;
   std::vector<std::string> connect_properties;
-  std::vector<std::string> command_properties;  ///< -D triples, flattened
+  std::vector<std::vector<std::string>> command_properties;  ///< each -D: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE
   std::string session_expiry;
   bool no_clean = false;
   bool debug = false;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "dump/names.hpp"
+#include "text.hpp"
 
 namespace mq::apps {
 
@@ -37,7 +38,8 @@ std::optional<Outcome> outcome_of(const client::Event& event, ProtocolVersion ve
   if (const auto* d = std::get_if<client::ServerDisconnected>(&event))
     return Outcome{ClientExit::ConnectionLost,
                    "the broker ended the connection: " +
-                       describe_reason(PacketType::Disconnect, d->reason_code, version, d->reason_string)};
+                       describe_reason(PacketType::Disconnect, d->reason_code, version, d->reason_string) +
+                       (d->reason_code == 0x8E ? ": another client connected with the same client id" : "")};
   if (const auto* v = std::get_if<client::ProtocolViolation>(&event))
     return Outcome{ClientExit::ConnectionLost, "the broker broke the protocol: " + to_string(v->error)};
   if (const auto* a = std::get_if<client::AuthChallenge>(&event))
@@ -63,8 +65,12 @@ ClientExit exit_for(const client::ClientError& error) {
 }
 
 int report(const std::string& app, const Outcome& outcome) {
-  if (!outcome.message.empty()) std::fprintf(stderr, "%s: %s\n", app.c_str(), outcome.message.c_str());
+  if (!outcome.message.empty()) note(app.c_str(), outcome.message);
   return code(outcome.exit);
+}
+
+void note(const char* app, const std::string& message) {
+  std::fprintf(stderr, "%s: %s\n", app, printable(message).c_str());
 }
 
 }  // namespace mq::apps

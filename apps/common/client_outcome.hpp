@@ -48,4 +48,8 @@ class OutcomeKeeper {
 /// Writes "mqpub: message" to stderr when there is a message; returns the code.
 int report(const std::string& app, const Outcome& outcome);
 
+/// Writes "app: message" and a newline on stderr, with control characters
+/// escaped (the message may quote what the broker sent).
+void note(const char* app, const std::string& message);
+
 }  // namespace mq::apps

@@ -24,7 +24,9 @@ std::vector<ExitCodeDoc> client_exit_docs() {
                                          "answer to a keepalive ping"},
       {code(ClientExit::IdleTimeout), "mqsub: no message arrived within --idle-timeout"},
       {code(ClientExit::Interrupted), "mqpub: interrupted by SIGINT or SIGTERM before every message was "
-                                      "acknowledged"},
+                                      "acknowledged (with -l, only when a line read was not yet acknowledged)"},
+      {code(ClientExit::Output), "mqsub: standard output could not be written (disk full, I/O error); a reader "
+                                 "that goes away is no error"},
   };
 }
 

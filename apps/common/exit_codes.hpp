@@ -22,6 +22,7 @@ enum class ClientExit : int {
   ConnectionLost = 8,  ///< the broker ended the connection (DISCONNECT, protocol error, keepalive timeout)
   IdleTimeout = 9,     ///< mqsub: no message arrived within --idle-timeout
   Interrupted = 10,    ///< mqpub: SIGINT or SIGTERM before every message was acknowledged
+  Output = 11,         ///< mqsub: standard output could not be written (disk full, I/O error)
 };
 
 /// The exit status as an int for main().

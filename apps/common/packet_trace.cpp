@@ -5,6 +5,7 @@
 #include "codec/decode.hpp"
 #include "dump/format_json.hpp"
 #include "dump/format_text.hpp"
+#include "text.hpp"
 
 namespace mq::apps {
 
@@ -28,7 +29,7 @@ void PacketTrace::packet(bool sent, ByteView bytes) {
   if (debug_) {
     std::string name = bytes.empty() ? "?" : std::string(packet_type_name(static_cast<PacketType>(bytes[0] >> 4)));
     text += fmt::format("{} {} ({} bytes){}\n", direction, name, bytes.size(),
-                        result ? "" : ": " + to_string(result.error()));
+                        result ? "" : ": " + printable(to_string(result.error())));
   }
   if (mode_ == TraceMode::Text) {
     text += fmt::format("{}:\n", direction);

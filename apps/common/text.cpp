@@ -1,5 +1,9 @@
 #include "text.hpp"
 
+#include <fmt/format.h>
+
+#include "codec/rules.hpp"
+
 namespace mq::apps {
 
 std::vector<std::string> split_lines(std::string_view text) {
@@ -62,6 +66,38 @@ std::string shell_quote(std::string_view text) {
     }
   }
   return out + "'";
+}
+
+std::string plural(std::uint64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02x}", c);
+      else out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (len == 1 || i + len > text.size() || !is_valid_utf8(text.substr(i, len))) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    // U+0080..U+009F (C2 80..C2 9F) are the C1 controls: CSI, OSC and friends.
+    if (c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0)
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));
+    else
+      out += text.substr(i, len);
+    i += len;
+  }
+  return out;
 }
 
 }  // namespace mq::apps

@@ -12,7 +12,9 @@ apps::AppDoc documentation() {
       "mqdump reads MQTT control packets and shows every field with its offset, its bytes and its decoded "
       "value, or writes one JSON object per packet. It reads what people paste: plain or spaced hex, colon or "
       "comma separated hex, 0x and \\x prefixes, C arrays (xxd -i), xxd, hexdump -C, Wireshark \"Copy as Hex "
-      "Dump\" and tshark -x output (offset and ASCII columns are skipped), base64, and raw binary files. The "
+      "Dump\" and tshark -x output (offset and ASCII columns are skipped; whole frames from tshark -x and "
+      "tcpdump -xx are read to their TCP payload), plain hexdump and od -x word dumps (in byte order), base64, "
+      "and raw binary files. The "
       "shape is detected; --input forces one.\n"
       "\n"
       "Input comes from the arguments (each one a line of text), from files given with -f (- is standard "
@@ -69,8 +71,12 @@ apps::AppDoc documentation() {
        "rebuilds the same bytes."},
       {"ENCODING",
        "--encode reads JSON objects, one per line, as --json writes them, and writes each packet's bytes; "
-       "--hex writes them as hex, one packet per line. Keys other than the packet's fields are ignored; absent "
-       "fields take defaults (QoS 0, no flags, empty strings). The level comes from each object's version, "
+       "--hex writes them as hex, one packet per line. A key that is not a field of the packet (a typo such as "
+       "\"qoss\") is refused; the informational keys of --json (packet, offset, length, reason_name, "
+       "version_guessed, *_length) are ignored; absent fields take defaults (QoS 0, no flags, empty strings). "
+       "Each packet is checked against the rules of its protocol level (QoS 3, a wildcard in a topic name, "
+       "packet identifier 0, properties before 5.0, ...) and refused with the rule it breaks, unless "
+       "--allow-invalid asks for a malformed packet on purpose. The level comes from each object's version, "
        "else from the last CONNECT encoded, else from -V. Binary output to a terminal is refused; use --hex or "
        "redirect it."},
   };
@@ -106,6 +112,9 @@ void define_options(CLI::App& app, Config& config) {
                                        "Read JSON objects (as --json writes them) and write the packets' bytes");
   json->excludes(encode);
   app.add_flag("--hex", config.hex_output, "With --encode: write hex text, one packet per line")->needs(encode);
+  app.add_flag("--allow-invalid", config.allow_invalid,
+               "With --encode: write packets that break protocol rules (QoS 3, packet identifier 0, ...) on purpose")
+      ->needs(encode);
   app.add_flag("--keep-going", config.keep_going, "Report a bad packet and continue with the next one");
   app.add_flag("--show-secrets", config.show_secrets, "Show passwords and authentication data instead of masking them");
 }

@@ -20,6 +20,7 @@ struct Config {
   Mode mode = Mode::Text;
   bool hex_output = false;    ///< --encode writes hex text instead of raw bytes
   bool keep_going = false;    ///< report a bad packet and go on with the next
+  bool allow_invalid = false; ///< --encode writes packets that break protocol rules
   bool show_secrets = false;  ///< do not mask passwords and authentication data
 };
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "codec/encode.hpp"
+#include "codec/validate.hpp"
 #include "dump/format_json.hpp"
 #include "dump/format_text.hpp"
 #include "dump/from_json.hpp"
@@ -116,6 +117,10 @@ int encode_all(const Config& config, const std::vector<Source>& sources) {
         if (!version && t != PacketType::Pingreq && t != PacketType::Pingresp)
           error = fmt::format("{} needs a protocol level: add \"version\" to the object or give -V",
                               packet_type_name(t));
+        else if (!config.allow_invalid)
+          if (auto broken = validate(packet.packet, version.value_or(ProtocolVersion::v311)))
+            error = fmt::format("{} breaks a rule: {} (--allow-invalid writes it anyway)", packet_type_name(t),
+                                to_string(*broken));
       }
       if (error) {
         report(fmt::format("{}: {}", where, *error));

@@ -33,8 +33,9 @@ apps::AppDoc pub_doc() {
       {"LINE MODE",
        "With -l each line read from stdin is one message, without its newline (a carriage return before it is "
        "kept: payloads are byte-exact). A last line without a newline is sent too; an empty line is an empty "
-       "message. With --hex or --base64 each line is decoded on its own. Reading pauses while the broker or the "
-       "network is slower than the input."});
+       "message. With --hex or --base64 each line is decoded on its own; a line that does not decode is reported "
+       "with its number and skipped, every other line is published, and mqpub exits with status 1 at the end. "
+       "Reading pauses while the broker or the network is slower than the input."});
   doc.examples = {
       {"mqpub -t sensors/t1 -m 21.5", "publish one message at QoS 0 to localhost"},
       {"mqpub -L mqtts://user:pw@broker.example:8883 -t a/b -q 1 -m hi", "over TLS, with credentials in the URL"},
@@ -57,8 +58,9 @@ void define_cli(CLI::App& app, PubOptions& o) {
   const char* kMessage = "Message";
   auto* t = app.add_option("-t,--topic", o.topic, "Topic to publish to")->group(kMessage);
   auto* m = app.add_option("-m,--message", o.message, "The message payload")->group(kMessage);
+  // Not checked with CLI::ExistingFile: a file that cannot be read is an
+  // input error (status 1), as documented, not a usage error.
   auto* f = app.add_option("-f,--file", o.file, "Send the contents of this file as the message (binary-safe)")
-                ->check(CLI::ExistingFile)
                 ->group(kMessage);
   auto* s = app.add_flag("-s,--stdin-file", o.stdin_all, "Read all of stdin and send it as one message")
                 ->group(kMessage);

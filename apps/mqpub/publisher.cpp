@@ -16,6 +16,7 @@
 #include "packet_trace.hpp"
 #include "payload.hpp"
 #include "property_options.hpp"
+#include "text.hpp"
 
 namespace mq::mqpub {
 
@@ -92,6 +93,7 @@ class Publisher {
   std::uint64_t submitted_ = 0;
   std::uint64_t completed_ = 0;
   std::uint64_t rejected_ = 0;
+  std::uint64_t bad_lines_ = 0;  ///< -l lines that --hex or --base64 could not decode
   bool input_done_ = false;
   bool paused_ = false;
   bool closing_ = false;
@@ -112,7 +114,14 @@ void Publisher::fail(Outcome o) {
 
 void Publisher::interrupt() {
   if (input_done_ && completed_ == submitted_) return;
-  fail({ClientExit::Interrupted, fmt::format("interrupted with {} of {} messages acknowledged", completed_, submitted_)});
+  // With -l, Ctrl-C is how an interactive session ends: when every line
+  // read so far is acknowledged, that is a success.
+  if (options_.source() == Source::Lines && !closing_ && completed_ == submitted_) {
+    if (input_) input_->stop();
+    input_finished();
+    return;
+  }
+  fail({ClientExit::Interrupted, fmt::format("interrupted with {} of {} acknowledged", completed_, apps::plural(submitted_, "message"))});
 }
 
 bool Publisher::prepare_template(std::string* error) {
@@ -209,7 +218,10 @@ void Publisher::on_line(std::string&& line) {
     std::string error;
     auto bytes = decode_payload(line, payload_text_, &error);
     if (!bytes) {
-      fail({ClientExit::Failure, fmt::format("stdin line {}: {}", line_number_, error)});
+      // Skipped, whatever the pipe's timing: every good line is still
+      // published and the status (1) tells the script something was left out.
+      ++bad_lines_;
+      apps::note("mqpub", fmt::format("stdin line {}: {}; line skipped", line_number_, error));
       return;
     }
     m.payload = std::move(*bytes);
@@ -330,13 +342,13 @@ void Publisher::on_event(client::Event& event) {
     return;
   }
   if (auto* redirect = std::get_if<client::Redirected>(&event)) {
-    std::fprintf(stderr, "mqpub: the broker points to another server: %s\n", redirect->server_reference.c_str());
+    apps::note("mqpub", "the broker points to another server: " + redirect->server_reference);
     return;
   }
   if (auto o = apps::outcome_of(event, setup_.config.version)) {
     const bool fatal = !setup_.reconnect.enabled || o->exit == ClientExit::Refused;
     if (fatal) fail(std::move(*o));
-    else std::fprintf(stderr, "mqpub: %s; reconnecting\n", o->message.c_str());
+    else apps::note("mqpub", o->message + "; reconnecting");
   }
 }
 
@@ -350,7 +362,8 @@ void Publisher::on_ended(const net::NetError& error) {
     outcome_.fail(apps::outcome_of(error));
   } else if (completed_ < submitted_ || !input_done_) {
     outcome_.fail({ClientExit::ConnectionLost,
-                   fmt::format("the connection ended with {} of {} messages acknowledged", completed_, submitted_)});
+                   fmt::format("the connection ended with {} of {} acknowledged", completed_,
+                               apps::plural(submitted_, "message"))});
   }
   loop_.stop();
 }
@@ -367,16 +380,16 @@ int Publisher::run() {
   handlers.on_event = [this](client::Event& e) { on_event(e); };
   handlers.on_ended = [this](const net::NetError& e) { on_ended(e); };
   handlers.on_reconnecting = [](const net::NetError& e, std::chrono::milliseconds delay) {
-    std::fprintf(stderr, "mqpub: %s; reconnecting in %.1f s\n", e ? e.message.c_str() : "connection ended",
-                 static_cast<double>(delay.count()) / 1000.0);
+    apps::note("mqpub", fmt::format("{}; reconnecting in {:.2f} s", e ? e.message : "connection ended",
+                                    static_cast<double>(delay.count()) / 1000.0));
   };
   if (trace_.enabled()) handlers.on_packet = [this](bool sent, ByteView p) { trace_.packet(sent, p); };
   conn_ = std::make_unique<client::Connection>(loop_, session_, setup_.url, setup_.connect, setup_.reconnect,
                                                std::move(handlers));
   if (options_.timeout > 0)
     deadline_.start(seconds(options_.timeout), [this] {
-      fail({ClientExit::Timeout, fmt::format("timed out after {} s with {} of {} messages acknowledged",
-                                             options_.timeout, completed_, submitted_)});
+      fail({ClientExit::Timeout, fmt::format("timed out after {} s with {} of {} acknowledged",
+                                             options_.timeout, completed_, apps::plural(submitted_, "message"))});
     });
   conn_->open();
   start_source();
@@ -385,7 +398,10 @@ int Publisher::run() {
   input_.reset();
   loop_.close();
   if (!outcome_.failed() && rejected_ > 0)
-    outcome_.fail({ClientExit::Rejected, fmt::format("{} messages were rejected", rejected_)});
+    outcome_.fail({ClientExit::Rejected, fmt::format("{} rejected", apps::plural(rejected_, "message") + (rejected_ == 1 ? " was" : " were"))});
+  if (!outcome_.failed() && bad_lines_ > 0)
+    outcome_.fail({ClientExit::Failure, fmt::format("{} of {} could not be decoded and {} not sent", bad_lines_,
+                                                    apps::plural(line_number_, "line"), bad_lines_ == 1 ? "was" : "were")});
   return apps::report("mqpub", outcome_.outcome());
 }
 
@@ -394,6 +410,8 @@ int Publisher::run() {
 int run(const PubOptions& options, apps::ClientSetup setup) {
   if (options.source() != Source::Replay && options.topic.empty())
     return apps::report("mqpub", {ClientExit::Usage, "a topic is needed: -t TOPIC"});
+  if (options.topic_alias && !setup.v5())
+    return apps::report("mqpub", {ClientExit::Usage, "--topic-alias needs MQTT 5.0 (-V mqttv5)"});
   if (options.source() == Source::Message && !options.message_given)
     return apps::report("mqpub", {ClientExit::Usage, "no message: give -m, -f, -s, -l, -n or --replay"});
   setup.config.max_inflight = static_cast<std::uint16_t>(options.max_inflight);

@@ -22,6 +22,16 @@ apps::AppDoc sub_doc() {
   doc.exit_codes = apps::client_exit_docs();
   doc.sections = apps::client_doc_sections();
   doc.sections.push_back(
+      {"ACKNOWLEDGEMENTS",
+       "A QoS 1 or 2 message is acknowledged (PUBACK, or PUBREC) only once it has been written to standard "
+       "output, or when it is left out on purpose by -T, -R or as the echo of --remove-retained: those are "
+       "acknowledged, as mosquitto_sub does, so that they do not come back on every run, and they do not count "
+       "for -C. A message that arrives after mqsub decided to stop (-C reached, the first new message with "
+       "--retained-only, -W, a signal, a reader that went away) is not acknowledged: with a persistent session "
+       "(-c) the broker keeps it for the next run.\n\n"
+       "After the last message, mqsub waits up to 5 seconds for the PUBREL of each QoS 2 message it printed and "
+       "answers with PUBCOMP before it sends DISCONNECT, so every exchange ends complete."});
+  doc.sections.push_back(
       {"OUTPUT FORMAT",
        "-F takes mosquitto_sub's format string. A newline follows each message unless -N is given.\n\n"
        "%t topic, %p payload (raw bytes), %q QoS, %r retain flag, %l payload length, %m packet identifier, "
@@ -84,6 +94,10 @@ void define_cli(CLI::App& app, SubOptions& o) {
   app.add_option("--subscription-id", o.subscription_id, "Subscription identifier (MQTT 5.0), 1 to 268435455")
       ->check(CLI::Range(1, 268435455))
       ->group(kSub);
+  app.add_option("--topic-alias-maximum", o.topic_alias_maximum,
+                 "Let the broker replace topics by up to this many topic aliases (MQTT 5.0; default 0, none)")
+      ->check(CLI::Range(0, 65535))
+      ->group(kSub);
   app.add_option("--property", o.properties, "SUBSCRIBE property (MQTT 5.0) as name=value")->group(kSub);
   app.add_option("--user-property", o.user_properties,
                  "User property name=value on SUBSCRIBE (MQTT 5.0); repeatable, order kept")
@@ -102,7 +116,7 @@ void define_cli(CLI::App& app, SubOptions& o) {
   auto* v = app.add_flag("-v,--verbose", o.verbose, "Print the topic, a space, then the payload")->group(kOut);
   auto* f = app.add_option("-F,--format", o.format, "Output format as mosquitto_sub's -F (see OUTPUT FORMAT)")
                 ->group(kOut);
-  app.add_flag("-N,--no-eol", o.no_eol, "Do not print a newline after each message")->group(kOut);
+  app.add_flag("-N,--no-eol", o.no_eol, "Do not print a newline after each message (ignored with --json, whose records are lines)")->group(kOut);
   auto* j = app.add_flag("--json", o.json, "One JSON object per message and line (see JSON OUTPUT)")->group(kOut);
   app.add_option("--payload-encoding", o.payload_encoding,
                  "With --json: auto (text when valid UTF-8, else base64), base64 or hex")
@@ -114,7 +128,9 @@ void define_cli(CLI::App& app, SubOptions& o) {
   f->excludes(j);
 
   const char* kStop = "Stopping";
-  app.add_option("-C,--count", o.count, "Exit with status 0 after this many messages")
+  app.add_option("-C,--count", o.count,
+                 "Exit with status 0 after printing this many messages; later ones are not acknowledged (see "
+                 "ACKNOWLEDGEMENTS)")
       ->check(CLI::PositiveNumber)
       ->group(kStop);
   app.add_option("-W,--timeout", o.timeout, "Exit with status 7 after this many seconds in total")
@@ -135,7 +151,8 @@ void define_cli(CLI::App& app, SubOptions& o) {
                    ->group(kRetained);
   skip->excludes(only);
   app.add_flag("--remove-retained", o.remove_retained,
-               "Clear each retained message received (publish an empty retained message to its topic)")
+               "Clear each retained message received (publish an empty retained message to its topic), except on "
+               "topics excluded with -T; with -R they are cleared without being printed")
       ->group(kRetained);
 
   apps::add_doc_generation(app, sub_doc());

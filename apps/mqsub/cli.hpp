@@ -19,6 +19,7 @@ struct SubOptions {
   bool retain_as_published = false;
   int retain_handling = 0;
   std::uint32_t subscription_id = 0;
+  std::uint16_t topic_alias_maximum = 0;  ///< aliases the broker may use towards us (5.0)
   std::vector<std::string> properties;
   std::vector<std::string> user_properties;
   std::vector<std::string> unsubscribe_topics;  ///< -U: unsubscribed right after connecting

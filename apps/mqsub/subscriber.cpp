@@ -15,6 +15,7 @@
 #include "output.hpp"
 #include "packet_trace.hpp"
 #include "property_options.hpp"
+#include "text.hpp"
 
 namespace mq::mqsub {
 
@@ -25,6 +26,10 @@ using apps::Outcome;
 using Clock = std::chrono::steady_clock;
 
 std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000)); }
+
+/// How long a finished mqsub waits for the PUBRELs of QoS 2 messages it
+/// printed, so that their exchange ends with PUBCOMP before DISCONNECT.
+constexpr std::chrono::seconds kReleaseWait{5};
 
 /// A filter nobody subscribes to: its UNSUBACK comes after the retained
 /// messages of the SUBSCRIBE sent before it, which tells --retained-only
@@ -41,6 +46,7 @@ class Subscriber {
         session_(setup_.config),
         total_timer_(loop_),
         idle_timer_(loop_),
+        release_timer_(loop_),
         sigint_(loop_, SIGINT, [this](int) { stop({}); }),
         sigterm_(loop_, SIGTERM, [this](int) { stop({}); }) {}
 
@@ -53,7 +59,10 @@ class Subscriber {
   void on_subscribed(const client::Subscribed& s);
   void on_ended(const net::NetError& error);
   void stop(Outcome outcome);
+  void finish();
   void arm_idle();
+  /// Acknowledges a received message that was printed or filtered out on purpose.
+  void acknowledge(const client::MessageReceived& m);
 
   const SubOptions& options_;
   apps::ClientSetup setup_;
@@ -66,6 +75,7 @@ class Subscriber {
   FdWriter out_{1};
   net::Timer total_timer_;
   net::Timer idle_timer_;
+  net::Timer release_timer_;
   net::SignalWatcher sigint_;
   net::SignalWatcher sigterm_;
 
@@ -74,6 +84,7 @@ class Subscriber {
   std::uint64_t final_unsubscribe_token_ = 0;
   std::uint64_t printed_ = 0;
   bool stopping_ = false;
+  bool release_waited_ = false;  ///< the wait for PUBRELs is over (or never needed)
   bool finished_ = false;
   apps::OutcomeKeeper outcome_;
 };
@@ -85,15 +96,40 @@ void Subscriber::stop(Outcome outcome) {
   total_timer_.stop();
   idle_timer_.stop();
   conn_->stop_reconnecting();
-  if (options_.unsubscribe_on_exit && session_.state() == client::ClientSession::State::Connected) {
+  finish();
+}
+
+/// Ends the connection once the QoS 2 messages already printed are
+/// released (PUBCOMP sent) and, with --unsubscribe, after UNSUBACK. Called
+/// again by the events it waits for.
+void Subscriber::finish() {
+  const bool connected = session_.state() == client::ClientSession::State::Connected;
+  if (connected && !release_waited_ && session_.awaiting_pubrel() > 0) {
+    if (!release_timer_.active())
+      release_timer_.start(kReleaseWait, [this] {
+        std::fprintf(stderr, "mqsub: warning: no PUBREL for %zu QoS 2 message(s) within %lld s; disconnecting\n",
+                     session_.awaiting_pubrel(), static_cast<long long>(kReleaseWait.count()));
+        release_waited_ = true;
+        finish();
+      });
+    return;  // MessageReleased calls again
+  }
+  release_waited_ = true;
+  release_timer_.stop();
+  if (final_unsubscribe_token_) return;  // closes on UNSUBACK
+  if (options_.unsubscribe_on_exit && connected) {
     auto t = session_.unsubscribe(options_.topics, setup_.properties_for(kInUnsubscribe), Clock::now());
     if (t) {
       final_unsubscribe_token_ = t.token;
       conn_->service();
-      return;  // closes on UNSUBACK
+      return;
     }
   }
   conn_->close();
+}
+
+void Subscriber::acknowledge(const client::MessageReceived& m) {
+  if (m.message.qos > 0) session_.acknowledge(m.packet_id, Clock::now());
 }
 
 void Subscriber::arm_idle() {
@@ -104,6 +140,10 @@ void Subscriber::arm_idle() {
 }
 
 void Subscriber::on_connected() {
+  // The read that brought CONNACK may also have ended the session (a second
+  // CONNACK, DISCONNECT, an unsolicited SUBACK): the next event says why,
+  // and a subscribe now would only hide it behind "not connected".
+  if (session_.state() != client::ClientSession::State::Connected) return;
   const auto now = Clock::now();
   if (!options_.unsubscribe_topics.empty())
     session_.unsubscribe(options_.unsubscribe_topics, setup_.properties_for(kInUnsubscribe), now);
@@ -142,6 +182,9 @@ void Subscriber::on_connected() {
 }
 
 void Subscriber::on_subscribed(const client::Subscribed& s) {
+  // Queued messages of a persistent session arrive before SUBACK: -C may
+  // have ended the run before it came, which is no failure.
+  if (stopping_) return;
   if (s.error) {
     if (!setup_.reconnect.enabled) stop({apps::exit_for(*s.error), "subscribe failed: " + s.error->message});
     return;
@@ -151,9 +194,9 @@ void Subscriber::on_subscribed(const client::Subscribed& s) {
     if (s.reason_codes[i] < 0x80) continue;
     ++refused;
     const std::string filter = i < options_.topics.size() ? options_.topics[i] : "?";
-    std::fprintf(stderr, "mqsub: subscription to '%s' refused: %s\n", filter.c_str(),
-                 apps::describe_reason(PacketType::Suback, s.reason_codes[i], setup_.config.version,
-                                       s.reason_string).c_str());
+    apps::note("mqsub", fmt::format("subscription to '{}' refused: {}", filter,
+                                    apps::describe_reason(PacketType::Suback, s.reason_codes[i],
+                                                          setup_.config.version, s.reason_string)));
   }
   if (refused == s.reason_codes.size() && refused > 0) {
     stop({ClientExit::Rejected, refused == 1 ? "the subscription was refused" : "every subscription was refused"});
@@ -162,35 +205,45 @@ void Subscriber::on_subscribed(const client::Subscribed& s) {
   if (options_.exit_after_suback) stop({});
 }
 
+// Acknowledgements (the session runs with manual_acks): a message is
+// acknowledged once it is printed, or when it is filtered out on purpose
+// (-T, -R, the echoes of --remove-retained), as mosquitto_sub does. A message
+// that arrives after mqsub decided to stop (-C reached, --retained-only's
+// first new message, -W, a signal, a failed write) is never acknowledged:
+// the server keeps it for the next run of a persistent session.
 void Subscriber::on_message(client::MessageReceived& m) {
   if (stopping_) return;
   auto& msg = m.message;
   const bool retained = msg.retain;
-  if (options_.remove_retained && retained && !msg.payload.empty()) {
+  if (options_.retained_only && !retained) {
+    stop({});
+    return;
+  }
+  bool filtered_out = false;
+  for (const auto& f : options_.filter_out) filtered_out = filtered_out || topic_matches(f, msg.topic);
+  // -T protects a topic from --remove-retained too; -R does not (it only
+  // keeps stale messages off the output, clearing them is the point).
+  if (options_.remove_retained && retained && !msg.payload.empty() && !filtered_out) {
     client::Message clear;
     clear.topic = msg.topic;
     clear.retain = true;
     session_.publish(std::move(clear), Clock::now());
   }
-  if (options_.retained_only && !retained) {
-    stop({});
-    return;
-  }
-  if (options_.skip_retained && retained) return;
-  if (retained && msg.payload.empty() && options_.remove_retained) return;  // our own clearing echoes
-  for (const auto& f : options_.filter_out)
-    if (topic_matches(f, msg.topic)) return;
+  if (filtered_out) return acknowledge(m);
+  if (options_.skip_retained && retained) return acknowledge(m);
+  if (retained && msg.payload.empty() && options_.remove_retained) return acknowledge(m);  // our own clearing echoes
   arm_idle();
   MessageView view{&msg, m.packet_id, m.dup, std::chrono::system_clock::now()};
   std::string warning;
   std::string text = printer_.render(view, &warning);
-  if (!warning.empty()) std::fprintf(stderr, "mqsub: %s\n", warning.c_str());
+  if (!warning.empty()) apps::note("mqsub", warning);
   std::string error;
   if (!out_.write(text, &error)) {
     // The reader went away (EPIPE): end at once and quietly.
-    stop(error.empty() ? Outcome{} : Outcome{ClientExit::Failure, error});
+    stop(error.empty() ? Outcome{} : Outcome{ClientExit::Output, error});
     return;
   }
+  acknowledge(m);
   ++printed_;
   if (options_.count && printed_ >= options_.count) stop({});
 }
@@ -204,6 +257,10 @@ void Subscriber::on_event(client::Event& event) {
     on_message(*m);
     return;
   }
+  if (std::holds_alternative<client::MessageReleased>(event)) {
+    if (stopping_ && !release_waited_ && session_.awaiting_pubrel() == 0) finish();
+    return;
+  }
   if (auto* s = std::get_if<client::Subscribed>(&event)) {
     if (s->token == subscribe_token_) on_subscribed(*s);
     return;
@@ -215,13 +272,13 @@ void Subscriber::on_event(client::Event& event) {
   }
   if (std::holds_alternative<client::PublishCompleted>(event)) return;
   if (auto* redirect = std::get_if<client::Redirected>(&event)) {
-    std::fprintf(stderr, "mqsub: the broker points to another server: %s\n", redirect->server_reference.c_str());
+    apps::note("mqsub", "the broker points to another server: " + redirect->server_reference);
     return;
   }
   if (auto o = apps::outcome_of(event, setup_.config.version)) {
     const bool fatal = !setup_.reconnect.enabled || o->exit == ClientExit::Refused;
     if (fatal) stop(std::move(*o));
-    else std::fprintf(stderr, "mqsub: %s; reconnecting\n", o->message.c_str());
+    else apps::note("mqsub", o->message + "; reconnecting");
   }
 }
 
@@ -229,6 +286,7 @@ void Subscriber::on_ended(const net::NetError& error) {
   finished_ = true;
   total_timer_.stop();
   idle_timer_.stop();
+  release_timer_.stop();
   if (error) outcome_.fail(apps::outcome_of(error));
   else if (!stopping_) outcome_.fail({ClientExit::ConnectionLost, "the connection ended"});
   loop_.stop();
@@ -241,15 +299,15 @@ int Subscriber::run() {
   handlers.on_event = [this](client::Event& e) { on_event(e); };
   handlers.on_ended = [this](const net::NetError& e) { on_ended(e); };
   handlers.on_reconnecting = [](const net::NetError& e, std::chrono::milliseconds delay) {
-    std::fprintf(stderr, "mqsub: %s; reconnecting in %.1f s\n", e ? e.message.c_str() : "connection ended",
-                 static_cast<double>(delay.count()) / 1000.0);
+    apps::note("mqsub", fmt::format("{}; reconnecting in {:.2f} s", e ? e.message : "connection ended",
+                                    static_cast<double>(delay.count()) / 1000.0));
   };
   if (trace_.enabled()) handlers.on_packet = [this](bool sent, ByteView p) { trace_.packet(sent, p); };
   conn_ = std::make_unique<client::Connection>(loop_, session_, setup_.url, setup_.connect, setup_.reconnect,
                                                std::move(handlers));
   if (options_.timeout > 0)
     total_timer_.start(seconds(options_.timeout), [this] {
-      stop({ClientExit::Timeout, fmt::format("timed out after {} s (-W) with {} messages", options_.timeout, printed_)});
+      stop({ClientExit::Timeout, fmt::format("timed out after {} s (-W) with {}", options_.timeout, apps::plural(printed_, "message"))});
     });
   watch_ = std::make_unique<net::OutputWatch>(loop_, 1, [this] { stop({}); });
   arm_idle();
@@ -275,6 +333,7 @@ int run(const SubOptions& options, apps::ClientSetup setup) {
                                                 bad ? bad->message : "a shared subscription names no topic")});
   const bool v5 = setup.v5();
   if (!v5 && (options.no_local || options.retain_as_published || options.retain_handling || options.subscription_id ||
+              options.topic_alias_maximum ||
               !options.properties.empty() || !options.user_properties.empty()))
     return apps::report("mqsub", {ClientExit::Usage, "subscription options and properties need MQTT 5.0 (-V mqttv5)"});
 
@@ -291,7 +350,10 @@ int run(const SubOptions& options, apps::ClientSetup setup) {
   auto encoding = options.payload_encoding == "base64" ? apps::PayloadEncoding::Base64
                   : options.payload_encoding == "hex"  ? apps::PayloadEncoding::Hex
                                                        : apps::PayloadEncoding::Auto;
-  MessagePrinter printer(mode, !options.no_eol, std::move(format), encoding);
+  // NDJSON needs its newlines: -N applies to the other output modes only.
+  MessagePrinter printer(mode, !options.no_eol || options.json, std::move(format), encoding);
+  setup.config.manual_acks = true;
+  if (options.topic_alias_maximum) setup.config.topic_alias_maximum = options.topic_alias_maximum;  // only what is printed (or filtered out) is acknowledged
   Subscriber subscriber(options, std::move(setup), std::move(printer));
   return subscriber.run();
 }

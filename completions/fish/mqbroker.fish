@@ -6,6 +6,7 @@ complete -c mqbroker -s p -l port -x -d 'Listen on 127.0.0.1:PORT (0: a free por
 complete -c mqbroker -s v -l verbose -d 'Log connections and subscriptions; twice for debug'
 complete -c mqbroker -l log-level -x -a 'error warning notice info debug' -d 'Log events at this level and above (default: notice)'
 complete -c mqbroker -l check-config -d 'Read the configuration and the files it names, report the first problem and exit'
+complete -c mqbroker -l version -d 'Print the version and exit'
 complete -c mqbroker -l listener -x -d 'Open a listener on PORT (0: a free port), bound to ADDRESS only (all interfaces without one); `listener 0 PATH` or `listener unix PATH` opens a Unix socket; the listener options that follow apply to it (config key listener)'
 complete -c mqbroker -l bind-address -x -d 'Address the default listener binds (config key bind_address)'
 complete -c mqbroker -l protocol -x -d 'What the last listener speaks (config key protocol)'

@@ -7,5 +7,7 @@ complete -c mqdump -l input -x -a 'auto raw hex base64' -d 'Input format (defaul
 complete -c mqdump -l json -d 'Write one JSON object per packet (NDJSON)'
 complete -c mqdump -l encode -d 'Read JSON objects (as --json writes them) and write the packets\' bytes'
 complete -c mqdump -l hex -d 'With --encode: write hex text, one packet per line'
+complete -c mqdump -l allow-invalid -d 'With --encode: write packets that break protocol rules (QoS 3, packet identifier 0, ...) on purpose'
 complete -c mqdump -l keep-going -d 'Report a bad packet and continue with the next one'
 complete -c mqdump -l show-secrets -d 'Show passwords and authentication data instead of masking them'
+complete -c mqdump -l version -d 'Print the version and exit'

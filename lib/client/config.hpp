@@ -46,6 +46,11 @@ struct ClientConfig {
   /// are a protocol error. 0 means no limit (and nothing is sent).
   std::uint32_t maximum_packet_size = 0;
   std::uint16_t topic_alias_maximum = 0;  ///< aliases we accept from the server (5.0; 0 is not sent)
+  /// Incoming QoS 1/2 messages are acknowledged (PUBACK, PUBREC) only when
+  /// the caller says so with ClientSession::acknowledge(): a message the
+  /// caller drops stays with the server's session and comes again on the
+  /// next connection. Off: acknowledged as soon as they are decoded.
+  bool manual_acks = false;
   TopicAliasPolicy topic_aliases = TopicAliasPolicy::Off;  ///< outgoing alias policy
   std::optional<std::string> auth_method;  ///< 5.0 enhanced authentication method
   std::optional<std::string> auth_data;    ///< initial Authentication Data (bytes), needs auth_method

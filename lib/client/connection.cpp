@@ -1,5 +1,6 @@
 #include "client/connection.hpp"
 
+#include <algorithm>
 #include <random>
 
 namespace mq::client {
@@ -87,6 +88,13 @@ void Connection::on_stream_closed(const net::NetError& error) {
 }
 
 void Connection::transport_ended(const net::NetError& error) {
+  // The delays start again from the first only after a connection that
+  // stayed up: one ended right after CONNACK (another client taking the
+  // same client id over, a broker that drops us at once) keeps backing off
+  // instead of reconnecting in a tight loop.
+  const auto stable = std::min<std::chrono::milliseconds>(reconnect_.maximum, std::chrono::seconds(10));
+  if (up_since_ && now() - *up_since_ >= stable) backoff_.reset();
+  up_since_.reset();
   if (reconnect_.enabled && !closing_) {
     const auto delay = backoff_.next();
     if (handlers_.on_reconnecting) handlers_.on_reconnecting(error, delay);
@@ -126,7 +134,7 @@ void Connection::service() {
     service_again_ = false;
     write_output();
     while (auto event = session_.next_event()) {
-      if (std::holds_alternative<Connected>(*event)) backoff_.reset();
+      if (std::holds_alternative<Connected>(*event)) up_since_ = now();
       if (handlers_.on_event) handlers_.on_event(*event);
       write_output();
     }

@@ -23,6 +23,8 @@ struct ReconnectPolicy {
   bool enabled = false;
   std::chrono::milliseconds initial{1000};  ///< first delay
   std::chrono::milliseconds maximum{30000};  ///< delays grow up to this
+  // Delays start again from `initial` once a connection stayed up for
+  // `maximum` (at most 10 s), not at every CONNACK.
 };
 
 /// How the connection reports to its owner. Every handler is optional.
@@ -95,6 +97,7 @@ class Connection {
   net::Timer session_timer_;
   net::Timer reconnect_timer_;
   std::optional<TimePoint> armed_for_;
+  std::optional<TimePoint> up_since_;  ///< CONNACK of the current connection, for the backoff reset
   bool closing_ = false;  ///< close() was called
   bool ended_ = false;    ///< on_ended was reported
   bool in_service_ = false;

@@ -68,12 +68,20 @@ struct ConnectRefused {
   OwnedProperties properties;
 };
 
-/// An application message from the server (acknowledged already; a QoS 2
-/// message is delivered once, on its first PUBLISH).
+/// An application message from the server (acknowledged already, unless
+/// ClientConfig::manual_acks; a QoS 2 message is delivered once, on its
+/// first PUBLISH).
 struct MessageReceived {
   Message message;  ///< topic resolved when a Topic Alias was used
   std::uint16_t packet_id = 0;
   bool dup = false;
+};
+
+/// An incoming QoS 2 message is complete: its PUBREL arrived and PUBCOMP
+/// was queued. A caller that wants to end cleanly waits for this while
+/// ClientSession::awaiting_pubrel() is above 0.
+struct MessageReleased {
+  std::uint16_t packet_id = 0;
 };
 
 /// An accepted publish has finished: acknowledged by the server (QoS 1/2),
@@ -156,7 +164,7 @@ struct KeepaliveTimeout {};
 struct ConnectTimeout {};
 
 /// Anything the session reports.
-using Event = std::variant<Connected, ConnectRefused, MessageReceived, PublishCompleted, Subscribed, Unsubscribed,
+using Event = std::variant<Connected, ConnectRefused, MessageReceived, MessageReleased, PublishCompleted, Subscribed, Unsubscribed,
                            ServerDisconnected, Redirected, AuthChallenge, Reauthenticated, ProtocolViolation,
                            KeepaliveTimeout, ConnectTimeout>;
 

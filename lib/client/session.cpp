@@ -87,6 +87,8 @@ std::optional<ClientError> ClientSession::start(TimePoint now) {
   reauthenticating_ = false;
   aliases_out_.reset(0);
   aliases_in_.reset(v5() ? config_.topic_alias_maximum : 0);
+  unacked_.clear();
+  first_read_ = true;
   state_ = State::Connecting;
   emit(packet, now);
   return std::nullopt;
@@ -94,6 +96,7 @@ std::optional<ClientError> ClientSession::start(TimePoint now) {
 
 void ClientSession::end_connection() {
   state_ = State::Closed;
+  unacked_.clear();  // acknowledgements belong to the connection; the server sends these again
   connect_deadline_.reset();
   ping_deadline_.reset();
   auth_pending_ = false;

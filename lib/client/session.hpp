@@ -81,6 +81,13 @@ class ClientSession {
   /// Retain Available, Maximum Packet Size). Ends with one PublishCompleted.
   Submitted publish(Message message, TimePoint now);
 
+  /// With ClientConfig::manual_acks: acknowledges the incoming QoS 1/2
+  /// message `packet_id` of the current connection (PUBACK, or PUBREC and
+  /// then PUBCOMP when PUBREL comes). Call in the order the messages
+  /// arrived [MQTT-4.6.0-2]; a message never acknowledged is never
+  /// acknowledged by the session either. False when no such message waits.
+  bool acknowledge(std::uint16_t packet_id, TimePoint now);
+
   /// Sends SUBSCRIBE; ends with one Subscribed event. Needs Connected; refuses
   /// filters the server said it does not support.
   Submitted subscribe(std::vector<SubscribeRequest> topics, OwnedProperties properties, TimePoint now);
@@ -138,6 +145,8 @@ class ClientSession {
   std::size_t window() const;
   /// Incoming QoS 2 messages delivered and awaiting PUBREL.
   std::size_t awaiting_pubrel() const { return incoming_qos2_.size(); }
+  /// Incoming QoS 1/2 messages delivered and not yet acknowledged (manual_acks).
+  std::size_t unacknowledged() const { return unacked_.size(); }
 
  private:
   /// An outgoing QoS 1/2 message between PUBLISH and its final acknowledgement.
@@ -211,6 +220,7 @@ class ClientSession {
   bool started_before_ = false;   ///< a later start() decides clean start from the session expiry
   bool clean_start_sent_ = true;  ///< what the current CONNECT asked for
   bool discard_next_ = false;     ///< discard_session() was called
+  bool first_read_ = true;        ///< nothing received yet on this connection
 
   Framer framer_;              ///< reassembles packets, bounded by our Maximum Packet Size
   std::vector<std::uint8_t> out_;  ///< bytes for the caller to send
@@ -230,6 +240,7 @@ class ClientSession {
   std::deque<Queued> queue_;                   ///< accepted, not yet sent, in order
   std::map<std::uint16_t, Request> requests_;  ///< by packet identifier
   std::set<std::uint16_t> incoming_qos2_;      ///< ids delivered and awaiting PUBREL
+  std::map<std::uint16_t, QoS> unacked_;       ///< manual_acks: delivered, not yet acknowledged, this connection
   OutgoingAliases aliases_out_;
   IncomingAliases aliases_in_;
 };

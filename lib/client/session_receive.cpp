@@ -29,10 +29,40 @@ std::string reason_string(const Properties& props) {
   return p ? std::string(p->value) : std::string();
 }
 
+/// True when `bytes` look like the start of a text protocol (an HTTP error
+/// page, an SSH or SMTP banner): the first four bytes are printable ASCII,
+/// which no CONNACK or AUTH starts with.
+bool looks_like_text(ByteView bytes) {
+  if (bytes.size() < 4) return false;
+  for (std::size_t i = 0; i < 4; ++i)
+    if (bytes[i] < 0x20 || bytes[i] > 0x7E) return false;
+  return true;
+}
+
+/// The first line of `bytes`, at most 40 characters, for a message.
+std::string first_line(ByteView bytes) {
+  std::string line;
+  for (std::size_t i = 0; i < bytes.size() && line.size() < 40; ++i) {
+    if (bytes[i] == '\r' || bytes[i] == '\n') break;
+    line += static_cast<char>(bytes[i]);
+  }
+  return line;
+}
+
 }  // namespace
 
 void ClientSession::receive(ByteView bytes, TimePoint now) {
   if (!live()) return;
+  if (first_read_ && !bytes.empty()) {
+    first_read_ = false;
+    // Without this a web server's "HTTP/1.1 400" reads as a PUBACK with
+    // reserved flags 0x8, which sends people looking in the wrong place.
+    if (state_ == State::Connecting && looks_like_text(bytes))
+      return violation(0x82, "fixed header",
+                       fmt::format("the server does not speak MQTT: it answered CONNECT with \"{}\"",
+                                   first_line(bytes)),
+                       "", now);
+  }
   framer_.feed(bytes);
   while (live()) {
     Framer::Frame f = framer_.next();
@@ -168,6 +198,13 @@ void ClientSession::on_publish(const Publish& p, TimePoint now) {
                        fmt::format("more than our Receive Maximum of {} QoS 2 messages await PUBREL",
                                    config_.receive_maximum),
                        "", now);
+    if (!repeat && config_.manual_acks) {
+      // PUBREC waits for acknowledge(); until then the message is not ours
+      // and the identifier is not remembered, so a later copy is delivered.
+      unacked_[p.packet_id] = 2;
+      events_.push_back(MessageReceived{to_message(p, topic), p.packet_id, p.dup});
+      return;
+    }
     if (!repeat) {
       // Delivered once, now; the identifier is remembered until PUBREL so a
       // retransmission is acknowledged again but not delivered again.
@@ -180,10 +217,32 @@ void ClientSession::on_publish(const Publish& p, TimePoint now) {
   }
   events_.push_back(MessageReceived{to_message(p, topic), p.packet_id, p.dup});
   if (p.qos == 1) {
+    if (config_.manual_acks) {
+      unacked_[p.packet_id] = 1;
+      return;
+    }
     Packet ack{std::in_place_type<Puback>};
     std::get<Puback>(ack).packet_id = p.packet_id;
     emit(ack, now);
   }
+}
+
+bool ClientSession::acknowledge(std::uint16_t packet_id, TimePoint now) {
+  auto it = unacked_.find(packet_id);
+  if (it == unacked_.end() || state_ != State::Connected) return false;
+  const QoS qos = it->second;
+  unacked_.erase(it);
+  if (qos == 1) {
+    Packet ack{std::in_place_type<Puback>};
+    std::get<Puback>(ack).packet_id = packet_id;
+    emit(ack, now);
+    return true;
+  }
+  incoming_qos2_.insert(packet_id);
+  Packet rec{std::in_place_type<Pubrec>};
+  std::get<Pubrec>(rec).packet_id = packet_id;
+  emit(rec, now);
+  return true;
 }
 
 void ClientSession::on_pubrel(const Pubrel& a, TimePoint now) {
@@ -191,8 +250,10 @@ void ClientSession::on_pubrel(const Pubrel& a, TimePoint now) {
   std::get<Pubcomp>(comp).packet_id = a.packet_id;
   // An unknown identifier is answered, not fatal: the PUBCOMP that freed it
   // may have been lost with a previous connection.
-  if (incoming_qos2_.erase(a.packet_id) == 0 && v5()) std::get<Pubcomp>(comp).reason_code = 0x92;
+  const bool known = incoming_qos2_.erase(a.packet_id) != 0;
+  if (!known && v5()) std::get<Pubcomp>(comp).reason_code = 0x92;
   emit(comp, now);
+  if (known) events_.push_back(MessageReleased{a.packet_id});
 }
 
 void ClientSession::on_ack(std::uint16_t packet_id, bool subscribe, std::vector<std::uint8_t> codes,
@@ -220,6 +281,10 @@ void ClientSession::on_ack(std::uint16_t packet_id, bool subscribe, std::vector<
 }
 
 void ClientSession::on_disconnect(const Disconnect& d, TimePoint now) {
+  // Nothing may follow the server's DISCONNECT [MQTT-3.14.4-1]: drop what
+  // this read produced (a PUBLISH pumped on CONNACK, acknowledgements).
+  // In-flight messages stay in the session for the next connection.
+  out_.clear();
   if (find(d.properties, PropertyId::SessionExpiryInterval))
     return violation(0x82, "properties/Session Expiry Interval",
                      "a server must not send Session Expiry Interval in DISCONNECT", "MQTT-3.14.2-2", now);

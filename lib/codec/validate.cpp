@@ -62,6 +62,11 @@ Check check_connect(const Connect& c) {
     if (auto e = check_will_qos(c.will->qos, v)) return e;
   if (auto e = check_credentials(c.username.has_value(), c.password.has_value(), v)) return e;
   if (auto e = check_props(c.properties, PacketType::Connect, v)) return e;
+  // Every string field has a two-byte length (MQTT 5.0 section 1.5.4, 3.1.1 section 1.5.3).
+  if (c.client_id.size() > 0xFFFF)
+    return error(ErrorKind::Malformed, "client identifier", "longer than 65,535 bytes");
+  if (c.username && c.username->size() > 0xFFFF)
+    return error(ErrorKind::Malformed, "user name", "longer than 65,535 bytes");
   if (auto e = check_utf8_field(c.client_id, "client identifier", "MQTT-3.1.3-4")) return e;
   if (c.will) {
     if (auto e = check_props(c.will->properties, PacketType::Connect, v, PropertyPlace::Will)) return e;

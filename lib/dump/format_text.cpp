@@ -64,7 +64,7 @@ std::size_t visible_prefix(std::string_view name, ByteView b) {
 
 bool use_colour(std::FILE* stream) {
   const char* no_colour = std::getenv("NO_COLOR");
-  if (no_colour != nullptr) return false;
+  if (no_colour != nullptr && *no_colour != '\0') return false;  // no-color.org: set and not empty
   return ::isatty(::fileno(stream)) == 1;
 }
 

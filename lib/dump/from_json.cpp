@@ -1,5 +1,7 @@
 #include "dump/from_json.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "codec/properties.hpp"
@@ -10,6 +12,13 @@ namespace mq::dump {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+bool is_sibling_key(std::string_view k) {
+  auto ends = [&](std::string_view suffix) {
+    return k.size() > suffix.size() && k.substr(k.size() - suffix.size()) == suffix;
+  };
+  return ends("_encoding") || ends("_length") || k == "property_order";
+}
 
 /// Thrown inside this file only; packet_from_json turns it into a message.
 struct BadField {
@@ -27,7 +36,18 @@ class Fields {
     if (!obj_.is_object()) bad(path_.empty() ? "(packet)" : path_, "expected an object");
   }
 
-  bool has(const std::string& key) const { return obj_.contains(key) && !obj_.at(key).is_null(); }
+  bool has(const std::string& key) const {
+    used_.insert(key);
+    return obj_.contains(key) && !obj_.at(key).is_null();
+  }
+  /// Refuses a key no reader asked for: a typo ("qoss") would otherwise
+  /// silently give a different packet. --json's informational keys pass.
+  void check_unknown_keys() const {
+    static const std::set<std::string> informational = {"packet", "offset", "length", "reason_name",
+                                                        "version_guessed"};
+    for (const auto& [k, v] : obj_.items())
+      if (!used_.count(k) && !informational.count(k) && !is_sibling_key(k)) bad(name(k), "not a field of this packet");
+  }
   std::string name(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   const Json& at(const std::string& key) const { return obj_.at(key); }
 
@@ -83,14 +103,8 @@ class Fields {
   const Json& obj_;
   OwnedPacket& out_;
   std::string path_;
+  mutable std::set<std::string> used_;  ///< keys a reader asked for
 };
-
-bool is_sibling_key(std::string_view k) {
-  auto ends = [&](std::string_view suffix) {
-    return k.size() > suffix.size() && k.substr(k.size() - suffix.size()) == suffix;
-  };
-  return ends("_encoding") || ends("_length") || k == "property_order";
-}
 
 Property one_property(const PropertyInfo& info, const Json& v, const Fields& f, const std::string& key) {
   Property p;
@@ -193,6 +207,7 @@ Connect read_connect(const Fields& f) {
     will.retain = w.flag("retain");
     will.properties = read_properties(w, "properties");
     will.payload = w.bytes("payload");
+    w.check_unknown_keys();
     c.will = will;
   }
   if (f.has("username")) c.username = f.data("username");
@@ -244,6 +259,7 @@ Packet read_packet(PacketType type, const Fields& f) {
           sub.retain_as_published = i.flag("retain_as_published");
           sub.retain_handling = static_cast<std::uint8_t>(i.number("retain_handling", 3));
           sub.reserved = static_cast<std::uint8_t>(i.number("reserved", 0xFF));
+          i.check_unknown_keys();
           s.subscriptions.push_back(sub);
         }
       }
@@ -288,6 +304,7 @@ std::optional<std::string> packet_from_json(const nlohmann::ordered_json& j, Own
       if (!out.version) bad("version", "expected \"3.1\", \"3.1.1\" or \"5.0\"");
     }
     out.packet = read_packet(*type, f);
+    f.check_unknown_keys();
     return std::nullopt;
   } catch (const BadField& e) {
     return e.message;

@@ -84,6 +84,22 @@ InputResult read_base64(std::string_view text) {
   return out;
 }
 
+/// tshark -x and tcpdump -xx dump whole frames, one block each: when every
+/// block is a frame carrying TCP, only the TCP payloads are kept, in order.
+void strip_frames(detail::ShapeResult& r) {
+  std::vector<std::uint8_t> payloads;
+  for (std::size_t i = 0; i < r.block_starts.size(); ++i) {
+    const std::size_t begin = r.block_starts[i];
+    const std::size_t end = i + 1 < r.block_starts.size() ? r.block_starts[i + 1] : r.bytes.size();
+    std::vector<std::uint8_t> block(r.bytes.begin() + static_cast<std::ptrdiff_t>(begin),
+                                    r.bytes.begin() + static_cast<std::ptrdiff_t>(end));
+    auto payload = detail::tcp_payload_of_frame(block);
+    if (!payload) return;
+    payloads.insert(payloads.end(), payload->begin(), payload->end());
+  }
+  r.bytes = std::move(payloads);
+}
+
 InputResult read_raw(std::string_view data) {
   InputResult out;
   out.ok = true;
@@ -130,7 +146,20 @@ InputResult parse_input(std::string_view data, InputFormat format) {
   std::string_view text = data;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a byte order mark from some editors
   if (format == InputFormat::Base64) return read_base64(text);
-  if (auto dump = detail::parse_offset_dump(text)) return from_shape(text, std::move(*dump), InputShape::OffsetDump);
+  if (auto dump = detail::parse_offset_dump(text)) {
+    if (dump->ok) strip_frames(*dump);
+    auto out = from_shape(text, std::move(*dump), InputShape::OffsetDump);
+    return out;
+  }
+  if (auto words = detail::parse_word_dump(text)) return from_shape(text, std::move(*words), InputShape::OffsetDump);
+  if (format == InputFormat::Auto && detail::looks_like_words_without_offsets(text)) {
+    InputResult out;
+    out.shape = InputShape::Hex;
+    out.error = locate(text, 0,
+                       "this looks like 16-bit words (od -x, od -tx2) whose byte order is unknown: dump single bytes "
+                       "(od -An -tx1, xxd, hexdump -C), or give --input hex to read the digits as written");
+    return out;
+  }
   auto hex = detail::parse_hex_text(text);
   if (!hex.ok && format == InputFormat::Auto && plausible_base64(text)) return read_base64(text);
   InputShape shape = hex.c_array ? InputShape::CArray : InputShape::Hex;

@@ -18,6 +18,8 @@ struct ShapeResult {
   std::size_t error_pos = 0;
   std::string message;
   bool c_array = false;  ///< set by parse_hex_text when braces were found
+  /// parse_offset_dump: where each dump (offsets starting again at 0) begins in `bytes`.
+  std::vector<std::size_t> block_starts;
 };
 
 /// Free-form hex: tokens separated by whitespace , : ; - with optional 0x or
@@ -30,6 +32,20 @@ ShapeResult parse_hex_text(std::string_view text);
 /// Dump", tshark -x, tcpdump -xx). Nullopt when the text does not have that
 /// shape; otherwise the bytes or an error.
 std::optional<ShapeResult> parse_offset_dump(std::string_view text);
+
+/// Plain hexdump and od -x dumps: an offset column (hex or octal), 16-bit
+/// little-endian words, a last line with the total length. Nullopt when the
+/// text does not have that shape.
+std::optional<ShapeResult> parse_word_dump(std::string_view text);
+
+/// True for od -An -tx2 style text: indented lines of 4-digit words only,
+/// whose byte order cannot be known without the tool.
+bool looks_like_words_without_offsets(std::string_view text);
+
+/// The TCP payload when `frame` is a whole network frame as tshark -x and
+/// tcpdump -xx print it (Ethernet, Linux cooked or BSD loopback header, or
+/// none, then IPv4 or IPv6, then TCP); nullopt when it is not one.
+std::optional<std::vector<std::uint8_t>> tcp_payload_of_frame(const std::vector<std::uint8_t>& frame);
 
 /// Hex digit value or -1.
 inline int hex_value(char c) {

@@ -148,12 +148,14 @@ std::optional<ShapeResult> parse_offset_dump(std::string_view text) {
   }
   if (lines.empty() || !any_content) return std::nullopt;
   ShapeResult r;
+  r.block_starts.push_back(0);
   std::uint64_t dump_start = lines.front().offset;  // offset of the first byte of the current dump
   std::size_t dump_bytes = 0;                      // r.bytes.size() when the current dump began
   for (const DumpLine& line : lines) {
     if (line.offset == 0 && &line != &lines.front()) {  // a second dump starts
       dump_start = 0;
       dump_bytes = r.bytes.size();
+      r.block_starts.push_back(dump_bytes);
     }
     std::uint64_t expected = dump_start + (r.bytes.size() - dump_bytes);
     if (line.offset != expected) {

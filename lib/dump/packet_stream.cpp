@@ -87,8 +87,14 @@ std::optional<StreamPacket> PacketStream::next() {
       if (!rest.empty()) p.trace.push_back({0, 1, "fixed header", 0});
       p.result = header.error();
     } else {
+      // Decoded as far as it goes, to show the fields that are there; the
+      // error is the truncation, whatever field the bytes ran out in.
       decode(p, rest);
-      if (p.result) p.result = DecodeError{ErrorKind::Truncated, rest.size(), "remaining length", "input ends early", {}};
+      p.result = DecodeError{ErrorKind::Truncated, rest.size(), "remaining length",
+                             fmt::format("the packet is truncated: its fixed header declares {} bytes, the input "
+                                         "ends after {}",
+                                         header->packet_size(), rest.size()),
+                             {}};
     }
     return p;
   }

@@ -36,7 +36,16 @@ void InputStream::stop() {
 
 void InputStream::start() {
   struct stat st {};
-  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+  if (::fstat(fd_, &st) != 0) {
+    finish(NetError{NetErrc::Io, std::string("cannot read the input: ") + std::strerror(errno)});
+    return;
+  }
+  // Only pipes, sockets and terminals can be polled. Everything else
+  // (regular files, /dev/null, /dev/zero, block devices) is always ready and
+  // epoll refuses it, so it is read in chunks like a file: cron and systemd
+  // give jobs /dev/null as stdin.
+  const bool pollable = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(fd_) == 1;
+  if (!pollable) {
     regular_file_ = true;
     schedule_file_read();
     return;

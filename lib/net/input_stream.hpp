@@ -1,8 +1,9 @@
 #pragma once
 /// Reads a file descriptor (stdin) on the loop without ever blocking it, so
 /// a slow producer on a pipe or a terminal does not stop keepalive pings or
-/// acknowledgements. Regular files are read in chunks, one chunk per loop
-/// iteration; pipes, terminals and sockets are read when data is ready.
+/// acknowledgements. Pipes, terminals and sockets are read when data is
+/// ready; anything else (regular files, /dev/null, /dev/zero), which epoll
+/// cannot watch, is read in chunks, one chunk per loop iteration.
 /// Pausing gives back-pressure: nothing more is read until resume().
 
 #include <functional>
@@ -47,7 +48,7 @@ class InputStream {
   int fd_;
   DataHandler on_data_;
   EndHandler on_end_;
-  bool regular_file_ = false;
+  bool regular_file_ = false;  ///< not pollable: read in chunks on a zero timer
   bool paused_ = false;
   bool done_ = false;
   int own_fd_ = -1;  ///< a separate open of the pipe or terminal, so O_NONBLOCK does not leak to the shell

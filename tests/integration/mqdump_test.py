@@ -198,6 +198,28 @@ class JsonAndEncode(unittest.TestCase):
         status, _, err = run(["--encode"], b"not json\n")
         self.assertEqual((status, err), (3, "mqdump: standard input: line 1: not valid JSON\n"))
 
+    def test_encode_validates_unless_allow_invalid(self):
+        broken = {
+            '{"qos":3,"topic":"a"}': "PUBLISH with QoS 3 [MQTT-3.3.1-4]",
+            '{"topic":"a/#"}': "wildcard character in a topic name [MQTT-3.3.2-2]",
+            '{"qos":1,"packet_id":0,"topic":"a"}': "packet identifier 0 is not allowed [MQTT-2.3.1-1]",
+            '{"topic":"a","properties":{"content-type":"x"}}': "properties exist only in MQTT 5.0",
+        }
+        for fields, rule in broken.items():
+            with self.subTest(fields):
+                js = ('{"type":"PUBLISH","version":"3.1.1",' + fields[1:] + "\n").encode()
+                status, out, err = run(["--encode", "--hex"], js)
+                self.assertEqual((status, out), (3, b""), err)
+                self.assertIn(rule, err)
+                self.assertIn("--allow-invalid", err)
+                status, out, err = run(["--encode", "--hex", "--allow-invalid"], js)
+                self.assertEqual(status, 0, err)
+        # A typo is refused even with --allow-invalid: it would silently make another packet.
+        status, _, err = run(["--encode", "--hex", "--allow-invalid"],
+                             b'{"type":"PUBLISH","version":"5.0","qoss":1,"topic":"a"}\n')
+        self.assertEqual(status, 3)
+        self.assertIn('field "qoss": not a field of this packet', err)
+
 
 class Failures(unittest.TestCase):
     def test_precise_error_and_exit_status(self):

@@ -138,6 +138,24 @@ class RestartTest(unittest.TestCase):
         print(f"\n{len(expected)} lines delivered across the restart ({IN_FLIGHT} published again), "
               f"{duplicates} duplicates", file=sys.stderr)
 
+    def test_takeover_loop_backs_off_and_names_the_cause(self):
+        """Two mqsub with the same client id take the session from each other;
+        each must back off (not reset its delay at every CONNACK) and say why."""
+        argv = [MQSUB, "-h", "127.0.0.1", "-p", str(self.port), "-t", "takeover/t", "-i", "same", "-W", "2",
+                "--reconnect", "--reconnect-delay", "0.05", "--reconnect-max-delay", "0.5"]
+        subs = [self.spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        for sub in subs:
+            _, err = sub.communicate(timeout=TIMEOUT)
+            self.assertEqual(sub.returncode, 7, err)  # -W ran out: it never gave up
+            lines = err.decode().splitlines()
+            takeovers = [l for l in lines if "another client connected with the same client id" in l]
+            reconnects = [l for l in lines if "reconnecting in" in l]
+            self.assertTrue(takeovers, lines)
+            # Growing delays (0.05 s doubling to 0.5 s, jitter at most halving
+            # them) allow about 10 reconnects in 2 s; a delay reset at every
+            # CONNACK allowed over 40.
+            self.assertLess(len(reconnects), 20, lines)
+
 
 if __name__ == "__main__":
     MQPUB, MQSUB = (os.path.abspath(a) for a in sys.argv[1:3])

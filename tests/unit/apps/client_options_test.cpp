@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <CLI/CLI.hpp>
 
@@ -50,4 +51,54 @@ TEST_CASE("client options: enhanced authentication errors") {
   CHECK(error_for({"--auth-data", "x"}) == "--auth-data needs --auth-method");
   CHECK(error_for({"-V", "mqttv311", "--auth-method", "m"}) == "--auth-method needs MQTT 5.0 (-V mqttv5)");
   CHECK(error_for({"--auth-method", "m", "--auth-data", "base64:@@"}).rfind("--auth-data: bad base64: ", 0) == 0);
+}
+
+TEST_CASE("client options: -D in every mosquitto form, any number of times") {
+  auto r = setup_for({"-D", "publish", "user-property", "k", "v", "-D", "publish", "content-type", "text/plain",
+                      "-D", "publish", "user-property", "a=b", "-D", "connect", "user-property", "site", "berlin",
+                      "-D", "publish", "user-property", "k", "v=w"});
+  REQUIRE(std::holds_alternative<ClientSetup>(r));
+  const auto& s = std::get<ClientSetup>(r);
+  const auto publish = s.properties_for(kInPublish);
+  std::vector<std::pair<std::string, std::string>> users;
+  for (const auto& p : publish.items())
+    if (p.id == PropertyId::UserProperty) users.emplace_back(p.name, p.value);
+  CHECK(users == std::vector<std::pair<std::string, std::string>>{{"k", "v"}, {"a", "b"}, {"k", "v=w"}});
+  CHECK(publish.text(PropertyId::ContentType) == "text/plain");
+  const auto& connect = s.config.connect_properties.items();
+  REQUIRE(connect.size() == 1);
+  CHECK(connect[0].name == "site");
+  CHECK(connect[0].value == "berlin");
+}
+
+TEST_CASE("client options: -D errors name the problem instead of sending something else") {
+  CHECK(error_for({"-D", "publish", "user-property", "k"}) ==
+        "-D: user-property needs a key and a value: -D publish user-property KEY VALUE");
+  CHECK(error_for({"-D", "publish", "content-type", "a", "b"}) == "-D: content-type takes one value, not two ('a' 'b')");
+}
+
+TEST_CASE("client options: limits given as CONNECT properties become the session's own") {
+  auto r = setup_for({"--connect-property", "topic-alias-maximum=5", "--connect-property", "receive-maximum=7",
+                      "--connect-property", "maximum-packet-size=1000"});
+  REQUIRE(std::holds_alternative<ClientSetup>(r));
+  const auto& c = std::get<ClientSetup>(r).config;
+  CHECK(c.topic_alias_maximum == 5);  // enforced on incoming PUBLISH, and sent once by the session
+  CHECK(c.receive_maximum == 7);
+  CHECK(c.maximum_packet_size == 1000);
+  CHECK(c.connect_properties.empty());
+}
+
+TEST_CASE("client options: -p alone keeps $MQ_URL's host and credentials") {
+  ::setenv("MQ_URL", "mqtt://alice:secret@broker.example:1884", 1);
+  auto r = setup_for({"-p", "2883"});
+  auto h = setup_for({"-h", "other", "-p", "2883"});
+  ::unsetenv("MQ_URL");
+  REQUIRE(std::holds_alternative<ClientSetup>(r));
+  const auto& s = std::get<ClientSetup>(r);
+  CHECK(s.url.host == "broker.example");
+  CHECK(s.url.port == 2883);
+  CHECK(s.config.username == "alice");
+  CHECK(s.config.password == "secret");
+  REQUIRE(std::holds_alternative<ClientSetup>(h));
+  CHECK(std::get<ClientSetup>(h).url.host == "other");  // -h leaves $MQ_URL out entirely
 }

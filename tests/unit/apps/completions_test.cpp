@@ -14,14 +14,14 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 const std::vector<std::string> kVisible = {"-h", "--help", "-f", "--format", "-r", "--read", "--out-dir", "-v",
                                            "--verbose", "-q", "--quiet", "--pattern", "-V", "--protocol-version",
-                                           "-t", "--topic", "-p", "--port"};
+                                           "-t", "--topic", "-p", "--port", "--version"};
 }  // namespace
 
 TEST_CASE("bash completion") {
   SampleApp s;
   auto bash = mq::apps::render_bash(s.app, s.doc);
   CHECK(contains(bash, "compgen -W '-h --help -f --format -r --read --out-dir -v --verbose -q --quiet --pattern "
-                       "-V --protocol-version -t --topic -p --port' -- \"$cur\""));
+                       "-V --protocol-version --version -t --topic -p --port' -- \"$cur\""));
   CHECK(contains(bash, "    -f|--format)\n      mapfile -t COMPREPLY < <(compgen -W 'text json' -- \"$cur\")\n"));
   CHECK(contains(bash, "    -V|--protocol-version)\n      mapfile -t COMPREPLY < <(compgen -W '3.1.1 5' -- \"$cur\")\n"));
   CHECK(contains(bash, "    -r|--read)\n      compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f "));

@@ -185,6 +185,28 @@ TEST_CASE("a configuration that would make an invalid CONNECT is refused by star
   CHECK(err2->message == "enhanced authentication needs MQTT 5.0");
 }
 
+TEST_CASE("a client identifier or user name over 65,535 bytes is refused, not sent malformed") {
+  ClientConfig long_id = v5_config();
+  long_id.client_id = std::string(65536, 'i');
+  Broker b(long_id);
+  auto err = b.session.start(b.now);
+  REQUIRE(err.has_value());
+  CHECK(err->message == "invalid CONNECT: offset 0, client identifier: longer than 65,535 bytes");
+  b.expect_nothing();
+
+  ClientConfig long_user = v5_config();
+  long_user.username = std::string(65536, 'u');
+  Broker b2(long_user);
+  auto err2 = b2.session.start(b2.now);
+  REQUIRE(err2.has_value());
+  CHECK(err2->message == "invalid CONNECT: offset 0, user name: longer than 65,535 bytes");
+
+  ClientConfig longest = v5_config();
+  longest.client_id = std::string(65535, 'i');  // the longest that fits
+  Broker b3(longest);
+  CHECK_FALSE(b3.session.start(b3.now).has_value());
+}
+
 TEST_CASE("session present after a clean start is a protocol error [MQTT-3.2.2-4]") {
   Broker b(v5_config());
   REQUIRE_FALSE(b.session.start(b.now));

@@ -104,3 +104,27 @@ TEST_CASE("bytes split anywhere make the same conversation") {
   CHECK(b.event<MessageReceived>().message.payload == "x");
   b.expect({0x40, 0x02, 0x00, 0x03});
 }
+
+TEST_CASE("a peer that answers CONNECT with text does not speak MQTT, and the message says so") {
+  Broker b(v5_config());
+  REQUIRE_FALSE(b.session.start(b.now).has_value());
+  b.expect(kConnectV5);
+  b.reply(text("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));  // reads as PUBACK, flags 0x8
+  b.expect({0xE0, 0x01, 0x82});
+  auto v = b.event<ProtocolViolation>();
+  CHECK(v.error.message == "the server does not speak MQTT: it answered CONNECT with \"HTTP/1.1 400 Bad Request\"");
+  CHECK(b.session.state() == ClientSession::State::Closed);
+}
+
+TEST_CASE("nothing is sent after the server's DISCONNECT, not even what its CONNACK released") {
+  Broker b(v5_config());
+  REQUIRE_FALSE(b.session.start(b.now).has_value());
+  b.expect(kConnectV5);
+  auto t = b.session.publish(msg("a/b", "hi", 1), b.now);  // waits for CONNACK
+  REQUIRE(t);
+  b.reply(cat({kConnackV5, {0xE0, 0x01, 0x8E}}));  // CONNACK and DISCONNECT 0x8E in one read
+  b.expect_nothing();                               // the PUBLISH the CONNACK let out is dropped
+  b.event<Connected>();
+  CHECK(b.event<ServerDisconnected>().reason_code == 0x8E);
+  CHECK(b.session.in_flight() == 1);  // kept for the next connection
+}

@@ -112,9 +112,11 @@ TEST_CASE("incoming QoS 2 is delivered once, on PUBLISH, and its identifier reme
   b.reply({0x62, 0x02, 0x00, 0x06});   // PUBREL 6
   b.expect({0x70, 0x02, 0x00, 0x06});  // PUBCOMP 6
   CHECK(b.session.awaiting_pubrel() == 0);
+  CHECK(b.event<MessageReleased>().packet_id == 6);
 
   b.reply({0x62, 0x02, 0x00, 0x06});         // PUBREL 6 once more
   b.expect({0x70, 0x03, 0x00, 0x06, 0x92});  // PUBCOMP, Packet Identifier not found
+  b.expect_no_event();                       // nothing was released this time
 
   b.reply(publish);                     // after PUBCOMP the identifier starts a new message
   b.expect({0x50, 0x02, 0x00, 0x06});

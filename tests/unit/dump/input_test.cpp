@@ -129,3 +129,49 @@ TEST_CASE("empty text and comments") {
   CHECK(parse_input_format("base64") == InputFormat::Base64);
   CHECK_FALSE(parse_input_format("b64"));
 }
+
+TEST_CASE("plain hexdump and od -x: 16-bit little-endian words after a hex or octal offset") {
+  // The CONNECT above as `hexdump` and `od -x` print it on a little-endian machine.
+  check_connect("0000000 0c10 0400 514d 5454 0204 3c00 0000\n000000e\n", InputShape::OffsetDump);
+  check_connect("0000000 0c10 0400 514d 5454 0204 3c00 0000\n0000016\n", InputShape::OffsetDump);  // octal
+  // An odd length: the last word holds one byte.
+  auto odd = read("0000000 0c10 0400 514d 5454 0204 3c00 0000 0011\n000000f\n");
+  REQUIRE(odd.ok);
+  CHECK(odd.bytes.size() == 15);
+  CHECK(odd.bytes.back() == 0x11);
+  // Without offsets the byte order cannot be known: refused, not read swapped.
+  auto bare = read(" 0c10 0400 514d 5454 0204 3c00 0000\n");
+  CHECK_FALSE(bare.ok);
+  CHECK(bare.error.message.find("byte order is unknown") != std::string::npos);
+  CHECK(read(" 100c 0004\n", InputFormat::Hex).bytes == std::vector<std::uint8_t>{0x10, 0x0c, 0x00, 0x04});
+}
+
+TEST_CASE("tcpdump -xx and tshark -x frames: only the TCP payload is read") {
+  // Ethernet (Linux loopback: zero addresses), IPv4 127.0.0.1 -> 127.0.0.1,
+  // TCP 1883 -> 50000 with a 20-byte header, then PUBACK 1 (40 02 00 01).
+  const char* tcpdump =
+      "\t0x0000:  0000 0000 0000 0000 0000 0000 0800 4500\n"
+      "\t0x0010:  002c 0001 0000 4006 0000 7f00 0001 7f00\n"
+      "\t0x0020:  0001 075b c350 0000 0001 0000 0000 5018\n"
+      "\t0x0030:  ffff 0000 0000 4002 0001\n";
+  auto r = read(tcpdump);
+  REQUIRE_MESSAGE(r.ok, to_string(r.error));
+  CHECK(r.bytes == std::vector<std::uint8_t>{0x40, 0x02, 0x00, 0x01});
+  // tshark -x: one block per frame; a frame without payload (an ACK) adds
+  // nothing; the second frame carries PUBACK 2.
+  const char* tshark =
+      "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00   ..............E.\n"
+      "0010  00 28 00 02 00 00 40 06 00 00 7f 00 00 01 7f 00   .(....@.........\n"
+      "0020  00 01 c3 50 07 5b 00 00 00 01 00 00 00 05 50 10   ...P.[........P.\n"
+      "0030  ff ff 00 00 00 00                                 ......\n"
+      "\n"
+      "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00   ..............E.\n"
+      "0010  00 2c 00 03 00 00 40 06 00 00 7f 00 00 01 7f 00   .,....@.........\n"
+      "0020  00 01 07 5b c3 50 00 00 00 05 00 00 00 01 50 18   ...[.P........P.\n"
+      "0030  ff ff 00 00 00 00 40 02 00 02                     ......@...\n";
+  auto t = read(tshark);
+  REQUIRE_MESSAGE(t.ok, to_string(t.error));
+  CHECK(t.bytes == std::vector<std::uint8_t>{0x40, 0x02, 0x00, 0x02});
+  // A dump of MQTT bytes is never taken for a frame.
+  check_connect("0000  10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00                 ....MQTT...<..", InputShape::OffsetDump);
+}

@@ -66,3 +66,16 @@ TEST_CASE("a stream that ends inside a packet stops with the framing lost") {
   CHECK(p->result.error().kind == ErrorKind::Truncated);
   CHECK_FALSE(s.next());
 }
+
+TEST_CASE("a truncated packet is reported as truncated, not by the field its bytes ran out in") {
+  auto bytes = hex("30 0a 00 05 61 2f 62");  // PUBLISH declaring 10 bytes; the topic needs 5, 3 are there
+  for (auto version : {std::optional<ProtocolVersion>(ProtocolVersion::v311), std::optional<ProtocolVersion>()}) {
+    PacketStream s(bytes, version);
+    auto p = s.next();
+    REQUIRE_FALSE(p->result.ok());
+    CHECK(p->result.error().kind == ErrorKind::Truncated);
+    CHECK(p->result.error().message ==
+          "the packet is truncated: its fixed header declares 12 bytes, the input ends after 7");
+    CHECK_FALSE(p->trace.empty());  // the fields read before the end are still shown
+  }
+}

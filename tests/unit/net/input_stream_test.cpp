@@ -130,3 +130,40 @@ TEST_CASE("output watch: a regular file is not watched") {
   std::fclose(f);
   t.check_clean();
 }
+
+TEST_CASE("input stream: /dev/null ends at once and /dev/zero is read, though epoll cannot watch them") {
+  // Regression: libuv aborted (SIGABRT) on a character device stdin, as
+  // cron and systemd jobs have.
+  TestLoop t;
+  SUBCASE("/dev/null") {
+    int fd = ::open("/dev/null", O_RDONLY);
+    REQUIRE(fd >= 0);
+    Collected c;
+    auto in = collect(t.loop, fd, c);
+    in->start();
+    t.run_until([&] { return c.ended; });
+    CHECK_FALSE(c.error);
+    CHECK(c.data.empty());
+    in.reset();
+    ::close(fd);
+  }
+  SUBCASE("/dev/zero") {
+    int fd = ::open("/dev/zero", O_RDONLY);
+    REQUIRE(fd >= 0);
+    Collected c;
+    std::unique_ptr<InputStream> in;
+    in = std::make_unique<InputStream>(
+        t.loop, fd,
+        [&](ByteView b) {
+          c.data.append(reinterpret_cast<const char*>(b.data()), b.size());
+          if (c.data.size() >= 1024 * 1024) in->stop();  // it never ends by itself
+        },
+        [&](const NetError&) { c.ended = true; });
+    in->start();
+    t.run_until([&] { return c.data.size() >= 1024 * 1024; });
+    CHECK_FALSE(c.ended);
+    CHECK(c.data.find_first_not_of('\0') == std::string::npos);
+    in.reset();
+    ::close(fd);
+  }
+}
