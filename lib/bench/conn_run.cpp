@@ -166,7 +166,13 @@ void ConnRun::finish() {
   end_timer_.stop();
   rate_timer_.stop();
   interval_timer_.stop();
-  interval();
+  // The last, partial interval, unless nothing happened in it.
+  if (cur_ == prev_ && !result_.intervals.empty()) {
+    self_.sample();
+    broker_.sample();
+  } else {
+    interval();
+  }
   result_.totals = cur_;
   result_.self = self_.usage();
   result_.broker = broker_.usage();

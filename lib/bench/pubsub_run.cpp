@@ -316,7 +316,14 @@ void PubSubRun::finish() {
       cur_.lost += p.seq - std::min(seen, p.seq);
     }
   }
-  interval();
+  // The last, partial interval, unless nothing happened in it (a sliver of
+  // a second with no events would only make the per-interval rates jump).
+  if (cur_ == prev_ && interval_e2e_.count() == 0 && !result_.intervals.empty()) {
+    self_.sample();
+    broker_.sample();
+  } else {
+    interval();
+  }
   const std::int64_t end = std::max(send_end_ns_, last_event_ns_);
   result_.measured_s = seconds(std::max<std::int64_t>(end, measure_start_ns_ + 1) - measure_start_ns_);
   result_.totals = cur_;
