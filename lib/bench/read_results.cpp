@@ -2,6 +2,7 @@
 // are read (counts, histograms, seconds); derived figures (rates,
 // percentiles in microseconds) are recomputed, never trusted.
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -217,6 +218,8 @@ std::optional<std::string> read_results_text(std::string_view text, std::string_
 }
 
 std::optional<std::string> read_results(const std::string& path, std::vector<RunResult>& out) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return fmt::format("{}: is a directory", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return fmt::format("{}: cannot open", path);
   std::ostringstream text;
