@@ -111,7 +111,12 @@ void read_summary(const Fields& f, RunResult& r) {
   f.number("started_unix_s", r.started_unix_s);
   f.number("warmup_s", r.warmup_s);
   f.number("measured_s", r.measured_s);
-  if (const json* s = f.member("settings")) r.settings = *s;
+  if (const json* s = f.member("settings")) {
+    if (s->is_object())
+      r.settings = *s;
+    else if (f.error.empty())
+      f.error = f.where + ": \"settings\" must be an object";
+  }
   f.object("machine", [&](const Fields& m) {
     m.string("hostname", r.machine.hostname);
     m.string("os", r.machine.os);
