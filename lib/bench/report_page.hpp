@@ -36,7 +36,7 @@ window.onerror = function (message, source, line) {
 <div id="warnings"></div>
 <h2>Throughput over time</h2><div id="rates"></div>
 <h2>End-to-end latency over time</h2><div id="latency"></div>
-<h2>Latency distribution (end to end)</h2><div id="distribution"></div>
+<h2 id="distribution-title">Latency distribution</h2><div id="distribution"></div>
 <h2>Latency</h2><table id="latency-table"></table>
 <h2>Summary</h2><pre id="table"></pre>
 <h2>Settings</h2><table id="settings"></table>
@@ -140,10 +140,10 @@ data.warnings.forEach(function (w) {
   document.getElementById('warnings').appendChild(p);
 });
 var ot = data.over_time;
-plot(document.getElementById('rates'), ['published', 'acked', 'received'].map(function (k) {
+plot(document.getElementById('rates'), ['published', 'acked', 'received', 'connects'].map(function (k) {
   return {name: k + '/s', xs: ot.t, ys: ot.rates[k]};
 }).filter(function (s) { return s.ys.some(function (y) { return y > 0; }); }),
-  {xlabel: 'seconds into the measured phase', ylabel: 'messages per second', xmin: 0});
+  {xlabel: 'seconds into the measured phase', ylabel: 'per second', xmin: 0});
 plot(document.getElementById('latency'), Object.keys(ot.latency).map(function (k) {
   return {name: k, xs: ot.t, ys: ot.latency[k]};
 }), {xlabel: 'seconds into the measured phase', ylabel: 'latency (us)', logy: true, xmin: 0});
@@ -153,7 +153,8 @@ var last = data.distribution[data.distribution.length - 1];
 var xs = dist.map(function (p) { return -Math.log10(1 - p[0]); });
 var ys = dist.map(function (p) { return p[1]; });
 if (last) { xs.push(xs.length ? Math.max(xs[xs.length - 1] + 0.5, 1) : 1); ys.push(last[1]); }
-plot(document.getElementById('distribution'), [{name: 'e2e', xs: xs, ys: ys}], {
+document.getElementById('distribution-title').textContent = 'Latency distribution (' + data.distribution_of + ')';
+plot(document.getElementById('distribution'), [{name: data.distribution_of, xs: xs, ys: ys}], {
   xlabel: 'percentile', ylabel: 'latency (us)', logy: true,
   xticks: [[0, '0%'], [1, '90%'], [2, '99%'], [3, '99.9%'], [4, '99.99%'], [5, '99.999%'], [6, '99.9999%']]
 });
