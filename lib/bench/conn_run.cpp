@@ -154,7 +154,8 @@ void ConnRun::interval() {
   result_.measured_s = r.end_s;
   result_.intervals.push_back(r);
   if (c_.on_interval) c_.on_interval(result_.intervals.back(), result_);
-  if (c_.interrupted && c_.interrupted()) {
+  if (!interrupted_ && c_.interrupted && c_.interrupted()) {
+    interrupted_ = true;
     result_.warnings.push_back("interrupted: the run ended early");
     finish();
   }

@@ -106,6 +106,7 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
   std::int64_t send_end_ns_ = 0;
   std::vector<std::uint8_t> scratch_, filler_;
   UsageTracker self_, broker_;
+  bool interrupted_ = false;  ///< the stop request was seen (said once)
   std::vector<std::uint64_t> sub_base_;
 };
 
