@@ -219,10 +219,17 @@ class MqBenchTest(unittest.TestCase):
                 with self.subTest(version=version, qos=qos):
                     self.check_exact(["-V", version], count=300, qos=qos)
 
-    def test_embedded_broker_is_announced(self):
-        code, _, err = run(["-C", "10", "--warmup", "0", "--quiet"])
+    def test_embedded_broker_is_announced_and_csv_written(self):
+        code, _, err = run(["-C", "10", "--warmup", "0", "--quiet", "--csv", self.out("r.csv")])
         self.assertEqual(code, OK, err)
         self.assertIn("embedded broker listens on 127.0.0.1:", err)
+        with open(self.out("r.csv")) as f:
+            rows = [line.rstrip("\n").split(",") for line in f]
+        header, total = rows[0], rows[-1]
+        self.assertEqual(len(total), len(header))
+        self.assertEqual(total[0], "total")
+        self.assertEqual(total[header.index("published")], "10")
+        self.assertEqual(total[header.index("received")], "10")
 
     def test_exact_counts_mqbroker_fanout_and_shared(self):
         b = MqBroker()
