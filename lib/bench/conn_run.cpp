@@ -154,7 +154,8 @@ void ConnRun::interval() {
   result_.measured_s = r.end_s;
   result_.intervals.push_back(r);
   if (c_.on_interval) c_.on_interval(result_.intervals.back(), result_);
-  if (c_.interrupted && c_.interrupted()) {
+  if (!interrupted_ && c_.interrupted && c_.interrupted()) {
+    interrupted_ = true;
     result_.warnings.push_back("interrupted: the run ended early");
     finish();
   }
@@ -166,7 +167,13 @@ void ConnRun::finish() {
   end_timer_.stop();
   rate_timer_.stop();
   interval_timer_.stop();
-  interval();
+  // The last, partial interval, unless nothing happened in it.
+  if (cur_ == prev_ && !result_.intervals.empty()) {
+    self_.sample();
+    broker_.sample();
+  } else {
+    interval();
+  }
   result_.totals = cur_;
   result_.self = self_.usage();
   result_.broker = broker_.usage();

@@ -45,6 +45,7 @@ class ConnRun final : public PoolEvents {
   std::int64_t start_ns_ = 0, interval_start_ns_ = 0;
   std::string first_error_;
   UsageTracker self_, broker_;
+  bool interrupted_ = false;  ///< the stop request was seen (said once)
   HoldMemory* hold_;
 };
 

@@ -41,8 +41,11 @@ std::optional<std::string> merge(const std::vector<RunResult>& parts, RunResult&
   if (parts.empty()) return "merge: no results to merge";
   std::vector<const RunResult*> order;
   for (const auto& p : parts) order.push_back(&p);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const RunResult* a, const RunResult* b) { return a->worker_index < b->worker_index; });
+  // Worker order, ties in the order given (pointers into `parts` compare by
+  // position). std::sort needs no temporary buffer, unlike stable_sort.
+  std::sort(order.begin(), order.end(), [](const RunResult* a, const RunResult* b) {
+    return a->worker_index != b->worker_index ? a->worker_index < b->worker_index : a < b;
+  });
 
   const unsigned workers = order.front()->worker_count;
   std::set<unsigned> seen;

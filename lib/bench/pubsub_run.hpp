@@ -18,7 +18,12 @@
 
 namespace mq::bench {
 
-/// One run of pub, sub or pubsub on the caller's loop.
+/// "PUBACK 0x87 Not authorized": a reason code of `type` for messages and
+/// the failures-by-reason table.
+std::string reason_text(PacketType type, std::uint8_t code, ProtocolVersion v);
+
+/// One run of pub, sub or pubsub on the caller's loop (setup and phases in
+/// pubsub_run.cpp, message traffic in pubsub_traffic.cpp).
 class PubSubRun final : public PoolEvents, public net::detail::Flushable {
  public:
   PubSubRun(net::Loop& loop, const RunConfig& config, RunResult& result);
@@ -106,6 +111,7 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
   std::int64_t send_end_ns_ = 0;
   std::vector<std::uint8_t> scratch_, filler_;
   UsageTracker self_, broker_;
+  bool interrupted_ = false;  ///< the stop request was seen (said once)
   std::vector<std::uint64_t> sub_base_;
 };
 

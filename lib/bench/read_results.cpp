@@ -2,6 +2,7 @@
 // are read (counts, histograms, seconds); derived figures (rates,
 // percentiles in microseconds) are recomputed, never trusted.
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -110,7 +111,12 @@ void read_summary(const Fields& f, RunResult& r) {
   f.number("started_unix_s", r.started_unix_s);
   f.number("warmup_s", r.warmup_s);
   f.number("measured_s", r.measured_s);
-  if (const json* s = f.member("settings")) r.settings = *s;
+  if (const json* s = f.member("settings")) {
+    if (s->is_object())
+      r.settings = *s;
+    else if (f.error.empty())
+      f.error = f.where + ": \"settings\" must be an object";
+  }
   f.object("machine", [&](const Fields& m) {
     m.string("hostname", r.machine.hostname);
     m.string("os", r.machine.os);
@@ -217,6 +223,8 @@ std::optional<std::string> read_results_text(std::string_view text, std::string_
 }
 
 std::optional<std::string> read_results(const std::string& path, std::vector<RunResult>& out) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return fmt::format("{}: is a directory", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return fmt::format("{}: cannot open", path);
   std::ostringstream text;

@@ -21,7 +21,8 @@ double us(std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 // Rates and percentiles per interval, as columns for the plots.
 json over_time(const RunResult& r) {
-  json t = json::array(), published = json::array(), acked = json::array(), received = json::array();
+  json t = json::array(), published = json::array(), acked = json::array(), received = json::array(),
+       connects = json::array();
   json lat = json::object();
   for (const auto& p : kPercentiles) lat[p.name] = json::array();
   lat["max"] = json::array();
@@ -31,13 +32,14 @@ json over_time(const RunResult& r) {
     published.push_back(rate_per_s(i.delta.published, len));
     acked.push_back(rate_per_s(i.delta.acked, len));
     received.push_back(rate_per_s(i.delta.received, len));
+    connects.push_back(rate_per_s(i.delta.connects_ok, len));
     // An interval without deliveries has no latency: null leaves a gap.
     for (const auto& p : kPercentiles)
       lat[p.name].push_back(i.e2e.count() ? json(us(i.e2e.percentile(p.fraction))) : json(nullptr));
     lat["max"].push_back(i.e2e.count() ? json(us(i.e2e.max())) : json(nullptr));
   }
   return json{{"t", t},
-              {"rates", json{{"published", published}, {"acked", acked}, {"received", received}}},
+              {"rates", json{{"published", published}, {"acked", acked}, {"received", received}, {"connects", connects}}},
               {"latency", lat}};
 }
 
@@ -82,7 +84,10 @@ std::string html_report(const RunResult& r) {
                       {"cpus", r.machine.cpus},
                       {"memory", fmt::format("{:.1f} GiB", static_cast<double>(r.machine.memory_bytes) / 1073741824.0)}};
   d["over_time"] = over_time(r);
-  d["distribution"] = distribution(r.e2e);
+  // End to end when messages were measured; connect latency in a conn run.
+  const bool e2e = r.e2e.count() != 0 || r.connect.count() == 0;
+  d["distribution_of"] = e2e ? "end to end" : "connect to CONNACK";
+  d["distribution"] = distribution(e2e ? r.e2e : r.connect);
   json head = json::array({"latency (us)", "count", "min"});
   for (const auto& p : kPercentiles) head.push_back(p.name);
   head.push_back("max");

@@ -36,7 +36,7 @@ window.onerror = function (message, source, line) {
 <div id="warnings"></div>
 <h2>Throughput over time</h2><div id="rates"></div>
 <h2>End-to-end latency over time</h2><div id="latency"></div>
-<h2>Latency distribution (end to end)</h2><div id="distribution"></div>
+<h2 id="distribution-title">Latency distribution</h2><div id="distribution"></div>
 <h2>Latency</h2><table id="latency-table"></table>
 <h2>Summary</h2><pre id="table"></pre>
 <h2>Settings</h2><table id="settings"></table>
@@ -66,8 +66,17 @@ function fmt(v) {
   if (a >= 1e3) return (v / 1e3).toPrecision(3) + 'k';
   return Number(v.toPrecision(3)).toString();
 }
+// Ticks at round values (1, 2 or 5 times a power of ten) from a to b.
+function ticks(a, b) {
+  var raw = (b - a) / 5, p = Math.pow(10, Math.floor(Math.log10(raw))), step = p;
+  [1, 2, 5, 10].forEach(function (m) { if (raw / (m * p) >= 1) step = m * p; });
+  var out = [];
+  for (var v = Math.ceil(a / step) * step; v <= b + step * 1e-9 && out.length < 20; v += step) out.push(v);
+  return out;
+}
 // Series: [{name, xs, ys}] with null ys as gaps. opts: xlabel, ylabel,
-// logy, xticks (optional [[value, text]]), xform (x transform).
+// logy, xmin (where the x axis starts; else at the first point), xticks
+// (optional [[value, text]]).
 function plot(container, series, opts) {
   var W = 940, H = 320, L = 64, R = 140, T = 14, B = 40;
   var svg = el('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H});
@@ -77,7 +86,7 @@ function plot(container, series, opts) {
     s.ys.forEach(function (y, i) { if (y !== null && (!opts.logy || y > 0)) { xs.push(s.xs[i]); ys.push(y); } });
   });
   if (!ys.length) { label(svg, W / 2, H / 2, 'no data'); return; }
-  var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+  var x0 = 'xmin' in opts ? opts.xmin : Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
   if (x1 === x0) x1 = x0 + 1;
   var fy = opts.logy ? function (v) { return Math.log10(v); } : function (v) { return v; };
   var y0 = opts.logy ? Math.floor(fy(Math.min.apply(null, ys))) : 0;
@@ -87,12 +96,12 @@ function plot(container, series, opts) {
   var sy = function (y) { return H - B - (fy(y) - y0) / (y1 - y0) * (H - T - B); };
   var yt = [];
   if (opts.logy) { for (var e = y0; e <= y1; ++e) yt.push(Math.pow(10, e)); }
-  else { for (var k = 0; k <= 5; ++k) yt.push(y1 / 5 * k); }
+  else { yt = ticks(0, y1); }
   yt.forEach(function (v) {
     el('line', {x1: L, x2: W - R, y1: sy(v), y2: sy(v), 'class': 'grid'}, svg);
     label(svg, L - 6, sy(v) + 4, fmt(v), 'end');
   });
-  var xt = opts.xticks || [0, 1, 2, 3, 4, 5].map(function (k) { var v = x0 + (x1 - x0) / 5 * k; return [v, fmt(v)]; });
+  var xt = opts.xticks || ticks(x0, x1).map(function (v) { return [v, fmt(v)]; });
   xt.forEach(function (t) { if (t[0] >= x0 && t[0] <= x1) label(svg, sx(t[0]), H - B + 16, t[1]); });
   el('line', {x1: L, x2: W - R, y1: H - B, y2: H - B, 'class': 'axis'}, svg);
   el('line', {x1: L, x2: L, y1: T, y2: H - B, 'class': 'axis'}, svg);
@@ -131,20 +140,21 @@ data.warnings.forEach(function (w) {
   document.getElementById('warnings').appendChild(p);
 });
 var ot = data.over_time;
-plot(document.getElementById('rates'), ['published', 'acked', 'received'].map(function (k) {
+plot(document.getElementById('rates'), ['published', 'acked', 'received', 'connects'].map(function (k) {
   return {name: k + '/s', xs: ot.t, ys: ot.rates[k]};
 }).filter(function (s) { return s.ys.some(function (y) { return y > 0; }); }),
-  {xlabel: 'seconds into the measured phase', ylabel: 'messages per second'});
+  {xlabel: 'seconds into the measured phase', ylabel: 'per second', xmin: 0});
 plot(document.getElementById('latency'), Object.keys(ot.latency).map(function (k) {
   return {name: k, xs: ot.t, ys: ot.latency[k]};
-}), {xlabel: 'seconds into the measured phase', ylabel: 'latency (us)', logy: true});
+}), {xlabel: 'seconds into the measured phase', ylabel: 'latency (us)', logy: true, xmin: 0});
 // Percentile spectrum: x is -log10(1 - q), so 90%, 99%, 99.9% are evenly spaced.
 var dist = data.distribution.filter(function (p) { return p[0] < 1; });
 var last = data.distribution[data.distribution.length - 1];
 var xs = dist.map(function (p) { return -Math.log10(1 - p[0]); });
 var ys = dist.map(function (p) { return p[1]; });
 if (last) { xs.push(xs.length ? Math.max(xs[xs.length - 1] + 0.5, 1) : 1); ys.push(last[1]); }
-plot(document.getElementById('distribution'), [{name: 'e2e', xs: xs, ys: ys}], {
+document.getElementById('distribution-title').textContent = 'Latency distribution (' + data.distribution_of + ')';
+plot(document.getElementById('distribution'), [{name: data.distribution_of, xs: xs, ys: ys}], {
   xlabel: 'percentile', ylabel: 'latency (us)', logy: true,
   xticks: [[0, '0%'], [1, '90%'], [2, '99%'], [3, '99.9%'], [4, '99.99%'], [5, '99.999%'], [6, '99.9999%']]
 });

@@ -9,15 +9,17 @@ OpenLoopSchedule::OpenLoopSchedule(double total_rate, double ramp_s, std::uint64
     : rate_(total_rate > 0 ? total_rate : 1.0),
       ramp_s_(ramp_s > 0 ? ramp_s : 0.0),
       clients_(clients > 0 ? clients : 1),
-      ramp_sends_(rate_ * ramp_s_ / 2.0) {}
+      ramp_sends_(rate_ * ramp_s_ / 2.0),
+      ns_per_send_(1e9 / rate_) {}
 
 // Sends due by time t: the rate rises linearly to R over the ramp T, so
 // N(t) = R t^2 / (2T) during it and R T / 2 + R (t - T) after. Send g is due
 // when N reaches g: g = 0 is due at once.
 std::uint64_t OpenLoopSchedule::offset_ns(std::uint64_t g) const {
   const double x = static_cast<double>(g);
-  const double s = x < ramp_sends_ ? std::sqrt(2.0 * ramp_s_ * x / rate_) : ramp_s_ + (x - ramp_sends_) / rate_;
-  return static_cast<std::uint64_t>(std::llround(s * 1e9));
+  const double ns = x < ramp_sends_ ? std::sqrt(2.0 * ramp_s_ * x / rate_) * 1e9
+                                    : ramp_s_ * 1e9 + (x - ramp_sends_) * ns_per_send_;
+  return static_cast<std::uint64_t>(ns + 0.5);
 }
 
 std::uint64_t OpenLoopSchedule::due_by(std::uint64_t t_ns) const {

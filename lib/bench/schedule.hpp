@@ -40,7 +40,8 @@ class OpenLoopSchedule {
   double rate_;
   double ramp_s_;
   std::uint64_t clients_;
-  double ramp_sends_;  // sends that fall within the ramp: rate * ramp / 2
+  double ramp_sends_;   // sends that fall within the ramp: rate * ramp / 2
+  double ns_per_send_;  // 1e9 / rate: a multiplication per send, not a division
 };
 
 /// Walks the sends of a contiguous range of clients in time order (ties in

@@ -114,9 +114,12 @@ std::optional<std::string> parse_one(std::string_view item, SloObjective& o) {
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (ec != std::errc() || !std::isfinite(number))
     return q(fmt::format("'{}' is not a number", value));
-  const std::string_view unit = trim(std::string_view(end, static_cast<std::size_t>(value.data() + value.size() - end)));
+  const std::string_view unit =
+      trim(std::string_view(end, static_cast<std::size_t>(value.data() + value.size() - end)));
   if (!latency) {
-    if (!unit.empty()) return q(fmt::format("{} is a {} and takes no unit", metric, metric == "rate" ? "rate (received messages per second)" : "count"));
+    if (!unit.empty())
+      return q(fmt::format("{} is a {} and takes no unit", metric,
+                           metric == "rate" ? "rate (received messages per second)" : "count"));
     o.threshold = number;
     return std::nullopt;
   }

@@ -3,8 +3,9 @@
 # mosquitto in one run on one machine, and one table with both figures and
 # the ratio mqbroker/mosquitto:
 #
-#   QoS 0 and QoS 1 one-to-one (4 publishers, 4 subscribers, closed loop),
-#   one-to-ten fan-out (4 publishers, 40 subscribers), fixed-rate latency at
+#   QoS 0 and QoS 1 one-to-one (4 publishers, 4 subscribers, closed loop;
+#   QoS 1 with 4000 in flight each), one-to-ten fan-out (1 publisher, 10
+#   subscribers), fixed-rate latency at
 #   1,000 and 50,000 msg/s, connection churn with 200 handshakes in flight,
 #   and 10,000 held connections with each broker's memory per connection.
 #
@@ -91,8 +92,8 @@ echo "mqbench_scenarios: mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{
 run hold conn --hold -c 10000 --in-flight 200 --source 4 -d 1
 run churn conn --in-flight 200 -d "$seconds"
 run qos0 pubsub -q 0 --publishers 4 --subscribers 4 -s 64 -w 500 -d "$seconds"
-run qos1 pubsub -q 1 --publishers 4 --subscribers 4 -s 64 -w 500 -d "$seconds"
-run fan10 pubsub -q 0 --publishers 4 --subscribers 40 -s 64 -w 200 -d "$seconds"
+run qos1 pubsub -q 1 --publishers 4 --subscribers 4 -s 64 -w 4000 -d "$seconds"
+run fan10 pubsub -q 0 --publishers 1 --subscribers 10 -s 64 -w 2000 -d "$seconds"
 run lat1k pubsub -q 0 --rate 1000 -s 64 -d "$seconds"
 run lat50k pubsub -q 0 --rate 50000 -s 64 -d "$seconds"
 

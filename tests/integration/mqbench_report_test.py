@@ -33,6 +33,7 @@ class Page(html.parser.HTMLParser):
         self.body = {}
         self.errors = ""
         self.cells = []
+        self.headings = []
         self.tags = []
         self._in = None
         self.feed(text)
@@ -47,9 +48,12 @@ class Page(html.parser.HTMLParser):
         elif tag == "td":
             self._in = "td"
             self.cells.append("")
+        elif tag == "h2":
+            self._in = "h2"
+            self.headings.append("")
 
     def handle_endtag(self, tag):
-        if tag in ("pre", "td"):
+        if tag in ("pre", "td", "h2"):
             self._in = None
 
     def handle_data(self, data):
@@ -57,6 +61,8 @@ class Page(html.parser.HTMLParser):
             self.errors += data
         elif self._in == "td":
             self.cells[-1] += data
+        elif self._in == "h2":
+            self.headings[-1] += data
 
 
 def render(path):
@@ -106,6 +112,15 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(page.errors, "")
         self.assertEqual(page.body.get("data-rendered"), "ok")
         self.assertEqual(page.body.get("data-plots"), "0")  # each plot says "no data"
+
+    def test_a_connection_run_plots_connections(self):
+        page = render(self.write("conn.html", "conn"))
+        self.assertEqual(page.errors, "")
+        self.assertEqual(page.body.get("data-rendered"), "ok")
+        # Connections per second and the connect latency distribution; no
+        # message latency over time to draw.
+        self.assertEqual(page.body.get("data-plots"), "2")
+        self.assertIn("Latency distribution (connect to CONNACK)", page.headings)
 
     def test_a_script_error_is_caught(self):
         # The check above can fail: the same page with a broken script

@@ -14,6 +14,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -218,10 +219,17 @@ class MqBenchTest(unittest.TestCase):
                 with self.subTest(version=version, qos=qos):
                     self.check_exact(["-V", version], count=300, qos=qos)
 
-    def test_embedded_broker_is_announced(self):
-        code, _, err = run(["-C", "10", "--warmup", "0", "--quiet"])
+    def test_embedded_broker_is_announced_and_csv_written(self):
+        code, _, err = run(["-C", "10", "--warmup", "0", "--quiet", "--csv", self.out("r.csv")])
         self.assertEqual(code, OK, err)
         self.assertIn("embedded broker listens on 127.0.0.1:", err)
+        with open(self.out("r.csv")) as f:
+            rows = [line.rstrip("\n").split(",") for line in f]
+        header, total = rows[0], rows[-1]
+        self.assertEqual(len(total), len(header))
+        self.assertEqual(total[0], "total")
+        self.assertEqual(total[header.index("published")], "10")
+        self.assertEqual(total[header.index("received")], "10")
 
     def test_exact_counts_mqbroker_fanout_and_shared(self):
         b = MqBroker()
@@ -410,6 +418,31 @@ class MqBenchTest(unittest.TestCase):
         self.assertEqual(page.body.get("data-rendered"), "ok")
         self.assertEqual(page.body.get("data-plots"), "3")
         self.assertEqual(page.tags.count("svg"), 3)
+
+    def test_sigint_ends_the_run_with_results_and_exit_7(self):
+        p = subprocess.Popen([MQBENCH, "-d", "60", "--warmup", "0", "--interval", "0.2", "--json", "-", "--quiet"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            # The first interval record on stdout says the measured phase runs.
+            end = time.monotonic() + 20
+            buf = b""
+            while b"\n" not in buf and time.monotonic() < end:
+                r, _, _ = select.select([p.stdout], [], [], end - time.monotonic())
+                if not r:
+                    break
+                buf += os.read(p.stdout.fileno(), 65536)
+            self.assertIn(b'"type":"interval"', buf)
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=TIMEOUT)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        self.assertEqual(p.returncode, 7, err)
+        last = json.loads((buf + out).decode().strip().splitlines()[-1])
+        self.assertEqual(last["type"], "summary")
+        self.assertIn("interrupted: the run ended early", last["warnings"])
+        self.assertLess(last["measured_s"], 30)
 
     def test_slo_exit_statuses(self):
         code, _, err = run(["-C", "200", "--warmup", "0", "--quiet", "--slo", "loss=0,received>=200"])

@@ -77,6 +77,7 @@ TEST_CASE("ndjson: what is not mqbench output is refused with file and line") {
   CHECK(error_of(bad) ==
         "x.json:6: summary.latency.subscribe.histogram: 64 sub-buckets per power of two, this build reads 128");
   CHECK(read_results("/nonexistent/r.json", runs) == "/nonexistent/r.json: cannot open");
+  CHECK(read_results("/", runs) == "/: is a directory");
 }
 
 TEST_CASE("merge: N workers' results merge to the single-process arithmetic") {

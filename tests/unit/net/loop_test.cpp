@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "net/listener.hpp"
