@@ -132,6 +132,10 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
 
   if (k.will) {
     if (k.will->qos > config_.maximum_qos && v5) return refuse(c, 0x9B);  // [MQTT-3.2.2-12]
+    // A will goes through the same topic walks as any message.
+    if ((config_.max_topic_length && k.will->topic.size() > config_.max_topic_length) ||
+        count_levels(k.will->topic) > config_.max_topic_levels)
+      return refuse(c, 0x90);  // Topic Name invalid
     if (k.will->retain && !config_.retain_available) {
       if (v5) return refuse(c, 0x9A);  // [MQTT-3.2.2-13]
       k.will->retain = false;

@@ -177,7 +177,7 @@ Error key_max_packet_size(Settings& s, const Words& w) {
 Error key_max_keepalive(Settings& s, const Words& w) { return number(w, s.max_keepalive, 0, 65535); }
 Error key_max_topic_alias(Settings& s, const Words& w) { return number(w, s.max_topic_alias, 0, 65535); }
 Error key_max_topic_length(Settings& s, const Words& w) { return number(w, s.max_topic_length, 0, 65535); }
-Error key_max_topic_levels(Settings& s, const Words& w) { return number(w, s.max_topic_levels, 0, 65535); }
+Error key_max_topic_levels(Settings& s, const Words& w) { return number(w, s.max_topic_levels, 1, 4096); }
 Error key_connect_timeout(Settings& s, const Words& w) { return number(w, s.connect_timeout, 1, 86400); }
 Error key_retain_available(Settings& s, const Words& w) { return boolean(w, s.retain_available); }
 Error key_maximum_qos(Settings& s, const Words& w) { return number(w, s.maximum_qos, 0, 2); }
@@ -251,7 +251,7 @@ constexpr std::array kKeys = {
     KeyInfo{"max_keepalive", G, "SECONDS", "Largest keep alive a client may ask for", false, key_max_keepalive},
     KeyInfo{"max_topic_alias", G, "COUNT", "Topic aliases a 5.0 client may set up (0: none)", false, key_max_topic_alias},
     KeyInfo{"max_topic_length", G, "BYTES", "Longest topic name or filter (0: no limit)", true, key_max_topic_length},
-    KeyInfo{"max_topic_levels", G, "COUNT", "Most levels in a topic name or filter (0: no limit)", true, key_max_topic_levels},
+    KeyInfo{"max_topic_levels", G, "COUNT", "Most levels in a topic name or filter (default 1024, at most 4096)", true, key_max_topic_levels},
     KeyInfo{"connect_timeout", G, "SECONDS", "Time a new connection has to send CONNECT", true, key_connect_timeout},
     KeyInfo{"retain_available", G, "true|false", "Support retained messages", false, key_retain_available},
     KeyInfo{"maximum_qos", G, "0|1|2", "Highest QoS granted and accepted", false, key_maximum_qos},
