@@ -88,7 +88,9 @@ void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
 
 void Broker::handle_frame(Connection& c, const Framer::Frame& f, TimePoint now) {
   if (c.state == Connection::State::AwaitConnect) {
-    if (c.auth()) {
+    if (c.auth() && c.auth()->deferred) {
+      hold_frame(c, f, now);  // CONNECT came; its password is being checked
+    } else if (c.auth()) {
       on_exchange_frame(c, f, now);  // CONNECT came; its authentication is under way
     } else {
       on_connect_bytes(c, f, now);

@@ -144,12 +144,15 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   // A 3.x client cannot be told a Server Keep Alive; refused as mosquitto does.
   if (!v5 && !keep_alive_acceptable(k.keep_alive)) return refuse(c, 0x85);
 
-  Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version};
+  Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version,
+                    c.id, c.peer->address};
   if (v5) {
     if (const Property* method = find(k.properties, PropertyId::AuthenticationMethod))
       return start_connect_exchange(c, k, method->value, std::move(assigned), creds, now);
   }
-  if (const AuthResult r = auth_.authenticate(creds); r != 0) return refuse(c, r);
+  const AuthResult r = auth_.authenticate(creds);
+  if (r == kAuthDeferred) return defer_connect(c, k, std::move(assigned));
+  if (r != 0) return refuse(c, r);
   admit(c, k, assigned, {}, now);
 }
 

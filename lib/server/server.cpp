@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "net/pool_work.hpp"
 #include "net/tls_context.hpp"
 #include "net/url.hpp"
 
@@ -73,6 +74,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
   if (auto e = to_broker_config(settings, config)) return e;
   std::unique_ptr<Server> s(new Server(loop, std::move(settings), log));
   if (auto e = s->auth_.load(s->settings_, s->listener_settings_)) return e;
+  s->auth_.defer_hashing(true);  // password hashes are computed off the loop (start_hash_jobs)
   s->tls_.resize(s->listener_settings_.size());
   for (std::size_t i = 0; i < s->listener_settings_.size(); ++i)
     if (auto e = s->make_tls(i, s->tls_[i])) return e;
@@ -189,8 +191,24 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
 
 void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
   broker_->receive(id, bytes, now());
+  start_hash_jobs();
   note_client(id);
   schedule();
+}
+
+void Server::start_hash_jobs() {
+  for (auto& j : auth_.take_jobs()) {
+    auto job = std::make_shared<const FileAuthorizer::HashJob>(std::move(j));
+    auto ok = std::make_shared<bool>(false);
+    net::run_in_pool(
+        loop_, [job, ok] { *ok = job->file->check_evenly(job->user, job->password); },
+        [this, job, ok, alive = std::weak_ptr<char>(alive_)] {
+          if (alive.expired()) return;  // the server is gone
+          broker_->authenticated(job->connection, auth_.finish(*job, *ok), now());
+          note_client(job->connection);
+          schedule();
+        });
+  }
 }
 
 void Server::on_stream_close(std::uint64_t id, const net::NetError& e) {

@@ -103,6 +103,9 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   void on_stream_close(std::uint64_t id, const net::NetError& e) override;
 
   void on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream);
+  /// Runs the password checks the authorizer deferred on libuv's thread
+  /// pool; each answer goes to the core on the loop's thread.
+  void start_hash_jobs();
   void schedule();
   void arm_timer();
   void check_pressure();
@@ -147,6 +150,8 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   /// Went over kHighWater in Output::send, where the core cannot be called.
   std::vector<broker::ConnectionId> newly_backlogged_;
   bool shutting_down_ = false;
+  /// Expires with the server: a password check finishing later is ignored.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
   std::function<void()> on_drained_;
   std::function<void()> on_failed_;
 };

@@ -578,6 +578,78 @@ class ConnectionLimit(unittest.TestCase):
             self.assertEqual(broker.stop(), 0)
 
 
+def connect_as(client_id, user, password, keep_alive=60):
+    """A 3.1.1 CONNECT with a user name and password."""
+    return packet(0x10, s("MQTT") + bytes([4, 0xC2]) + u16(keep_alive) + s(client_id) + s(user) + s(password))
+
+
+class PasswordFlood(unittest.TestCase):
+    """Wrong passwords for an existing user cost PBKDF2 time: it is spent off
+    the event loop, bounded per source address, so a bystander's PINGREQ is
+    answered promptly and its keep alive holds; an unknown user costs as
+    much as a known one, so timing does not reveal user names."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = mt.tempfile.mkdtemp(prefix="mq_hostile_pw_")
+        cls.pw = os.path.join(cls.d, "pw")
+        p = mt.subprocess.run([mt.MQBROKER, "passwd", cls.pw, "add", "alice", "alice-pw"], capture_output=True,
+                              timeout=TIMEOUT)
+        assert p.returncode == 0, p.stderr
+        cls.broker = QuietBroker([], config=f"listener 0 127.0.0.1\npassword_file {cls.pw}\n")
+        cls.port = cls.broker.port()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.broker.stop() == 0
+        mt.shutil.rmtree(cls.d, ignore_errors=True)
+
+    def connack_time(self, user, password):
+        started = time.monotonic()
+        c = Raw(self.port)
+        c.send(connect_as("timed", user, password))
+        ack = c.read()
+        took = time.monotonic() - started
+        c.close()
+        self.assertEqual((ack[0], ack[1][1]), (0x20, 4))  # bad user name or password
+        return took
+
+    def test_wrong_passwords_do_not_stall_a_bystander(self):
+        bystander = Raw(self.port)
+        bystander.send(connect_as("bystander", "alice", "alice-pw", keep_alive=2))
+        self.assertEqual(bystander.read(), (0x20, b"\x00\x00"))
+        attackers = []
+        for i in range(40):
+            a = Raw(self.port)
+            a.send(connect_as(f"guess-{i}", "alice", f"wrong-{i}"))
+            attackers.append(a)
+        worst = 0.0
+        for _ in range(10):
+            started = time.monotonic()
+            bystander.send(b"\xC0\x00")
+            self.assertEqual(bystander.read(), (0xD0, b""))
+            worst = max(worst, time.monotonic() - started)
+        codes = []
+        for a in attackers:
+            ack = a.read()
+            self.assertIsNotNone(ack)
+            codes.append(ack[1][1])
+            a.close()
+        # Refused as wrong (4) or, past the per-source bound, as busy (3).
+        self.assertEqual(set(codes) - {3, 4}, set(), codes)
+        self.assertIn(4, codes)
+        self.assertLess(worst, 1.0, f"PINGREQ took {worst:.2f} s while passwords were checked")
+        bystander.send(b"\xC0\x00")
+        self.assertEqual(bystander.read(), (0xD0, b""))
+        bystander.close()
+
+    def test_unknown_user_costs_as_much_as_a_known_one(self):
+        known = min(self.connack_time("alice", "wrong") for _ in range(3))
+        unknown = min(self.connack_time("nobody", "wrong") for _ in range(3))
+        self.assertGreater(known, 0.01, "a PBKDF2 check with 210,000 rounds cannot be this fast")
+        self.assertGreater(unknown, known / 3, f"unknown user {unknown * 1000:.1f} ms, known {known * 1000:.1f} ms")
+
+
 class ConnectionChurn(unittest.TestCase):
     """10,000 connections opened and dropped abruptly, in rounds: the
     broker's file descriptors come back to their baseline and its memory
