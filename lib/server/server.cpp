@@ -192,6 +192,10 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
 void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
   broker_->receive(id, bytes, now());
   start_hash_jobs();
+  // The transport may have answered by itself (WebSocket pongs): its output
+  // counts toward the backlog like anything the core sends.
+  if (Conn* c = conns_.find(id); c && c->stream->queued_bytes() > kHighWater && !backlogged_.contains(id))
+    newly_backlogged_.push_back(id);
   note_client(id);
   schedule();
 }
@@ -315,11 +319,12 @@ void Server::check_pressure() {
   bool drained = false;
   for (auto it = backlogged_.begin(); it != backlogged_.end();) {
     Conn* c = conns_.find(it->first);
-    if (c && c->stream->queued_bytes() >= kLowWater && t - it->second <= kStallLimit) {
+    const std::size_t queued = c ? c->stream->queued_bytes() : 0;
+    if (queued >= kLowWater && t - it->second <= kStallLimit && queued <= kMaxQueuedOutput) {
       ++it;
       continue;
     }
-    if (c && c->stream->queued_bytes() >= kLowWater) {
+    if (queued >= kLowWater) {  // not reading for too long, or too much waiting
       stuck.emplace_back(c->stream, std::string(broker_->client_id(it->first).value_or("")));
     } else if (c) {
       broker_->set_backlogged(it->first, false, t);

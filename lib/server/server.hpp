@@ -52,6 +52,10 @@ inline constexpr std::size_t kLowWater = 1u * 1024 * 1024;
 /// A backlogged client whose socket stays above kLowWater this long is
 /// disconnected (it does not read), which frees its buffered output.
 inline constexpr std::chrono::seconds kStallLimit{30};
+/// Bytes queued on one client's socket, whatever they are (messages,
+/// PINGRESP, WebSocket pongs), past which it is disconnected at once: a
+/// client that sends but never reads costs at most this much output memory.
+inline constexpr std::size_t kMaxQueuedOutput = 64u * 1024 * 1024;
 
 /// An MQTT broker on a loop.
 class Server final : private broker::Output, private net::detail::Flushable, private net::StreamHandler {

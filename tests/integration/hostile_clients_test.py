@@ -650,6 +650,92 @@ class PasswordFlood(unittest.TestCase):
         self.assertGreater(unknown, known / 3, f"unknown user {unknown * 1000:.1f} ms, known {known * 1000:.1f} ms")
 
 
+class SendersThatNeverRead(unittest.TestCase):
+    """Clients that send without reading what the broker answers: every byte
+    queued for them counts toward their backlog, whatever the packet, and
+    past 64 MiB (kMaxQueuedOutput) they are cut off at once; WebSocket pings
+    go unanswered while output is backed up. The broker's RSS stays under a
+    stated bound and a bystander keeps working."""
+
+    RSS_BOUND_KB = 200 * 1024  # 64 MiB of queue plus slack for the allocator
+    FLOOD_DEADLINE = 120
+
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = QuietBroker([], config="allow_anonymous true\nlistener 0 127.0.0.1\n"
+                                            "listener 0 127.0.0.1\nprotocol websockets\n")
+        cls.port = cls.broker.port("mqtt")
+        cls.ws_port = cls.broker.port("ws")
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.broker.stop() == 0
+
+    def flood(self, sock, chunk, seconds=None):
+        """Sends `chunk` until the broker closes (or for `seconds`); the highest
+        RSS seen (kB) and the time it took."""
+        pid = self.broker.proc.pid
+        base = rss_kb(pid)
+        peak = base
+        started = time.monotonic()
+        sock.settimeout(1)
+        sent = 0
+        while time.monotonic() - started < (seconds or self.FLOOD_DEADLINE):
+            try:
+                sock.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            except socket.timeout:
+                pass  # the broker is not reading just now: look again
+            sent += 1
+            if sent % 16 == 0:
+                peak = max(peak, rss_kb(pid))
+                if peak - base >= self.RSS_BOUND_KB:
+                    break  # over the bound already: stop before the machine suffers
+        else:
+            if not seconds:
+                self.fail(f"still connected after {self.FLOOD_DEADLINE} s of flooding")
+        peak = max(peak, rss_kb(pid))
+        return peak - base, time.monotonic() - started
+
+    def check_flood(self, sock, chunk, tag, seconds=None):
+        bystander = Bystander(self.port)
+        try:
+            grown, took = self.flood(sock, chunk, seconds)
+            self.assertLess(grown, self.RSS_BOUND_KB, f"RSS grew by {grown} kB in {took:.1f} s")
+            self.assertTrue(self.broker.alive())
+            self.assertTrue(bystander.still_receives(self.port, tag))
+            if not seconds:
+                self.assertTrue(any("does not read" in line for line in self.broker.log), self.broker.log[-5:])
+        finally:
+            bystander.close()
+            sock.close()
+
+    def test_pingreq_flood_from_a_client_that_never_reads(self):
+        c = connected(self.port, 4, "pinger")
+        c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.check_flood(c.sock, b"\xC0\x00" * 32768, "after-pingreq-flood")
+
+    def test_websocket_ping_flood_from_a_client_that_never_reads(self):
+        k = socket.create_connection(("127.0.0.1", self.ws_port), timeout=TIMEOUT)
+        k.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        k.sendall(b"GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                  b"Sec-WebSocket-Protocol: mqtt\r\n\r\n")
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = k.recv(4096)
+            self.assertTrue(chunk, "the WebSocket handshake was refused")
+            reply += chunk
+        self.assertTrue(reply.startswith(b"HTTP/1.1 101"), reply)
+        # Masked ping frames with 125-byte payloads, as fast as they go.
+        mask = b"\x01\x02\x03\x04"
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(b"p" * 125))
+        # Pings are not answered while output is backed up (RFC 6455 5.5.3),
+        # so the flood costs nothing: ten seconds of it must not grow the RSS.
+        self.check_flood(k, (b"\x89\xFD" + mask + payload) * 512, "after-ws-ping-flood", seconds=10)
+
+
 class ConnectionChurn(unittest.TestCase):
     """10,000 connections opened and dropped abruptly, in rounds: the
     broker's file descriptors come back to their baseline and its memory
