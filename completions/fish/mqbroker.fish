@@ -31,6 +31,7 @@ complete -c mqbroker -l max-keepalive -x -d 'Largest keep alive a client may ask
 complete -c mqbroker -l max-topic-alias -x -d 'Topic aliases a 5.0 client may set up (0: none) (config key max_topic_alias)'
 complete -c mqbroker -l max-topic-length -x -d 'Longest topic name or filter (0: no limit) (config key max_topic_length)'
 complete -c mqbroker -l max-topic-levels -x -d 'Most levels in a topic name or filter (default 1024, at most 4096) (config key max_topic_levels)'
+complete -c mqbroker -l input-buffer-budget -x -d 'Bytes of partly received packets held for all clients together (default 256 MiB); when it is exceeded, a client holding more than its share is disconnected (config key input_buffer_budget)'
 complete -c mqbroker -l connect-timeout -x -d 'Time a new connection has to send CONNECT (config key connect_timeout)'
 complete -c mqbroker -l retain-available -x -d 'Support retained messages (config key retain_available)'
 complete -c mqbroker -l maximum-qos -x -d 'Highest QoS granted and accepted (config key maximum_qos)'

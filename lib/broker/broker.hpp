@@ -101,6 +101,12 @@ class Broker {
   /// Counts a client the network layer cut off for not reading its
   /// messages; published as $SYS/broker/clients/disconnected/slow.
   void count_slow_disconnect() { ++counters_.slow_disconnects; }
+  /// Bytes received on `id` that do not form a whole packet yet (0 for an
+  /// unknown id): what a slow or hostile sender makes the broker hold.
+  std::size_t buffered_input(ConnectionId id) const {
+    const Connection* c = connections_.find(id);
+    return c ? c->framer.buffered() : 0;
+  }
   /// The client identifier on connection `id` once its CONNECT succeeded;
   /// nullopt before that or for an unknown id.
   std::optional<std::string_view> client_id(ConnectionId id) const;

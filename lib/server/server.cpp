@@ -191,6 +191,7 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
 
 void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
   broker_->receive(id, bytes, now());
+  check_input_budget(id);
   start_hash_jobs();
   // The transport may have answered by itself (WebSocket pongs): its output
   // counts toward the backlog like anything the core sends.
@@ -198,6 +199,32 @@ void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
     newly_backlogged_.push_back(id);
   note_client(id);
   schedule();
+}
+
+void Server::check_input_budget(broker::ConnectionId id) {
+  const std::size_t now_held = broker_->buffered_input(id);
+  auto it = input_held_.find(id);
+  const std::size_t was = it == input_held_.end() ? 0 : it->second;
+  input_total_ = input_total_ - was + now_held;
+  if (now_held == 0) {
+    if (it != input_held_.end()) input_held_.erase(it);
+    return;
+  }
+  input_held_[id] = now_held;
+  const std::size_t budget = settings_.input_buffer_budget;
+  if (input_total_ <= budget) return;
+  // Over budget: the share is an equal part among the connections holding
+  // input, at least 1 MiB; one that grew past it is the one to go.
+  const std::size_t share = std::max<std::size_t>(budget / input_held_.size(), 1024 * 1024);
+  if (now_held <= share) return;
+  Conn* c = conns_.find(id);
+  if (!c) return;
+  log_.log(LogLevel::Warning, "disconnecting a client whose partial packets exceed its share of input_buffer_budget",
+           {{"peer", c->stream->peer_address()},
+            {"held", std::to_string(now_held)},
+            {"share", std::to_string(share)},
+            {"total", std::to_string(input_total_)}});
+  c->stream->abort();  // on_close tells the core and forget() drops the count
 }
 
 void Server::start_hash_jobs() {
@@ -242,6 +269,10 @@ void Server::forget(broker::ConnectionId id) {
   const auto listener = conns_.remove(id);
   if (!listener) return;
   if (!refusing_.erase(id)) --per_listener_open_[*listener];
+  if (auto held = input_held_.find(id); held != input_held_.end()) {
+    input_total_ -= held->second;
+    input_held_.erase(held);
+  }
   backlogged_.erase(id);
 }
 

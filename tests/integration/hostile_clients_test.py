@@ -736,6 +736,48 @@ class SendersThatNeverRead(unittest.TestCase):
         self.check_flood(k, (b"\x89\xFD" + mask + payload) * 512, "after-ws-ping-flood", seconds=10)
 
 
+class HugeDeclaredPackets(unittest.TestCase):
+    """Clients that each declare a 256 MB PUBLISH and send it slowly: the
+    partly received packets of all clients together stay within
+    input_buffer_budget (16 MiB here); a client over its share when it is
+    exceeded is disconnected with a log line, and a bystander keeps working."""
+
+    BUDGET = 16 * 1024 * 1024
+
+    def test_many_slow_huge_packets_stay_within_the_input_budget(self):
+        broker = QuietBroker(["-p", "0", "--input-buffer-budget", str(self.BUDGET)])
+        try:
+            port = broker.port()
+            pid = broker.proc.pid
+            bystander = Bystander(port)
+            base = rss_kb(pid)
+            senders = [connected(port, 4, f"huge-{i}") for i in range(6)]
+            for c in senders:
+                c.sock.settimeout(TIMEOUT)
+                c.send(b"\x30" + varint(268_435_455 - 5) + s("big/t"))
+            chunk = b"x" * (256 * 1024)
+            closed = set()
+            for _ in range(32):  # up to 8 MiB each, 48 MiB in all: three times the budget
+                for i, c in enumerate(senders):
+                    if i in closed:
+                        continue
+                    try:
+                        c.sock.sendall(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        closed.add(i)
+            grown = rss_kb(pid) - base
+            self.assertTrue(closed, "no sender was cut off")
+            self.assertLess(grown, 3 * self.BUDGET // 1024, f"RSS grew by {grown} kB")
+            self.assertTrue(broker.alive())
+            self.assertTrue(bystander.still_receives(port, "after-huge-packets"))
+            self.assertTrue(any("share of input_buffer_budget" in line for line in broker.log), broker.log[-5:])
+            for c in senders:
+                c.close()
+            bystander.close()
+        finally:
+            self.assertEqual(broker.stop(), 0)
+
+
 class ConnectionChurn(unittest.TestCase):
     """10,000 connections opened and dropped abruptly, in rounds: the
     broker's file descriptors come back to their baseline and its memory
