@@ -55,7 +55,9 @@ apps::AppDoc documentation() {
       "Slow subscribers: when a client's socket has more than 8 MiB of output waiting, its QoS 0 messages are "
       "dropped and its QoS 1 and 2 messages wait in its session queue until the socket is below 1 MiB, so one "
       "slow client never holds up the publishers or the other subscribers; a client that does not read at all "
-      "for 30 seconds in that state is disconnected. Dropped messages, those refused by the per-client queue "
+      "for 30 seconds in that state is disconnected, and so is one with more than 64 MiB waiting, whatever "
+      "the bytes are (PINGRESP to a flood of PINGREQ included); WebSocket pings are not answered while more "
+      "than 256 KiB wait (RFC 6455 5.5.3). Dropped messages, those refused by the per-client queue "
       "limits (max_queued_messages, max_queued_bytes) included, are counted in $SYS/broker/messages/dropped, and "
       "clients disconnected for not reading in $SYS/broker/clients/disconnected/slow. A 5.0 client's Maximum "
       "Packet Size is respected on every packet: Reason String, then User Properties, are left out to fit, and "
@@ -70,7 +72,13 @@ apps::AppDoc documentation() {
       "read from standard input, or prompted for on a terminal, when not given), \"mqbroker passwd FILE "
       "remove USER\" removes one. Entries are PBKDF2-HMAC-SHA512 with a random 12-byte salt and 210000 "
       "rounds, in mosquitto_passwd's $7$ format, so mosquitto reads them too; the file is written with mode "
-      "0600. Files written by mosquitto_passwd ($7$ and $6$ entries) are read as they are.";
+      "0600. Files written by mosquitto_passwd ($7$ and $6$ entries) are read as they are.\n"
+      "\n"
+      "Password checks: a password not verified before is hashed on a thread pool, never on the event loop, "
+      "so other clients are not held up; at most 32 checks wait at once, 4 per client address, and a CONNECT "
+      "beyond that is refused with 0x89 Server busy (return code 3 before 5.0). An unknown user name is "
+      "hashed against a dummy entry of 210000 rounds, so it costs as much as a known one and timing does not "
+      "reveal which names exist. A verified password is remembered (as a keyed digest) until the next SIGHUP.";
   doc.exit_codes = {
       {code(Exit::Ok), "clean shutdown, --check-config found no problem, or passwd succeeded"},
       {code(Exit::StartFailed),

@@ -27,12 +27,20 @@ struct Credentials {
   ClientInfo client;
   std::optional<ByteView> password;
   ProtocolVersion version = ProtocolVersion::v311;
+  /// The connection asking, to name it in Broker::authenticated().
+  ConnectionId connection = 0;
+  /// The peer's address as the network layer gave it ("127.0.0.1:50312").
+  std::string_view peer_address;
 };
 
 /// The answer to authenticate(): a 5.0 CONNACK reason code (0 accepts;
 /// 0x86 Bad User Name or Password, 0x87 Not authorized, 0x8A Banned ...).
 /// Before 5.0 the core maps it to return code 4 (0x86) or 5 (anything else).
 using AuthResult = std::uint8_t;
+/// authenticate() answers this when the decision takes time (a password
+/// hash computed off the event loop): the CONNECT waits, packets the client
+/// sends meanwhile are held, and Broker::authenticated() gives the answer.
+inline constexpr AuthResult kAuthDeferred = 0xFF;
 
 /// One answer of an enhanced authentication method (MQTT 5.0 section 4.12).
 struct AuthStep {

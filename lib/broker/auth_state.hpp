@@ -24,6 +24,12 @@ struct AuthState {
   /// The identifier assigned to a client that sent an empty one, kept so
   /// the exchange and the CONNACK see the same one.
   std::optional<std::string> assigned_id;
+  /// The CONNECT waits for Broker::authenticated() (authenticate() answered
+  /// kAuthDeferred) rather than for an exchange.
+  bool deferred = false;
+  /// Packets the client sent after a deferred CONNECT, handled once it is
+  /// accepted (a client need not wait for CONNACK).
+  std::vector<std::uint8_t> held;
 };
 
 }  // namespace mq::broker

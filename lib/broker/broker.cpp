@@ -28,6 +28,10 @@ Broker::Broker(Config config, Output& output, Authorizer* auth, TimePoint now)
   if (config_.max_inflight == 0) config_.max_inflight = 1;
   if (config_.receive_maximum == 0) config_.receive_maximum = 1;
   if (config_.maximum_qos > 2) config_.maximum_qos = 2;
+  // The subscription tree and the retained store walk topics level by
+  // level, recursively: a ceiling on levels bounds the stack they use.
+  if (config_.max_topic_levels == 0 || config_.max_topic_levels > kTopicLevelCeiling)
+    config_.max_topic_levels = kTopicLevelCeiling;
   if (config_.sys_interval) schedule(TimerKind::Sys, now);
 }
 
@@ -84,7 +88,9 @@ void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
 
 void Broker::handle_frame(Connection& c, const Framer::Frame& f, TimePoint now) {
   if (c.state == Connection::State::AwaitConnect) {
-    if (c.auth()) {
+    if (c.auth() && c.auth()->deferred) {
+      hold_frame(c, f, now);  // CONNECT came; its password is being checked
+    } else if (c.auth()) {
       on_exchange_frame(c, f, now);  // CONNECT came; its authentication is under way
     } else {
       on_connect_bytes(c, f, now);

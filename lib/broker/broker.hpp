@@ -73,6 +73,11 @@ class Broker {
   /// Hands every connection's pending bytes to Output::send, then performs
   /// the pending Output::close calls.
   void flush();
+  /// The answer to an authenticate() that returned kAuthDeferred for the
+  /// CONNECT on `id`: 0 admits it (and the packets it sent meanwhile are
+  /// handled), anything else refuses it with that reason. Ignored when the
+  /// connection is gone or is not waiting (it timed out).
+  void authenticated(ConnectionId id, AuthResult result, TimePoint now);
   /// Ends every connection (5.0 clients get DISCONNECT 0x8B Server shutting
   /// down) without publishing wills; flush() afterwards.
   void shutdown(TimePoint now);
@@ -96,6 +101,12 @@ class Broker {
   /// Counts a client the network layer cut off for not reading its
   /// messages; published as $SYS/broker/clients/disconnected/slow.
   void count_slow_disconnect() { ++counters_.slow_disconnects; }
+  /// Bytes received on `id` that do not form a whole packet yet (0 for an
+  /// unknown id): what a slow or hostile sender makes the broker hold.
+  std::size_t buffered_input(ConnectionId id) const {
+    const Connection* c = connections_.find(id);
+    return c ? c->framer.buffered() : 0;
+  }
   /// The client identifier on connection `id` once its CONNECT succeeded;
   /// nullopt before that or for an unknown id.
   std::optional<std::string_view> client_id(ConnectionId id) const;
@@ -174,6 +185,10 @@ class Broker {
   /// authentication was used.
   void admit(Connection& c, Connect& k, const std::optional<std::string>& assigned, const Properties& auth,
              TimePoint now);
+  /// Keeps the CONNECT `k` (encoded) until authenticated() answers.
+  void defer_connect(Connection& c, const Connect& k, std::optional<std::string> assigned);
+  /// Keeps a packet sent while the CONNECT waits; closes past a bound.
+  void hold_frame(Connection& c, const Framer::Frame& f, TimePoint now);
   /// Sends CONNACK `reason_v5` (mapped before 5.0) and closes.
   void refuse(Connection& c, std::uint8_t reason_v5, std::string_view reason_string = {});
   std::string assign_client_id();

@@ -93,7 +93,7 @@ void Broker::on_auth(Connection& c, const Auth& a, TimePoint now) {
   AuthState& st = *c.auth();
   if (a.reason_code == 0x19 && !st.exchange) {
     const Session& s = *c.session;
-    const Credentials creds{client_info(s), std::nullopt, c.version};
+    const Credentials creds{client_info(s), std::nullopt, c.version, c.id, {}};
     st.exchange = auth_.start_exchange(st.method, creds, true);
     if (!st.exchange) return disconnect(c, 0x8C, true, now);  // the method is no longer offered
   } else if (a.reason_code != 0x18 || !st.exchange) {
@@ -116,6 +116,60 @@ void Broker::on_auth(Connection& c, const Auth& a, TimePoint now) {
       break;
     }
   }
+}
+
+namespace {
+/// Bytes a client may send after a deferred CONNECT before its answer; more
+/// closes the connection, so a pending password check holds little memory.
+constexpr std::size_t kMaxHeldBeforeConnack = 1024 * 1024;
+}  // namespace
+
+void Broker::defer_connect(Connection& c, const Connect& k, std::optional<std::string> assigned) {
+  auto state = std::make_unique<AuthState>();
+  state->deferred = true;
+  state->assigned_id = std::move(assigned);
+  // The CONNECT's views point into the framer's buffer: kept encoded.
+  state->connect = encode(k, k.version);
+  c.extra().auth = std::move(state);
+}
+
+void Broker::hold_frame(Connection& c, const Framer::Frame& f, TimePoint now) {
+  std::vector<std::uint8_t>& held = c.auth()->held;
+  if (held.size() + f.packet.size() > kMaxHeldBeforeConnack) return close_connection(c, false, now);
+  held.insert(held.end(), f.packet.begin(), f.packet.end());
+}
+
+void Broker::authenticated(ConnectionId id, AuthResult result, TimePoint now) {
+  Connection* found = connections_.find(id);
+  if (!found || found->state != Connection::State::AwaitConnect || !found->auth() || !found->auth()->deferred) return;
+  Connection& c = *found;
+  const std::vector<std::uint8_t> connect = std::move(c.auth()->connect);
+  const std::vector<std::uint8_t> held = std::move(c.auth()->held);
+  const std::optional<std::string> assigned = std::move(c.auth()->assigned_id);
+  c.extras->auth.reset();
+  if (result != 0) {
+    refuse(c, result == kAuthDeferred ? 0x80 : result);
+  } else {
+    // The stored CONNECT was valid when it came and is decoded as it was.
+    auto decoded = decode_packet(connect, std::nullopt);
+    if (!decoded || !std::holds_alternative<Connect>(*decoded)) {
+      refuse(c, 0x80);
+    } else {
+      admit(c, std::get<Connect>(*decoded), assigned, {}, now);
+    }
+  }
+  if (c.state != Connection::State::Closing) {
+    c.peer.reset();  // as receive() does once CONNECT is handled
+    // What the client sent while it waited, in order.
+    Framer replay(c.framer.max_packet_size());
+    replay.feed(held);
+    while (c.state == Connection::State::Active) {
+      const Framer::Frame f = replay.next();
+      if (f.status != Framer::Status::Packet) break;
+      handle_frame(c, f, now);
+    }
+  }
+  check_connect_timeouts(std::nullopt);
 }
 
 void Broker::send_auth(Connection& c, std::uint8_t reason, std::string_view data, std::string_view reason_string) {

@@ -132,6 +132,10 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
 
   if (k.will) {
     if (k.will->qos > config_.maximum_qos && v5) return refuse(c, 0x9B);  // [MQTT-3.2.2-12]
+    // A will goes through the same topic walks as any message.
+    if ((config_.max_topic_length && k.will->topic.size() > config_.max_topic_length) ||
+        count_levels(k.will->topic) > config_.max_topic_levels)
+      return refuse(c, 0x90);  // Topic Name invalid
     if (k.will->retain && !config_.retain_available) {
       if (v5) return refuse(c, 0x9A);  // [MQTT-3.2.2-13]
       k.will->retain = false;
@@ -140,12 +144,15 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   // A 3.x client cannot be told a Server Keep Alive; refused as mosquitto does.
   if (!v5 && !keep_alive_acceptable(k.keep_alive)) return refuse(c, 0x85);
 
-  Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version};
+  Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version,
+                    c.id, c.peer->address};
   if (v5) {
     if (const Property* method = find(k.properties, PropertyId::AuthenticationMethod))
       return start_connect_exchange(c, k, method->value, std::move(assigned), creds, now);
   }
-  if (const AuthResult r = auth_.authenticate(creds); r != 0) return refuse(c, r);
+  const AuthResult r = auth_.authenticate(creds);
+  if (r == kAuthDeferred) return defer_connect(c, k, std::move(assigned));
+  if (r != 0) return refuse(c, r);
   admit(c, k, assigned, {}, now);
 }
 

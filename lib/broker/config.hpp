@@ -9,6 +9,10 @@
 
 namespace mq::broker {
 
+/// Most levels a topic name or filter can have, whatever the configuration:
+/// topic walks recurse once per level, and this bounds their stack.
+inline constexpr std::uint32_t kTopicLevelCeiling = 4096;
+
 /// Every limit the broker core enforces. Defaults are those of a permissive
 /// development broker; the mqbroker binary maps its options onto this.
 struct Config {
@@ -37,9 +41,11 @@ struct Config {
   /// Whether QoS 0 messages are queued for offline persistent sessions
   /// (mosquitto's queue_qos0_messages); when false they are dropped and counted.
   bool queue_qos0_offline = false;
-  /// Longest topic name or filter accepted, in bytes, and most levels; 0 = no limit.
+  /// Longest topic name or filter accepted, in bytes (0 = no limit), and
+  /// most levels (at most kTopicLevelCeiling; 0 means the ceiling). Will
+  /// topics included.
   std::uint32_t max_topic_length = 0;
-  std::uint32_t max_topic_levels = 0;
+  std::uint32_t max_topic_levels = 1024;
   /// Highest keep alive accepted in seconds; 0 means no limit. A 5.0 client
   /// asking for more (or for 0) is told this value as Server Keep Alive; a
   /// 3.x client, which cannot be told, is refused with return code 2.

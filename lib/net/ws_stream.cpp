@@ -7,6 +7,11 @@
 
 namespace mq::net {
 
+namespace {
+/// Output waiting on the transport above which pings are not answered.
+constexpr std::size_t kPongBacklog = 256 * 1024;
+}  // namespace
+
 WsStream::WsStream(Loop& loop, std::shared_ptr<Stream> inner, bool is_client, std::uint64_t max_frame)
     : loop_(&loop),
       inner_(std::move(inner)),
@@ -122,7 +127,10 @@ void WsStream::frames(ByteView bytes) {
         if (!ev.payload.empty()) emit_data(ev.payload);
         break;
       case WsEventKind::Ping:
-        send_frame(WsOpcode::Pong, ev.payload);
+        // RFC 6455 5.5.3 lets an endpoint skip Pongs while earlier ones are
+        // unsent: with output backed up the ping goes unanswered, so a peer
+        // that floods pings and never reads costs no memory.
+        if (inner_->queued_bytes() <= kPongBacklog) send_frame(WsOpcode::Pong, ev.payload);
         break;
       case WsEventKind::Pong:
         break;

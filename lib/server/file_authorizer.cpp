@@ -49,6 +49,7 @@ std::optional<std::string> FileAuthorizer::load(const Settings& settings,
   policies_ = std::move(policies);
   any_acl_ = any_acl;
   verified_.clear();
+  ++generation_;
   if (RAND_bytes(cache_key_.data(), static_cast<int>(cache_key_.size())) != 1) return "OpenSSL could not produce random bytes";
   return std::nullopt;
 }
@@ -90,8 +91,35 @@ broker::AuthResult FileAuthorizer::authenticate(const broker::Credentials& c) {
   auto d = digest(user, password);
   auto it = verified_.find(user);
   if (it != verified_.end() && CRYPTO_memcmp(it->second.data(), d.data(), d.size()) == 0) return 0x00;
-  if (!c.password || !p->passwords->check(user, password)) return 0x86;
+  if (!c.password) return 0x86;
+  if (defer_) {
+    // PBKDF2 takes about 100 ms: run off the loop, bounded per source.
+    const std::string_view addr = c.peer_address;
+    const auto colon = addr.rfind(':');
+    std::string source(colon == std::string_view::npos ? addr : addr.substr(0, colon));
+    std::size_t& mine = hashing_by_source_[source];
+    if (hashing_ >= kMaxHashing || mine >= kMaxHashingPerSource) {
+      if (mine == 0) hashing_by_source_.erase(source);
+      return 0x89;  // Server busy
+    }
+    ++mine;
+    ++hashing_;
+    jobs_.push_back(HashJob{c.connection, std::move(user), std::vector<std::uint8_t>(password.begin(), password.end()),
+                            p->passwords, std::move(source), generation_});
+    return broker::kAuthDeferred;
+  }
+  if (!p->passwords->check_evenly(user, password)) return 0x86;
   verified_[user] = d;
+  return 0x00;
+}
+
+broker::AuthResult FileAuthorizer::finish(const HashJob& job, bool ok) {
+  --hashing_;
+  if (auto it = hashing_by_source_.find(job.source); it != hashing_by_source_.end() && --it->second == 0)
+    hashing_by_source_.erase(it);
+  if (!ok) return 0x86;
+  // A check started before a reload vouches for this connection only.
+  if (job.generation == generation_) verified_[job.user] = digest(job.user, job.password);
   return 0x00;
 }
 

@@ -19,6 +19,34 @@ std::string_view level_name(LogLevel l) {
   return "?";
 }
 
+std::string escape_for_log(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == 0x1B) {
+      out += "\\e";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // U+0080..U+009F in UTF-8
+      out += fmt::format("\\u{:04x}", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 void Logger::log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields) {
   if (!enabled(l)) return;
   auto now = std::chrono::system_clock::now();
@@ -38,8 +66,8 @@ void Logger::log(LogLevel l, std::string_view message, const std::vector<std::pa
     // Invalid UTF-8 (a client id, say) is replaced rather than aborting the dump.
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
-    line = fmt::format("{} {} {}", time, level_name(l), message);
-    for (const auto& [k, v] : fields) line += fmt::format(" {}={}", k, v);
+    line = fmt::format("{} {} {}", time, level_name(l), escape_for_log(message));
+    for (const auto& [k, v] : fields) line += fmt::format(" {}={}", k, escape_for_log(v));
   }
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);

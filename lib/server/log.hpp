@@ -16,6 +16,12 @@ enum class LogLevel : unsigned char { Error, Warning, Notice, Info, Debug };
 /// "error", "warning", "notice", "info", "debug".
 std::string_view level_name(LogLevel l);
 
+/// `text` with every control character written as an escape, for a text
+/// log line: C0 controls and DEL as \n, \r, \t, \e or \xHH, C1 controls
+/// (U+0080..U+009F) as \u0080.., and a backslash as \\. A client id or
+/// topic can then neither forge a line nor drive the reader's terminal.
+std::string escape_for_log(std::string_view text);
+
 /// Writes log lines. Not thread-safe: one per loop.
 class Logger {
  public:

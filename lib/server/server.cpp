@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "net/pool_work.hpp"
 #include "net/tls_context.hpp"
 #include "net/url.hpp"
 
@@ -73,6 +74,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
   if (auto e = to_broker_config(settings, config)) return e;
   std::unique_ptr<Server> s(new Server(loop, std::move(settings), log));
   if (auto e = s->auth_.load(s->settings_, s->listener_settings_)) return e;
+  s->auth_.defer_hashing(true);  // password hashes are computed off the loop (start_hash_jobs)
   s->tls_.resize(s->listener_settings_.size());
   for (std::size_t i = 0; i < s->listener_settings_.size(); ++i)
     if (auto e = s->make_tls(i, s->tls_[i])) return e;
@@ -189,8 +191,55 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
 
 void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
   broker_->receive(id, bytes, now());
+  check_input_budget(id);
+  start_hash_jobs();
+  // The transport may have answered by itself (WebSocket pongs): its output
+  // counts toward the backlog like anything the core sends.
+  if (Conn* c = conns_.find(id); c && c->stream->queued_bytes() > kHighWater && !backlogged_.contains(id))
+    newly_backlogged_.push_back(id);
   note_client(id);
   schedule();
+}
+
+void Server::check_input_budget(broker::ConnectionId id) {
+  const std::size_t now_held = broker_->buffered_input(id);
+  auto it = input_held_.find(id);
+  const std::size_t was = it == input_held_.end() ? 0 : it->second;
+  input_total_ = input_total_ - was + now_held;
+  if (now_held == 0) {
+    if (it != input_held_.end()) input_held_.erase(it);
+    return;
+  }
+  input_held_[id] = now_held;
+  const std::size_t budget = settings_.input_buffer_budget;
+  if (input_total_ <= budget) return;
+  // Over budget: the share is an equal part among the connections holding
+  // input, at least 1 MiB; one that grew past it is the one to go.
+  const std::size_t share = std::max<std::size_t>(budget / input_held_.size(), 1024 * 1024);
+  if (now_held <= share) return;
+  Conn* c = conns_.find(id);
+  if (!c) return;
+  log_.log(LogLevel::Warning, "disconnecting a client whose partial packets exceed its share of input_buffer_budget",
+           {{"peer", c->stream->peer_address()},
+            {"held", std::to_string(now_held)},
+            {"share", std::to_string(share)},
+            {"total", std::to_string(input_total_)}});
+  c->stream->abort();  // on_close tells the core and forget() drops the count
+}
+
+void Server::start_hash_jobs() {
+  for (auto& j : auth_.take_jobs()) {
+    auto job = std::make_shared<const FileAuthorizer::HashJob>(std::move(j));
+    auto ok = std::make_shared<bool>(false);
+    net::run_in_pool(
+        loop_, [job, ok] { *ok = job->file->check_evenly(job->user, job->password); },
+        [this, job, ok, alive = std::weak_ptr<char>(alive_)] {
+          if (alive.expired()) return;  // the server is gone
+          broker_->authenticated(job->connection, auth_.finish(*job, *ok), now());
+          note_client(job->connection);
+          schedule();
+        });
+  }
 }
 
 void Server::on_stream_close(std::uint64_t id, const net::NetError& e) {
@@ -220,6 +269,10 @@ void Server::forget(broker::ConnectionId id) {
   const auto listener = conns_.remove(id);
   if (!listener) return;
   if (!refusing_.erase(id)) --per_listener_open_[*listener];
+  if (auto held = input_held_.find(id); held != input_held_.end()) {
+    input_total_ -= held->second;
+    input_held_.erase(held);
+  }
   backlogged_.erase(id);
 }
 
@@ -297,11 +350,12 @@ void Server::check_pressure() {
   bool drained = false;
   for (auto it = backlogged_.begin(); it != backlogged_.end();) {
     Conn* c = conns_.find(it->first);
-    if (c && c->stream->queued_bytes() >= kLowWater && t - it->second <= kStallLimit) {
+    const std::size_t queued = c ? c->stream->queued_bytes() : 0;
+    if (queued >= kLowWater && t - it->second <= kStallLimit && queued <= kMaxQueuedOutput) {
       ++it;
       continue;
     }
-    if (c && c->stream->queued_bytes() >= kLowWater) {
+    if (queued >= kLowWater) {  // not reading for too long, or too much waiting
       stuck.emplace_back(c->stream, std::string(broker_->client_id(it->first).value_or("")));
     } else if (c) {
       broker_->set_backlogged(it->first, false, t);

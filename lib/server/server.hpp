@@ -52,6 +52,10 @@ inline constexpr std::size_t kLowWater = 1u * 1024 * 1024;
 /// A backlogged client whose socket stays above kLowWater this long is
 /// disconnected (it does not read), which frees its buffered output.
 inline constexpr std::chrono::seconds kStallLimit{30};
+/// Bytes queued on one client's socket, whatever they are (messages,
+/// PINGRESP, WebSocket pongs), past which it is disconnected at once: a
+/// client that sends but never reads costs at most this much output memory.
+inline constexpr std::size_t kMaxQueuedOutput = 64u * 1024 * 1024;
 
 /// An MQTT broker on a loop.
 class Server final : private broker::Output, private net::detail::Flushable, private net::StreamHandler {
@@ -103,6 +107,13 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   void on_stream_close(std::uint64_t id, const net::NetError& e) override;
 
   void on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream);
+  /// Keeps the total of partly received packets within the input buffer
+  /// budget: when `id` grew past its share and the total is over, it is
+  /// disconnected (logged).
+  void check_input_budget(broker::ConnectionId id);
+  /// Runs the password checks the authorizer deferred on libuv's thread
+  /// pool; each answer goes to the core on the loop's thread.
+  void start_hash_jobs();
   void schedule();
   void arm_timer();
   void check_pressure();
@@ -147,6 +158,11 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   /// Went over kHighWater in Output::send, where the core cannot be called.
   std::vector<broker::ConnectionId> newly_backlogged_;
   bool shutting_down_ = false;
+  /// Partly received bytes per connection holding any, and their total.
+  std::unordered_map<broker::ConnectionId, std::size_t> input_held_;
+  std::size_t input_total_ = 0;
+  /// Expires with the server: a password check finishing later is ignored.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
   std::function<void()> on_drained_;
   std::function<void()> on_failed_;
 };

@@ -578,6 +578,206 @@ class ConnectionLimit(unittest.TestCase):
             self.assertEqual(broker.stop(), 0)
 
 
+def connect_as(client_id, user, password, keep_alive=60):
+    """A 3.1.1 CONNECT with a user name and password."""
+    return packet(0x10, s("MQTT") + bytes([4, 0xC2]) + u16(keep_alive) + s(client_id) + s(user) + s(password))
+
+
+class PasswordFlood(unittest.TestCase):
+    """Wrong passwords for an existing user cost PBKDF2 time: it is spent off
+    the event loop, bounded per source address, so a bystander's PINGREQ is
+    answered promptly and its keep alive holds; an unknown user costs as
+    much as a known one, so timing does not reveal user names."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = mt.tempfile.mkdtemp(prefix="mq_hostile_pw_")
+        cls.pw = os.path.join(cls.d, "pw")
+        p = mt.subprocess.run([mt.MQBROKER, "passwd", cls.pw, "add", "alice", "alice-pw"], capture_output=True,
+                              timeout=TIMEOUT)
+        assert p.returncode == 0, p.stderr
+        cls.broker = QuietBroker([], config=f"listener 0 127.0.0.1\npassword_file {cls.pw}\n")
+        cls.port = cls.broker.port()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.broker.stop() == 0
+        mt.shutil.rmtree(cls.d, ignore_errors=True)
+
+    def connack_time(self, user, password):
+        started = time.monotonic()
+        c = Raw(self.port)
+        c.send(connect_as("timed", user, password))
+        ack = c.read()
+        took = time.monotonic() - started
+        c.close()
+        self.assertEqual((ack[0], ack[1][1]), (0x20, 4))  # bad user name or password
+        return took
+
+    def test_wrong_passwords_do_not_stall_a_bystander(self):
+        bystander = Raw(self.port)
+        bystander.send(connect_as("bystander", "alice", "alice-pw", keep_alive=2))
+        self.assertEqual(bystander.read(), (0x20, b"\x00\x00"))
+        attackers = []
+        for i in range(40):
+            a = Raw(self.port)
+            a.send(connect_as(f"guess-{i}", "alice", f"wrong-{i}"))
+            attackers.append(a)
+        worst = 0.0
+        for _ in range(10):
+            started = time.monotonic()
+            bystander.send(b"\xC0\x00")
+            self.assertEqual(bystander.read(), (0xD0, b""))
+            worst = max(worst, time.monotonic() - started)
+        codes = []
+        for a in attackers:
+            ack = a.read()
+            self.assertIsNotNone(ack)
+            codes.append(ack[1][1])
+            a.close()
+        # Refused as wrong (4) or, past the per-source bound, as busy (3).
+        self.assertEqual(set(codes) - {3, 4}, set(), codes)
+        self.assertIn(4, codes)
+        self.assertLess(worst, 1.0, f"PINGREQ took {worst:.2f} s while passwords were checked")
+        bystander.send(b"\xC0\x00")
+        self.assertEqual(bystander.read(), (0xD0, b""))
+        bystander.close()
+
+    def test_unknown_user_costs_as_much_as_a_known_one(self):
+        known = min(self.connack_time("alice", "wrong") for _ in range(3))
+        unknown = min(self.connack_time("nobody", "wrong") for _ in range(3))
+        self.assertGreater(known, 0.01, "a PBKDF2 check with 210,000 rounds cannot be this fast")
+        self.assertGreater(unknown, known / 3, f"unknown user {unknown * 1000:.1f} ms, known {known * 1000:.1f} ms")
+
+
+class SendersThatNeverRead(unittest.TestCase):
+    """Clients that send without reading what the broker answers: every byte
+    queued for them counts toward their backlog, whatever the packet, and
+    past 64 MiB (kMaxQueuedOutput) they are cut off at once; WebSocket pings
+    go unanswered while output is backed up. The broker's RSS stays under a
+    stated bound and a bystander keeps working."""
+
+    RSS_BOUND_KB = 200 * 1024  # 64 MiB of queue plus slack for the allocator
+    FLOOD_DEADLINE = 120
+
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = QuietBroker([], config="allow_anonymous true\nlistener 0 127.0.0.1\n"
+                                            "listener 0 127.0.0.1\nprotocol websockets\n")
+        cls.port = cls.broker.port("mqtt")
+        cls.ws_port = cls.broker.port("ws")
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.broker.stop() == 0
+
+    def flood(self, sock, chunk, seconds=None):
+        """Sends `chunk` until the broker closes (or for `seconds`); the highest
+        RSS seen (kB) and the time it took."""
+        pid = self.broker.proc.pid
+        base = rss_kb(pid)
+        peak = base
+        started = time.monotonic()
+        sock.settimeout(1)
+        sent = 0
+        while time.monotonic() - started < (seconds or self.FLOOD_DEADLINE):
+            try:
+                sock.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            except socket.timeout:
+                pass  # the broker is not reading just now: look again
+            sent += 1
+            if sent % 16 == 0:
+                peak = max(peak, rss_kb(pid))
+                if peak - base >= self.RSS_BOUND_KB:
+                    break  # over the bound already: stop before the machine suffers
+        else:
+            if not seconds:
+                self.fail(f"still connected after {self.FLOOD_DEADLINE} s of flooding")
+        peak = max(peak, rss_kb(pid))
+        return peak - base, time.monotonic() - started
+
+    def check_flood(self, sock, chunk, tag, seconds=None):
+        bystander = Bystander(self.port)
+        try:
+            grown, took = self.flood(sock, chunk, seconds)
+            self.assertLess(grown, self.RSS_BOUND_KB, f"RSS grew by {grown} kB in {took:.1f} s")
+            self.assertTrue(self.broker.alive())
+            self.assertTrue(bystander.still_receives(self.port, tag))
+            if not seconds:
+                self.assertTrue(any("does not read" in line for line in self.broker.log), self.broker.log[-5:])
+        finally:
+            bystander.close()
+            sock.close()
+
+    def test_pingreq_flood_from_a_client_that_never_reads(self):
+        c = connected(self.port, 4, "pinger")
+        c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.check_flood(c.sock, b"\xC0\x00" * 32768, "after-pingreq-flood")
+
+    def test_websocket_ping_flood_from_a_client_that_never_reads(self):
+        k = socket.create_connection(("127.0.0.1", self.ws_port), timeout=TIMEOUT)
+        k.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        k.sendall(b"GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                  b"Sec-WebSocket-Protocol: mqtt\r\n\r\n")
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = k.recv(4096)
+            self.assertTrue(chunk, "the WebSocket handshake was refused")
+            reply += chunk
+        self.assertTrue(reply.startswith(b"HTTP/1.1 101"), reply)
+        # Masked ping frames with 125-byte payloads, as fast as they go.
+        mask = b"\x01\x02\x03\x04"
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(b"p" * 125))
+        # Pings are not answered while output is backed up (RFC 6455 5.5.3),
+        # so the flood costs nothing: ten seconds of it must not grow the RSS.
+        self.check_flood(k, (b"\x89\xFD" + mask + payload) * 512, "after-ws-ping-flood", seconds=10)
+
+
+class HugeDeclaredPackets(unittest.TestCase):
+    """Clients that each declare a 256 MB PUBLISH and send it slowly: the
+    partly received packets of all clients together stay within
+    input_buffer_budget (16 MiB here); a client over its share when it is
+    exceeded is disconnected with a log line, and a bystander keeps working."""
+
+    BUDGET = 16 * 1024 * 1024
+
+    def test_many_slow_huge_packets_stay_within_the_input_budget(self):
+        broker = QuietBroker(["-p", "0", "--input-buffer-budget", str(self.BUDGET)])
+        try:
+            port = broker.port()
+            pid = broker.proc.pid
+            bystander = Bystander(port)
+            base = rss_kb(pid)
+            senders = [connected(port, 4, f"huge-{i}") for i in range(6)]
+            for c in senders:
+                c.sock.settimeout(TIMEOUT)
+                c.send(b"\x30" + varint(268_435_455 - 5) + s("big/t"))
+            chunk = b"x" * (256 * 1024)
+            closed = set()
+            for _ in range(32):  # up to 8 MiB each, 48 MiB in all: three times the budget
+                for i, c in enumerate(senders):
+                    if i in closed:
+                        continue
+                    try:
+                        c.sock.sendall(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        closed.add(i)
+            grown = rss_kb(pid) - base
+            self.assertTrue(closed, "no sender was cut off")
+            self.assertLess(grown, 3 * self.BUDGET // 1024, f"RSS grew by {grown} kB")
+            self.assertTrue(broker.alive())
+            self.assertTrue(bystander.still_receives(port, "after-huge-packets"))
+            self.assertTrue(any("share of input_buffer_budget" in line for line in broker.log), broker.log[-5:])
+            for c in senders:
+                c.close()
+            bystander.close()
+        finally:
+            self.assertEqual(broker.stop(), 0)
+
+
 class ConnectionChurn(unittest.TestCase):
     """10,000 connections opened and dropped abruptly, in rounds: the
     broker's file descriptors come back to their baseline and its memory

@@ -30,6 +30,10 @@ class PasswordFile {
 
   /// True when `user` exists and `password` is theirs.
   bool check(std::string_view user, ByteView password) const;
+  /// check(), at the same cost whether or not `user` exists: an unknown
+  /// user's password is hashed against a dummy entry of kDefaultIterations
+  /// rounds, so timing does not tell which user names exist.
+  bool check_evenly(std::string_view user, ByteView password) const;
   /// True when `user` has an entry.
   bool contains(std::string_view user) const { return find(user) != nullptr; }
   /// Adds `user`, or replaces their password.

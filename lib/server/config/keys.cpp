@@ -177,7 +177,10 @@ Error key_max_packet_size(Settings& s, const Words& w) {
 Error key_max_keepalive(Settings& s, const Words& w) { return number(w, s.max_keepalive, 0, 65535); }
 Error key_max_topic_alias(Settings& s, const Words& w) { return number(w, s.max_topic_alias, 0, 65535); }
 Error key_max_topic_length(Settings& s, const Words& w) { return number(w, s.max_topic_length, 0, 65535); }
-Error key_max_topic_levels(Settings& s, const Words& w) { return number(w, s.max_topic_levels, 0, 65535); }
+Error key_max_topic_levels(Settings& s, const Words& w) { return number(w, s.max_topic_levels, 1, 4096); }
+Error key_input_buffer_budget(Settings& s, const Words& w) {
+  return number(w, s.input_buffer_budget, 1024 * 1024, std::uint64_t{1} << 40);
+}
 Error key_connect_timeout(Settings& s, const Words& w) { return number(w, s.connect_timeout, 1, 86400); }
 Error key_retain_available(Settings& s, const Words& w) { return boolean(w, s.retain_available); }
 Error key_maximum_qos(Settings& s, const Words& w) { return number(w, s.maximum_qos, 0, 2); }
@@ -251,7 +254,10 @@ constexpr std::array kKeys = {
     KeyInfo{"max_keepalive", G, "SECONDS", "Largest keep alive a client may ask for", false, key_max_keepalive},
     KeyInfo{"max_topic_alias", G, "COUNT", "Topic aliases a 5.0 client may set up (0: none)", false, key_max_topic_alias},
     KeyInfo{"max_topic_length", G, "BYTES", "Longest topic name or filter (0: no limit)", true, key_max_topic_length},
-    KeyInfo{"max_topic_levels", G, "COUNT", "Most levels in a topic name or filter (0: no limit)", true, key_max_topic_levels},
+    KeyInfo{"max_topic_levels", G, "COUNT", "Most levels in a topic name or filter (default 1024, at most 4096)", true, key_max_topic_levels},
+    KeyInfo{"input_buffer_budget", G, "BYTES",
+            "Bytes of partly received packets held for all clients together (default 256 MiB); when it is "
+            "exceeded, a client holding more than its share is disconnected", true, key_input_buffer_budget},
     KeyInfo{"connect_timeout", G, "SECONDS", "Time a new connection has to send CONNECT", true, key_connect_timeout},
     KeyInfo{"retain_available", G, "true|false", "Support retained messages", false, key_retain_available},
     KeyInfo{"maximum_qos", G, "0|1|2", "Highest QoS granted and accepted", false, key_maximum_qos},

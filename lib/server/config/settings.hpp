@@ -93,7 +93,9 @@ struct Settings {
   std::uint16_t max_keepalive = 65535;
   std::uint16_t max_topic_alias = 10;
   std::uint32_t max_topic_length = 0;
-  std::uint32_t max_topic_levels = 0;
+  std::uint32_t max_topic_levels = 1024;
+  /// Bytes of partly received packets held for all clients together.
+  std::uint64_t input_buffer_budget = 256u * 1024 * 1024;
   std::uint32_t connect_timeout = 10;  ///< seconds before a silent socket is closed
   bool retain_available = true;
   std::uint8_t maximum_qos = 2;

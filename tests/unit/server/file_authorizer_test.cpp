@@ -101,3 +101,51 @@ TEST_CASE("file authorizer: a failed reload keeps the files in force") {
   CHECK(*e == f.path("pw") + ":1: expected USER:HASH");
   CHECK(a.authenticate(creds("0", "alice", "alice-pw")) == 0x00);
 }
+
+TEST_CASE("file authorizer: deferred hashing is bounded per source and in total; a verified password is remembered") {
+  Files f;
+  Settings s = settings("listener 0 127.0.0.1\npassword_file " + f.path("pw") + "\n");
+  FileAuthorizer a;
+  REQUIRE_FALSE(a.load(s, s.effective_listeners()));
+  a.defer_hashing(true);
+  auto from = [](const char* peer, const char* user, const char* password, broker::ConnectionId id) {
+    broker::Credentials c = creds("0", user, password);
+    c.peer_address = peer;
+    c.connection = id;
+    return c;
+  };
+  // Unknown and known users alike wait for the hash.
+  CHECK(a.authenticate(from("10.0.0.1:1", "mallory", "x", 1)) == broker::kAuthDeferred);
+  for (broker::ConnectionId id = 2; id <= 4; ++id)
+    CHECK(a.authenticate(from("10.0.0.1:2", "alice", "wrong", id)) == broker::kAuthDeferred);
+  CHECK(a.authenticate(from("10.0.0.1:5", "alice", "alice-pw", 5)) == 0x89);  // four pending from 10.0.0.1
+  CHECK(a.authenticate(from("10.0.0.2:1", "alice", "alice-pw", 6)) == broker::kAuthDeferred);
+  auto jobs = a.take_jobs();
+  REQUIRE(jobs.size() == 5);
+  CHECK(jobs[0].source == "10.0.0.1");
+  CHECK(jobs[4].connection == 6);
+  CHECK_FALSE(jobs[0].file->check_evenly(jobs[0].user, jobs[0].password));  // mallory: no such user
+  CHECK(jobs[4].file->check_evenly(jobs[4].user, jobs[4].password));
+  CHECK(a.finish(jobs[0], false) == 0x86);
+  CHECK(a.authenticate(from("10.0.0.1:6", "alice", "wrong", 7)) == broker::kAuthDeferred);  // a place freed
+  CHECK(a.finish(jobs[4], true) == 0x00);
+  CHECK(a.authenticate(from("10.0.0.3:1", "alice", "alice-pw", 8)) == 0x00);  // remembered: no hash
+
+  // In total at most kMaxHashing wait, whatever their sources.
+  std::size_t deferred = 0;
+  for (std::size_t i = 0; i < 2 * FileAuthorizer::kMaxHashing; ++i) {
+    const std::string peer = "10.1.0." + std::to_string(i) + ":1";
+    if (a.authenticate(from(peer.c_str(), "bob", "x", 100 + i)) == broker::kAuthDeferred) ++deferred;
+  }
+  CHECK(deferred + 4 == FileAuthorizer::kMaxHashing);  // 4 still pending from above
+
+  // A check started before a reload admits its connection but is not remembered.
+  auto more = a.take_jobs();
+  REQUIRE_FALSE(a.load(s, s.effective_listeners()));
+  FileAuthorizer::HashJob stale = more.front();
+  stale.user = "alice";
+  stale.password = {'a', 'l', 'i', 'c', 'e', '-', 'p', 'w'};
+  a.defer_hashing(true);
+  CHECK(a.finish(stale, true) == 0x00);
+  CHECK(a.authenticate(from("10.0.0.9:1", "alice", "alice-pw", 9)) == broker::kAuthDeferred);
+}
