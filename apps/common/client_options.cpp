@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "client_outcome.hpp"
 #include "codec/properties.hpp"
 #include "property_options.hpp"
 
@@ -40,7 +41,8 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option("-p,--port", o.port, "Broker port (default 1883, 8883 with TLS); with $MQ_URL alone, replaces its port")->group(kConnection);
   app.add_option("-L,--url", o.url,
                  "Broker URL: mqtt://, mqtts://, ws://, wss:// or unix://, with optional user:password@, port "
-                 "and path, e.g. mqtts://user:secret@broker:8883 (default $MQ_URL, else mqtt://localhost:1883)")
+                 "and path, e.g. mqtts://user:secret@broker:8883; as in mosquitto, the path of an mqtt(s):// URL is the "
+                 "topic when -t is not given (default $MQ_URL, else mqtt://localhost:1883)")
       ->group(kConnection);
   app.add_option("--unix", o.unix_path, "Connect over the Unix domain socket at this path")
       ->type_name("PATH")
@@ -86,8 +88,15 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->group(kTls);
   app.add_option("--cert", o.cert, "Client certificate (PEM); needs --key")->check(CLI::ExistingFile)->group(kTls);
   app.add_option("--key", o.key, "Client private key (PEM)")->check(CLI::ExistingFile)->group(kTls);
-  app.add_option("--tls-version", o.tls_version, "Lowest TLS version to accept (default tlsv1.2)")
-      ->check(CLI::IsMember({"tlsv1.2", "tlsv1.3"}))
+  app.add_option("--tls-version", o.tls_version, "Lowest TLS version to accept: tlsv1.2 (default) or tlsv1.3")
+      ->check(CLI::Validator(
+          [](const std::string& v) -> std::string {
+            if (v == "tlsv1.2" || v == "tlsv1.3") return {};
+            if (v == "tlsv1.1" || v == "tlsv1" || v == "tlsv1.0")
+              return v + " is not offered: TLS before 1.2 is deprecated (RFC 8996); use tlsv1.2 or tlsv1.3";
+            return v + " is not one of tlsv1.2, tlsv1.3";
+          },
+          "tlsv1.2|tlsv1.3"))
       ->group(kTls);
   app.add_option("--alpn,--tls-alpn", o.alpn, "ALPN protocol to offer, e.g. mqtt")->group(kTls);
   app.add_option("--sni", o.sni, "Server name to send and to verify (default: the host name)")->group(kTls);
@@ -140,6 +149,12 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->type_name("COMMAND NAME VALUE")
       ->group(kProperties);
 
+  app.add_flag_callback("--quiet", [] { set_quiet(true); },
+                        "Print no error or warning messages on stderr; the exit status still tells what happened")
+      ->group(kDiagnostics);
+  app.add_flag("--nodelay", o.nodelay,
+               "Accepted for mosquitto compatibility: Nagle's algorithm is always off (TCP_NODELAY)")
+      ->group(kConnection);
   app.add_flag("-d,--debug", o.debug, "Print each packet sent and received as one line on stderr")
       ->group(kDiagnostics);
   app.add_option("--trace", o.trace,
@@ -169,6 +184,14 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
   }
   if (!url_text.empty()) {
     if (flags_given && !o.url.empty()) return std::string("-L cannot be combined with -h, -p or --unix");
+    // mosquitto's -L mqtt(s)://[user[:password]@]host[:port]/topic: the path is the topic.
+    if (!o.url.empty() && (url_text.rfind("mqtt://", 0) == 0 || url_text.rfind("mqtts://", 0) == 0)) {
+      const auto slash = url_text.find('/', url_text.find("://") + 3);
+      if (slash != std::string::npos) {
+        if (slash + 1 < url_text.size()) s.url_topic = url_text.substr(slash + 1);
+        url_text.resize(slash);
+      }
+    }
     auto parsed = net::parse_url(url_text);
     if (!parsed) return fmt::format("{} '{}': {}", url_origin, url_text, to_string(parsed.error()));
     s.url = parsed.value();

@@ -407,7 +407,9 @@ int Publisher::run() {
 
 }  // namespace
 
-int run(const PubOptions& options, apps::ClientSetup setup) {
+int run(const PubOptions& given, apps::ClientSetup setup) {
+  PubOptions options = given;  // outlives the Publisher, which keeps a reference
+  if (options.topic.empty() && setup.url_topic) options.topic = *setup.url_topic;
   if (options.source() != Source::Replay && options.topic.empty())
     return apps::report("mqpub", {ClientExit::Usage, "a topic is needed: -t TOPIC"});
   if (options.topic_alias && !setup.v5())

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "exit_codes.hpp"
+#include "mosquitto_compat.hpp"
 
 namespace mq::mqsub {
 
@@ -60,6 +61,7 @@ apps::AppDoc sub_doc() {
        "  properties        MQTT 5.0 properties by name; user-property as [[name, value], ...] in\n"
        "                    order with duplicates kept; binary values with a <name>_encoding field\n\n"
        "mqpub --replay reads these records back."});
+  doc.sections.push_back({"MOSQUITTO COMPATIBILITY", apps::mosquitto_compatibility(apps::MosquittoTool::Sub)});
   doc.examples = {
       {"mqsub -t 'sensors/#' -v", "print topic and payload of every message below sensors/"},
       {"mqsub -t status/door -C 1 -W 30", "wait up to 30 seconds for one message; status 7 when none came"},
