@@ -7,6 +7,7 @@
 
 #include "client_outcome.hpp"
 #include "codec/properties.hpp"
+#include "codec/validate.hpp"
 #include "property_options.hpp"
 
 namespace mq::apps {
@@ -133,6 +134,10 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
                  "Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain")
       ->group(kWill);
 
+  app.add_option("--disconnect-reason", o.disconnect_reason,
+                 "Reason code of the DISCONNECT sent at the end (MQTT 5.0), e.g. 0x04 to have the broker publish "
+                 "the will; -D disconnect NAME VALUE adds properties")
+      ->group(kProperties);
   app.add_option("--connect-property", o.connect_properties,
                  "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or "
                  "request-problem-information=1")
@@ -334,6 +339,21 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
     }
     if (bad) return "-D: " + *bad;
   }
+  if (!o.disconnect_reason.empty()) {
+    if (!v5) return std::string("--disconnect-reason needs MQTT 5.0 (-V mqttv5)");
+    char* end = nullptr;
+    const unsigned long code = std::strtoul(o.disconnect_reason.c_str(), &end, 0);
+    if (end == o.disconnect_reason.c_str() || *end != '\0' || code > 0xFF)
+      return fmt::format("--disconnect-reason '{}' is not a number 0..255 (0x04 or 4)", o.disconnect_reason);
+    s.disconnect_reason = static_cast<std::uint8_t>(code);
+  }
+  // The DISCONNECT is built only at the end of the run: check it now.
+  Packet disconnect{std::in_place_type<Disconnect>};
+  std::get<Disconnect>(disconnect).reason_code = s.disconnect_reason;
+  const client::OwnedProperties disconnect_props = s.properties_for(kInDisconnect);
+  std::get<Disconnect>(disconnect).properties = disconnect_props.view();
+  if (v5)
+    if (auto bad = validate(disconnect, c.version)) return "DISCONNECT (--disconnect-reason, -D disconnect): " + to_string(*bad);
   const bool any_properties = !c.connect_properties.empty() || !s.packet_properties.empty();
   if (!v5 && any_properties) return std::string("properties need MQTT 5.0 (-V mqttv5)");
   // Fields the session writes from its own settings must not come twice.

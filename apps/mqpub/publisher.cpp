@@ -109,7 +109,7 @@ void Publisher::fail(Outcome o) {
   pacing_.stop();
   throttle_.stop();
   conn_->stop_reconnecting();
-  conn_->close();
+  conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
 }
 
 void Publisher::interrupt() {
@@ -321,7 +321,7 @@ void Publisher::maybe_finish() {
   if (closing_ || !input_done_ || completed_ < submitted_) return;
   closing_ = true;
   conn_->stop_reconnecting();
-  conn_->close();
+  conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
 }
 
 void Publisher::on_event(client::Event& event) {

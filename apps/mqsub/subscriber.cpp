@@ -126,7 +126,7 @@ void Subscriber::finish() {
       return;
     }
   }
-  conn_->close();
+  conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
 }
 
 void Subscriber::acknowledge(const client::MessageReceived& m) {
@@ -268,7 +268,8 @@ void Subscriber::on_event(client::Event& event) {
   }
   if (auto* u = std::get_if<client::Unsubscribed>(&event)) {
     if (u->token == barrier_token_ && barrier_token_) stop({});
-    else if (u->token == final_unsubscribe_token_ && final_unsubscribe_token_) conn_->close();
+    else if (u->token == final_unsubscribe_token_ && final_unsubscribe_token_)
+      conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
     return;
   }
   if (std::holds_alternative<client::PublishCompleted>(event)) return;

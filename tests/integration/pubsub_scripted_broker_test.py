@@ -161,6 +161,17 @@ class HostileBrokerTest(unittest.TestCase):
         self.assertEqual(self.received.count(b"\x30\x05\x00\x01h\x00"), 51, self.received)
         self.assertIn(b"".join(publishes), self.received)  # every good line, in order
 
+    def test_disconnect_reason_and_properties_are_sent(self):
+        # 0x04 Disconnect with Will Message, Reason String "bye": E0 08 04 05 1F 00 03 'bye'
+        expected = b"\xe0\x08\x04\x06\x1f\x00\x03bye"
+        for argv in ([MQPUB, "-t", "a", "-m", "x"], [MQSUB, "-t", "a", "-C", "1"]):
+            with self.subTest(argv[0]):
+                script = CONNACK if argv[0] == MQPUB else CONNACK + packet(0x30, b"\x00\x01a\x00x")
+                code, err = self.run_client(script, argv + ["--disconnect-reason", "0x04", "-D", "disconnect",
+                                                            "reason-string", "bye"])
+                self.assertEqual(code, 0, err)
+                self.assertTrue(self.received.endswith(expected), self.received)
+
 
 if __name__ == "__main__":
     MQPUB, MQSUB = sys.argv[1], sys.argv[2]

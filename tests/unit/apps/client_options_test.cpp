@@ -122,3 +122,14 @@ TEST_CASE("client options: --tls-version tlsv1.1 is refused with the reason") {
                        "or tlsv1.3",
                        CLI::ValidationError);
 }
+
+TEST_CASE("client options: --disconnect-reason and -D disconnect are checked before connecting") {
+  auto r = setup_for({"--disconnect-reason", "0x04", "-D", "disconnect", "reason-string", "bye"});
+  REQUIRE(std::holds_alternative<ClientSetup>(r));
+  CHECK(std::get<ClientSetup>(r).disconnect_reason == 0x04);
+  CHECK(std::get<ClientSetup>(r).properties_for(kInDisconnect).text(PropertyId::ReasonString) == "bye");
+  CHECK(error_for({"--disconnect-reason", "0x05"}) ==
+        "DISCONNECT (--disconnect-reason, -D disconnect): offset 0, reason code: reason code 0x05 is not defined for "
+        "DISCONNECT");
+  CHECK(error_for({"--disconnect-reason", "4", "-V", "mqttv311"}) == "--disconnect-reason needs MQTT 5.0 (-V mqttv5)");
+}
