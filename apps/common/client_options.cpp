@@ -387,6 +387,13 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
 
 std::vector<std::pair<std::string, std::string>> client_doc_sections() {
   return {
+      {"FILES",
+       "$XDG_CONFIG_HOME/mq/mqpub and $XDG_CONFIG_HOME/mq/mqsub (~/.config/mq/... without XDG_CONFIG_HOME) hold "
+       "default options, read before the command line as mosquitto_pub/sub read $XDG_CONFIG_HOME/mosquitto_pub: "
+       "one option per line with its argument as on the command line (the rest of the line is one argument, "
+       "except for -D), # starts a comment. --profile NAME adds $XDG_CONFIG_HOME/mq/profiles/NAME, a saved "
+       "connection (host, port, TLS files, credentials). An option given on the command line replaces the same "
+       "option from a file; repeatable options (-t, -D, --user-property) add up."},
       {"BROKER ADDRESS",
        "The broker is given as a URL with -L, or with -h and -p, or with --unix. Without any of them the URL in "
        "the environment variable MQ_URL is used, else mqtt://localhost:1883.\n\n"

@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "mosquitto_compat.hpp"
+#include "options_file.hpp"
 
 namespace mq::mqpub {
 
@@ -56,6 +57,7 @@ apps::AppDoc pub_doc() {
 void define_cli(CLI::App& app, PubOptions& o) {
   app.set_help_flag("--help", "Print this help and exit");
   apps::add_client_options(app, o.client);
+  apps::add_profile_option(app);
 
   const char* kMessage = "Message";
   auto* t = app.add_option("-t,--topic", o.topic, "Topic to publish to")->group(kMessage);

@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "mosquitto_compat.hpp"
+#include "options_file.hpp"
 
 namespace mq::mqsub {
 
@@ -77,6 +78,7 @@ apps::AppDoc sub_doc() {
 void define_cli(CLI::App& app, SubOptions& o) {
   app.set_help_flag("--help", "Print this help and exit");
   apps::add_client_options(app, o.client);
+  apps::add_profile_option(app);
 
   const char* kSub = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; repeatable, wildcards and $share/GROUP/...")

@@ -17,6 +17,7 @@ complete -c mqpub -l auth-data -x -d 'Authentication data for CONNECT (MQTT 5.0,
 complete -c mqpub -l connect-timeout -x -d 'Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK'
 complete -c mqpub -l ws-header -x -d 'Extra HTTP header for the WebSocket upgrade, \'Name: value\''
 complete -c mqpub -l nodelay -d 'Accepted for mosquitto compatibility: Nagle\'s algorithm is always off (TCP_NODELAY)'
+complete -c mqpub -l profile -x -d 'Read the saved connection $XDG_CONFIG_HOME/mq/profiles/NAME (~/.config/mq/profiles/NAME): options as on the command line, one per line'
 complete -c mqpub -l cafile -r -F -d 'Trusted CA certificates (PEM); enables TLS'
 complete -c mqpub -l capath -x -a '(__fish_complete_directories)' -d 'Directory of hashed trusted CA certificates; enables TLS'
 complete -c mqpub -l cert -r -F -d 'Client certificate (PEM); needs --key'

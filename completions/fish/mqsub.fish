@@ -17,6 +17,7 @@ complete -c mqsub -l auth-data -x -d 'Authentication data for CONNECT (MQTT 5.0,
 complete -c mqsub -l connect-timeout -x -d 'Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK'
 complete -c mqsub -l ws-header -x -d 'Extra HTTP header for the WebSocket upgrade, \'Name: value\''
 complete -c mqsub -l nodelay -d 'Accepted for mosquitto compatibility: Nagle\'s algorithm is always off (TCP_NODELAY)'
+complete -c mqsub -l profile -x -d 'Read the saved connection $XDG_CONFIG_HOME/mq/profiles/NAME (~/.config/mq/profiles/NAME): options as on the command line, one per line'
 complete -c mqsub -l cafile -r -F -d 'Trusted CA certificates (PEM); enables TLS'
 complete -c mqsub -l capath -x -a '(__fish_complete_directories)' -d 'Directory of hashed trusted CA certificates; enables TLS'
 complete -c mqsub -l cert -r -F -d 'Client certificate (PEM); needs --key'

@@ -9,9 +9,11 @@ timeout. Nothing sleeps.
 
 Usage: pubsub_hostile_broker_test.py mqpub mqsub
 """
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 
@@ -171,6 +173,31 @@ class HostileBrokerTest(unittest.TestCase):
                                                             "reason-string", "bye"])
                 self.assertEqual(code, 0, err)
                 self.assertTrue(self.received.endswith(expected), self.received)
+
+    def test_saved_options_and_profiles(self):
+        with tempfile.TemporaryDirectory(prefix="mq-config-") as home:
+            os.makedirs(os.path.join(home, "mq", "profiles"))
+            with open(os.path.join(home, "mq", "mqpub"), "w") as f:
+                f.write("# defaults for mqpub\n-V 5\n-i from-file\n")
+            broker = FakeBroker(CONNACK)
+            with open(os.path.join(home, "mq", "profiles", "lab"), "w") as f:
+                f.write(f"-h 127.0.0.1\n-p {broker.port}\n-u alice\n-P two words\n")
+            env = dict(os.environ, XDG_CONFIG_HOME=home)
+            try:
+                p = subprocess.run([MQPUB, "-t", "a", "-m", "x", "--profile", "lab", "-i", "from-cli"],
+                                   capture_output=True, timeout=TIMEOUT, env=env)
+            finally:
+                broker.close()
+            self.assertEqual(p.returncode, 0, p.stderr)
+            connect = broker.received
+            self.assertEqual(connect[8], 5, connect)  # protocol level from the defaults file
+            for text in (b"from-cli", b"alice", b"two words"):
+                self.assertIn(text, connect)
+            self.assertNotIn(b"from-file", connect)  # the command line wins
+            p = subprocess.run([MQPUB, "-t", "a", "-m", "x", "--profile", "none"], capture_output=True,
+                               timeout=TIMEOUT, env=env)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn(b"--profile: no file", p.stderr)
 
 
 if __name__ == "__main__":
