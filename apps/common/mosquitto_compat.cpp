@@ -80,7 +80,8 @@ const std::vector<Row> kSub = {
     {"-t", "same"},
     {"-T", "same; topics left out are not cleared by --remove-retained either"},
     {"-U", "same"},
-    {"-v", "same"},
+    {"-v", "same, except for an empty payload: nothing follows the topic and its space (mosquitto prints "
+           "(null))"},
     {"-W", "different exit status: 7 (mosquitto: 27); see EXIT STATUS"},
     {"--pretty", "missing: --json writes one object per line for scripts; pipe it into jq for pretty output"},
     {"--random-filter", "missing: sampling is left to the consumer (for example jq or awk)"},
