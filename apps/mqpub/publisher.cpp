@@ -10,6 +10,7 @@
 
 #include "client/connection.hpp"
 #include "client_outcome.hpp"
+#include "codec/varint.hpp"
 #include "message_json.hpp"
 #include "net/input_stream.hpp"
 #include "net/loop.hpp"
@@ -236,6 +237,13 @@ void Publisher::start_lines() {
         lines_.feed(as_chars(bytes), [this](std::string&& line) {
           if (!closing_) on_line(std::move(line));
         });
+        // No MQTT packet holds more than 268,435,455 bytes: a longer line
+        // (from /dev/zero, or a binary file) can never be sent.
+        if (lines_.pending() > kVarIntMax && !closing_) {
+          fail({ClientExit::Failure, fmt::format("stdin line {}: longer than {} bytes, the most an MQTT packet holds",
+                                                 line_number_ + 1, kVarIntMax)});
+          return;
+        }
         conn_->service();
         check_backpressure();
       },
