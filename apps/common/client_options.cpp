@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "client_outcome.hpp"
 #include "codec/properties.hpp"
+#include "codec/validate.hpp"
 #include "property_options.hpp"
 
 namespace mq::apps {
@@ -40,7 +42,8 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option("-p,--port", o.port, "Broker port (default 1883, 8883 with TLS); with $MQ_URL alone, replaces its port")->group(kConnection);
   app.add_option("-L,--url", o.url,
                  "Broker URL: mqtt://, mqtts://, ws://, wss:// or unix://, with optional user:password@, port "
-                 "and path, e.g. mqtts://user:secret@broker:8883 (default $MQ_URL, else mqtt://localhost:1883)")
+                 "and path, e.g. mqtts://user:secret@broker:8883; as in mosquitto, the path of an mqtt(s):// URL is the "
+                 "topic when -t is not given (default $MQ_URL, else mqtt://localhost:1883)")
       ->group(kConnection);
   app.add_option("--unix", o.unix_path, "Connect over the Unix domain socket at this path")
       ->type_name("PATH")
@@ -86,8 +89,15 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->group(kTls);
   app.add_option("--cert", o.cert, "Client certificate (PEM); needs --key")->check(CLI::ExistingFile)->group(kTls);
   app.add_option("--key", o.key, "Client private key (PEM)")->check(CLI::ExistingFile)->group(kTls);
-  app.add_option("--tls-version", o.tls_version, "Lowest TLS version to accept (default tlsv1.2)")
-      ->check(CLI::IsMember({"tlsv1.2", "tlsv1.3"}))
+  app.add_option("--tls-version", o.tls_version, "Lowest TLS version to accept: tlsv1.2 (default) or tlsv1.3")
+      ->check(CLI::Validator(
+          [](const std::string& v) -> std::string {
+            if (v == "tlsv1.2" || v == "tlsv1.3") return {};
+            if (v == "tlsv1.1" || v == "tlsv1" || v == "tlsv1.0")
+              return v + " is not offered: TLS before 1.2 is deprecated (RFC 8996); use tlsv1.2 or tlsv1.3";
+            return v + " is not one of tlsv1.2, tlsv1.3";
+          },
+          "tlsv1.2|tlsv1.3"))
       ->group(kTls);
   app.add_option("--alpn,--tls-alpn", o.alpn, "ALPN protocol to offer, e.g. mqtt")->group(kTls);
   app.add_option("--sni", o.sni, "Server name to send and to verify (default: the host name)")->group(kTls);
@@ -124,6 +134,10 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
                  "Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain")
       ->group(kWill);
 
+  app.add_option("--disconnect-reason", o.disconnect_reason,
+                 "Reason code of the DISCONNECT sent at the end (MQTT 5.0), e.g. 0x04 to have the broker publish "
+                 "the will; -D disconnect NAME VALUE adds properties")
+      ->group(kProperties);
   app.add_option("--connect-property", o.connect_properties,
                  "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or "
                  "request-problem-information=1")
@@ -140,6 +154,12 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->type_name("COMMAND NAME VALUE")
       ->group(kProperties);
 
+  app.add_flag_callback("--quiet", [] { set_quiet(true); },
+                        "Print no error or warning messages on stderr; the exit status still tells what happened")
+      ->group(kDiagnostics);
+  app.add_flag("--nodelay", o.nodelay,
+               "Accepted for mosquitto compatibility: Nagle's algorithm is always off (TCP_NODELAY)")
+      ->group(kConnection);
   app.add_flag("-d,--debug", o.debug, "Print each packet sent and received as one line on stderr")
       ->group(kDiagnostics);
   app.add_option("--trace", o.trace,
@@ -169,6 +189,14 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
   }
   if (!url_text.empty()) {
     if (flags_given && !o.url.empty()) return std::string("-L cannot be combined with -h, -p or --unix");
+    // mosquitto's -L mqtt(s)://[user[:password]@]host[:port]/topic: the path is the topic.
+    if (!o.url.empty() && (url_text.rfind("mqtt://", 0) == 0 || url_text.rfind("mqtts://", 0) == 0)) {
+      const auto slash = url_text.find('/', url_text.find("://") + 3);
+      if (slash != std::string::npos) {
+        if (slash + 1 < url_text.size()) s.url_topic = url_text.substr(slash + 1);
+        url_text.resize(slash);
+      }
+    }
     auto parsed = net::parse_url(url_text);
     if (!parsed) return fmt::format("{} '{}': {}", url_origin, url_text, to_string(parsed.error()));
     s.url = parsed.value();
@@ -311,6 +339,21 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
     }
     if (bad) return "-D: " + *bad;
   }
+  if (!o.disconnect_reason.empty()) {
+    if (!v5) return std::string("--disconnect-reason needs MQTT 5.0 (-V mqttv5)");
+    char* end = nullptr;
+    const unsigned long code = std::strtoul(o.disconnect_reason.c_str(), &end, 0);
+    if (end == o.disconnect_reason.c_str() || *end != '\0' || code > 0xFF)
+      return fmt::format("--disconnect-reason '{}' is not a number 0..255 (0x04 or 4)", o.disconnect_reason);
+    s.disconnect_reason = static_cast<std::uint8_t>(code);
+  }
+  // The DISCONNECT is built only at the end of the run: check it now.
+  Packet disconnect{std::in_place_type<Disconnect>};
+  std::get<Disconnect>(disconnect).reason_code = s.disconnect_reason;
+  const client::OwnedProperties disconnect_props = s.properties_for(kInDisconnect);
+  std::get<Disconnect>(disconnect).properties = disconnect_props.view();
+  if (v5)
+    if (auto bad = validate(disconnect, c.version)) return "DISCONNECT (--disconnect-reason, -D disconnect): " + to_string(*bad);
   const bool any_properties = !c.connect_properties.empty() || !s.packet_properties.empty();
   if (!v5 && any_properties) return std::string("properties need MQTT 5.0 (-V mqttv5)");
   // Fields the session writes from its own settings must not come twice.
@@ -344,6 +387,13 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
 
 std::vector<std::pair<std::string, std::string>> client_doc_sections() {
   return {
+      {"FILES",
+       "$XDG_CONFIG_HOME/mq/mqpub and $XDG_CONFIG_HOME/mq/mqsub (~/.config/mq/... without XDG_CONFIG_HOME) hold "
+       "default options, read before the command line as mosquitto_pub/sub read $XDG_CONFIG_HOME/mosquitto_pub: "
+       "one option per line with its argument as on the command line (the rest of the line is one argument, "
+       "except for -D), # starts a comment. --profile NAME adds $XDG_CONFIG_HOME/mq/profiles/NAME, a saved "
+       "connection (host, port, TLS files, credentials). An option given on the command line replaces the same "
+       "option from a file; repeatable options (-t, -D, --user-property) add up."},
       {"BROKER ADDRESS",
        "The broker is given as a URL with -L, or with -h and -p, or with --unix. Without any of them the URL in "
        "the environment variable MQ_URL is used, else mqtt://localhost:1883.\n\n"

@@ -50,6 +50,8 @@ struct ClientOptions {
   bool will_retain = false;
   std::vector<std::string> will_properties;
   std::vector<std::string> connect_properties;
+  bool nodelay = false;  ///< --nodelay: accepted; TCP_NODELAY is always set
+  std::string disconnect_reason;  ///< --disconnect-reason, as given (0x04, 4)
   std::vector<std::vector<std::string>> command_properties;  ///< each -D: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE
   std::string session_expiry;
   bool no_clean = false;
@@ -76,6 +78,10 @@ struct ClientSetup {
   std::map<std::uint32_t, client::OwnedProperties> packet_properties;
   TraceMode trace = TraceMode::Off;
   bool debug = false;
+  /// Reason code of the DISCONNECT we send (5.0; 0x04 asks the broker to publish the will).
+  std::uint8_t disconnect_reason = 0;
+  /// The topic of a -L mqtt(s)://host/TOPIC URL, as mosquitto reads it; used when -t is not given.
+  std::optional<std::string> url_topic;
 
   /// The -D properties for one packet scope (empty when none were given).
   client::OwnedProperties properties_for(std::uint32_t scope) const;

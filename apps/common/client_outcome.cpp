@@ -69,7 +69,14 @@ int report(const std::string& app, const Outcome& outcome) {
   return code(outcome.exit);
 }
 
+namespace {
+bool g_quiet = false;  ///< --quiet; one per process, set while parsing the command line
+}  // namespace
+
+void set_quiet(bool quiet) { g_quiet = quiet; }
+
 void note(const char* app, const std::string& message) {
+  if (g_quiet) return;
   std::fprintf(stderr, "%s: %s\n", app, printable(message).c_str());
 }
 

@@ -52,4 +52,7 @@ int report(const std::string& app, const Outcome& outcome);
 /// escaped (the message may quote what the broker sent).
 void note(const char* app, const std::string& message);
 
+/// --quiet: report() and note() print nothing; exit statuses are unchanged.
+void set_quiet(bool quiet);
+
 }  // namespace mq::apps

@@ -1,5 +1,6 @@
 #include "docs.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -18,8 +19,13 @@ std::string render_doc(const CLI::App& app, const AppDoc& doc, const std::string
 }
 
 std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, int usage_status) {
+  return parse_command_line(app, std::vector<std::string>(argv + 1, argv + argc), usage_status);
+}
+
+std::optional<int> parse_command_line(CLI::App& app, std::vector<std::string> args, int usage_status) {
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {  // CLI::Success (help, version) is one too
     if (e.get_exit_code() == 0) return app.exit(e);
     // One line that names the tool and the option, instead of CLI11's text.

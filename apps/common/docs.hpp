@@ -60,6 +60,9 @@ void add_doc_generation(CLI::App& app, const AppDoc& doc);
 /// printed), `usage_status` after a usage error (already explained on
 /// stderr); nothing when the program goes on.
 std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, int usage_status);
+/// The same for arguments in command line order (argv[0] left out), e.g.
+/// with saved options in front (with_saved_options).
+std::optional<int> parse_command_line(CLI::App& app, std::vector<std::string> args, int usage_status);
 
 /// The man page (roff, section 1).
 std::string render_man(const CLI::App& app, const AppDoc& doc);

@@ -1,6 +1,8 @@
 #include "cli.hpp"
 
 #include "exit_codes.hpp"
+#include "mosquitto_compat.hpp"
+#include "options_file.hpp"
 
 namespace mq::mqpub {
 
@@ -36,6 +38,7 @@ apps::AppDoc pub_doc() {
        "message. With --hex or --base64 each line is decoded on its own; a line that does not decode is reported "
        "with its number and skipped, every other line is published, and mqpub exits with status 1 at the end. "
        "Reading pauses while the broker or the network is slower than the input."});
+  doc.sections.push_back({"MOSQUITTO COMPATIBILITY", apps::mosquitto_compatibility(apps::MosquittoTool::Pub)});
   doc.examples = {
       {"mqpub -t sensors/t1 -m 21.5", "publish one message at QoS 0 to localhost"},
       {"mqpub -L mqtts://user:pw@broker.example:8883 -t a/b -q 1 -m hi", "over TLS, with credentials in the URL"},
@@ -54,6 +57,7 @@ apps::AppDoc pub_doc() {
 void define_cli(CLI::App& app, PubOptions& o) {
   app.set_help_flag("--help", "Print this help and exit");
   apps::add_client_options(app, o.client);
+  apps::add_profile_option(app);
 
   const char* kMessage = "Message";
   auto* t = app.add_option("-t,--topic", o.topic, "Topic to publish to")->group(kMessage);
@@ -118,7 +122,7 @@ void define_cli(CLI::App& app, PubOptions& o) {
       ->group(kProps);
 
   const char* kFlow = "Flow";
-  app.add_option("--max-inflight", o.max_inflight,
+  app.add_option("-M,--max-inflight", o.max_inflight,
                  "Most QoS 1/2 messages awaiting acknowledgement at once (the broker's Receive Maximum also limits it)")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str()

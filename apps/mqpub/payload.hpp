@@ -29,6 +29,8 @@ class LineSplitter {
   void feed(std::string_view bytes, const std::function<void(std::string&&)>& line);
   /// The unterminated rest, if any.
   std::optional<std::string> finish();
+  /// Bytes of the line not yet terminated.
+  std::size_t pending() const { return partial_.size(); }
 
  private:
   std::string partial_;

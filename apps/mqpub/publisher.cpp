@@ -10,6 +10,7 @@
 
 #include "client/connection.hpp"
 #include "client_outcome.hpp"
+#include "codec/varint.hpp"
 #include "message_json.hpp"
 #include "net/input_stream.hpp"
 #include "net/loop.hpp"
@@ -109,7 +110,7 @@ void Publisher::fail(Outcome o) {
   pacing_.stop();
   throttle_.stop();
   conn_->stop_reconnecting();
-  conn_->close();
+  conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
 }
 
 void Publisher::interrupt() {
@@ -236,6 +237,13 @@ void Publisher::start_lines() {
         lines_.feed(as_chars(bytes), [this](std::string&& line) {
           if (!closing_) on_line(std::move(line));
         });
+        // No MQTT packet holds more than 268,435,455 bytes: a longer line
+        // (from /dev/zero, or a binary file) can never be sent.
+        if (lines_.pending() > kVarIntMax && !closing_) {
+          fail({ClientExit::Failure, fmt::format("stdin line {}: longer than {} bytes, the most an MQTT packet holds",
+                                                 line_number_ + 1, kVarIntMax)});
+          return;
+        }
         conn_->service();
         check_backpressure();
       },
@@ -321,7 +329,7 @@ void Publisher::maybe_finish() {
   if (closing_ || !input_done_ || completed_ < submitted_) return;
   closing_ = true;
   conn_->stop_reconnecting();
-  conn_->close();
+  conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
 }
 
 void Publisher::on_event(client::Event& event) {
@@ -407,7 +415,9 @@ int Publisher::run() {
 
 }  // namespace
 
-int run(const PubOptions& options, apps::ClientSetup setup) {
+int run(const PubOptions& given, apps::ClientSetup setup) {
+  PubOptions options = given;  // outlives the Publisher, which keeps a reference
+  if (options.topic.empty() && setup.url_topic) options.topic = *setup.url_topic;
   if (options.source() != Source::Replay && options.topic.empty())
     return apps::report("mqpub", {ClientExit::Usage, "a topic is needed: -t TOPIC"});
   if (options.topic_alias && !setup.v5())

@@ -1,6 +1,8 @@
 #include "cli.hpp"
 
 #include "exit_codes.hpp"
+#include "mosquitto_compat.hpp"
+#include "options_file.hpp"
 
 namespace mq::mqsub {
 
@@ -60,6 +62,7 @@ apps::AppDoc sub_doc() {
        "  properties        MQTT 5.0 properties by name; user-property as [[name, value], ...] in\n"
        "                    order with duplicates kept; binary values with a <name>_encoding field\n\n"
        "mqpub --replay reads these records back."});
+  doc.sections.push_back({"MOSQUITTO COMPATIBILITY", apps::mosquitto_compatibility(apps::MosquittoTool::Sub)});
   doc.examples = {
       {"mqsub -t 'sensors/#' -v", "print topic and payload of every message below sensors/"},
       {"mqsub -t status/door -C 1 -W 30", "wait up to 30 seconds for one message; status 7 when none came"},
@@ -75,6 +78,7 @@ apps::AppDoc sub_doc() {
 void define_cli(CLI::App& app, SubOptions& o) {
   app.set_help_flag("--help", "Print this help and exit");
   apps::add_client_options(app, o.client);
+  apps::add_profile_option(app);
 
   const char* kSub = "Subscription";
   app.add_option("-t,--topic", o.topics, "Topic filter to subscribe to; repeatable, wildcards and $share/GROUP/...")

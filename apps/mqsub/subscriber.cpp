@@ -107,8 +107,9 @@ void Subscriber::finish() {
   if (connected && !release_waited_ && session_.awaiting_pubrel() > 0) {
     if (!release_timer_.active())
       release_timer_.start(kReleaseWait, [this] {
-        std::fprintf(stderr, "mqsub: warning: no PUBREL for %zu QoS 2 message(s) within %lld s; disconnecting\n",
-                     session_.awaiting_pubrel(), static_cast<long long>(kReleaseWait.count()));
+        apps::note("mqsub", fmt::format("warning: no PUBREL for {} within {} s; disconnecting",
+                                        apps::plural(session_.awaiting_pubrel(), "QoS 2 message"),
+                                        kReleaseWait.count()));
         release_waited_ = true;
         finish();
       });
@@ -125,7 +126,7 @@ void Subscriber::finish() {
       return;
     }
   }
-  conn_->close();
+  conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
 }
 
 void Subscriber::acknowledge(const client::MessageReceived& m) {
@@ -267,7 +268,8 @@ void Subscriber::on_event(client::Event& event) {
   }
   if (auto* u = std::get_if<client::Unsubscribed>(&event)) {
     if (u->token == barrier_token_ && barrier_token_) stop({});
-    else if (u->token == final_unsubscribe_token_ && final_unsubscribe_token_) conn_->close();
+    else if (u->token == final_unsubscribe_token_ && final_unsubscribe_token_)
+      conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
     return;
   }
   if (std::holds_alternative<client::PublishCompleted>(event)) return;
@@ -321,7 +323,9 @@ int Subscriber::run() {
 
 }  // namespace
 
-int run(const SubOptions& options, apps::ClientSetup setup) {
+int run(const SubOptions& given, apps::ClientSetup setup) {
+  SubOptions options = given;  // outlives the Subscriber, which keeps a reference
+  if (options.topics.empty() && setup.url_topic) options.topics.push_back(*setup.url_topic);
   if (options.topics.empty()) return apps::report("mqsub", {ClientExit::Usage, "at least one topic filter is needed: -t FILTER"});
   if (options.qos.size() > 1 && options.qos.size() != options.topics.size())
     return apps::report("mqsub", {ClientExit::Usage, fmt::format("{} -q values for {} -t filters: give one -q for all, or one per -t",

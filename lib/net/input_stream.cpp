@@ -79,7 +79,10 @@ void InputStream::start() {
 
 void InputStream::schedule_file_read() {
   if (done_ || paused_ || timer_.active()) return;
-  timer_.start(std::chrono::milliseconds(0), [this] { read_file_chunk(); });
+  // 1 ms, not 0: libuv 1.44 runs a zero timer started from a timer callback
+  // in the same pass, so a file that never ends (/dev/zero) or never pauses
+  // the reader would keep the loop from signals and the network for ever.
+  timer_.start(std::chrono::milliseconds(1), [this] { read_file_chunk(); });
 }
 
 void InputStream::read_file_chunk() {

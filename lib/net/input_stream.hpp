@@ -3,7 +3,8 @@
 /// a slow producer on a pipe or a terminal does not stop keepalive pings or
 /// acknowledgements. Pipes, terminals and sockets are read when data is
 /// ready; anything else (regular files, /dev/null, /dev/zero), which epoll
-/// cannot watch, is read in chunks, one chunk per loop iteration.
+/// cannot watch, is read in chunks, one chunk per loop iteration (at most
+/// one per millisecond).
 /// Pausing gives back-pressure: nothing more is read until resume().
 
 #include <functional>

@@ -9,9 +9,11 @@ timeout. Nothing sleeps.
 
 Usage: pubsub_hostile_broker_test.py mqpub mqsub
 """
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 
@@ -160,6 +162,42 @@ class HostileBrokerTest(unittest.TestCase):
         publishes = [packet(0x30, b"\x00\x01h\x00" + bytes([i])) for i in list(range(50)) + [0xFF]]
         self.assertEqual(self.received.count(b"\x30\x05\x00\x01h\x00"), 51, self.received)
         self.assertIn(b"".join(publishes), self.received)  # every good line, in order
+
+    def test_disconnect_reason_and_properties_are_sent(self):
+        # 0x04 Disconnect with Will Message, Reason String "bye": E0 08 04 05 1F 00 03 'bye'
+        expected = b"\xe0\x08\x04\x06\x1f\x00\x03bye"
+        for argv in ([MQPUB, "-t", "a", "-m", "x"], [MQSUB, "-t", "a", "-C", "1"]):
+            with self.subTest(argv[0]):
+                script = CONNACK if argv[0] == MQPUB else CONNACK + packet(0x30, b"\x00\x01a\x00x")
+                code, err = self.run_client(script, argv + ["--disconnect-reason", "0x04", "-D", "disconnect",
+                                                            "reason-string", "bye"])
+                self.assertEqual(code, 0, err)
+                self.assertTrue(self.received.endswith(expected), self.received)
+
+    def test_saved_options_and_profiles(self):
+        with tempfile.TemporaryDirectory(prefix="mq-config-") as home:
+            os.makedirs(os.path.join(home, "mq", "profiles"))
+            with open(os.path.join(home, "mq", "mqpub"), "w") as f:
+                f.write("# defaults for mqpub\n-V 5\n-i from-file\n")
+            broker = FakeBroker(CONNACK)
+            with open(os.path.join(home, "mq", "profiles", "lab"), "w") as f:
+                f.write(f"-h 127.0.0.1\n-p {broker.port}\n-u alice\n-P two words\n")
+            env = dict(os.environ, XDG_CONFIG_HOME=home)
+            try:
+                p = subprocess.run([MQPUB, "-t", "a", "-m", "x", "--profile", "lab", "-i", "from-cli"],
+                                   capture_output=True, timeout=TIMEOUT, env=env)
+            finally:
+                broker.close()
+            self.assertEqual(p.returncode, 0, p.stderr)
+            connect = broker.received
+            self.assertEqual(connect[8], 5, connect)  # protocol level from the defaults file
+            for text in (b"from-cli", b"alice", b"two words"):
+                self.assertIn(text, connect)
+            self.assertNotIn(b"from-file", connect)  # the command line wins
+            p = subprocess.run([MQPUB, "-t", "a", "-m", "x", "--profile", "none"], capture_output=True,
+                               timeout=TIMEOUT, env=env)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn(b"--profile: no file", p.stderr)
 
 
 if __name__ == "__main__":

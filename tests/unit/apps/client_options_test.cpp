@@ -102,3 +102,34 @@ TEST_CASE("client options: -p alone keeps $MQ_URL's host and credentials") {
   REQUIRE(std::holds_alternative<ClientSetup>(h));
   CHECK(std::get<ClientSetup>(h).url.host == "other");  // -h leaves $MQ_URL out entirely
 }
+
+TEST_CASE("client options: -L mqtt://host/topic gives the topic, as mosquitto's -L") {
+  auto r = setup_for({"-L", "mqtt://bob:pw@127.0.0.1:1884/sensors/t1"});
+  REQUIRE(std::holds_alternative<ClientSetup>(r));
+  const auto& s = std::get<ClientSetup>(r);
+  CHECK(s.url.host == "127.0.0.1");
+  CHECK(s.url.port == 1884);
+  CHECK(s.config.username == "bob");
+  CHECK(s.url_topic == "sensors/t1");
+  auto plain = setup_for({"-L", "mqtt://127.0.0.1"});
+  REQUIRE(std::holds_alternative<ClientSetup>(plain));
+  CHECK_FALSE(std::get<ClientSetup>(plain).url_topic);
+}
+
+TEST_CASE("client options: --tls-version tlsv1.1 is refused with the reason") {
+  CHECK_THROWS_WITH_AS(setup_for({"--tls-version", "tlsv1.1"}),
+                       "--tls-version: tlsv1.1 is not offered: TLS before 1.2 is deprecated (RFC 8996); use tlsv1.2 "
+                       "or tlsv1.3",
+                       CLI::ValidationError);
+}
+
+TEST_CASE("client options: --disconnect-reason and -D disconnect are checked before connecting") {
+  auto r = setup_for({"--disconnect-reason", "0x04", "-D", "disconnect", "reason-string", "bye"});
+  REQUIRE(std::holds_alternative<ClientSetup>(r));
+  CHECK(std::get<ClientSetup>(r).disconnect_reason == 0x04);
+  CHECK(std::get<ClientSetup>(r).properties_for(kInDisconnect).text(PropertyId::ReasonString) == "bye");
+  CHECK(error_for({"--disconnect-reason", "0x05"}) ==
+        "DISCONNECT (--disconnect-reason, -D disconnect): offset 0, reason code: reason code 0x05 is not defined for "
+        "DISCONNECT");
+  CHECK(error_for({"--disconnect-reason", "4", "-V", "mqttv311"}) == "--disconnect-reason needs MQTT 5.0 (-V mqttv5)");
+}
