@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "cli_model.hpp"
 #include "docs.hpp"
 #include "sample_app.hpp"
@@ -91,7 +93,7 @@ TEST_CASE("the CLI model reads values, files, repetition and groups") {
 
 TEST_CASE("the bash completion completes options, values and files in bash") {
   SampleApp s;
-  auto dir = std::filesystem::temp_directory_path() / "mq_docs_bash_test";
+  auto dir = std::filesystem::temp_directory_path() / ("mq_docs_bash_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "captures");
   std::ofstream(dir / "capture.pcap") << "x";
   std::ofstream(dir / "completion.bash") << mq::apps::render_bash(s.app, s.doc);
