@@ -30,6 +30,7 @@ complete -c mqbroker -l message-size-limit -x -d 'Largest PUBLISH payload accept
 complete -c mqbroker -l max-packet-size -x -d 'Largest packet accepted from a client (0: no limit) (config key max_packet_size)'
 complete -c mqbroker -l max-keepalive -x -d 'Largest keep alive a client may ask for (config key max_keepalive)'
 complete -c mqbroker -l max-topic-alias -x -d 'Topic aliases a 5.0 client may set up (0: none) (config key max_topic_alias)'
+complete -c mqbroker -l max-alias-bytes-out -x -d 'Topic bytes the broker\'s outgoing alias table holds per 5.0 connection (default 65536); aliases go to the first topics sent within it and the client\'s Topic Alias Maximum, are never remapped, and later topics are sent in full (config key max_alias_bytes_out)'
 complete -c mqbroker -l max-topic-length -x -d 'Longest topic name or filter (0: no limit) (config key max_topic_length)'
 complete -c mqbroker -l max-topic-levels -x -d 'Most levels in a topic name or filter (default 1024, at most 4096) (config key max_topic_levels)'
 complete -c mqbroker -l input-buffer-budget -x -d 'Bytes of partly received packets held for all clients together (default 256 MiB); when it is exceeded, a client holding more than its share is disconnected (config key input_buffer_budget)'

@@ -312,13 +312,16 @@ bool Broker::transmit(Connection& c, const MessageView& m, DeliveryFields& f, bo
     std::string_view topic = m.topic;
     bool new_alias = false;
     if (aliases) {
-      // Aliases go to the first topics sent, up to the client's maximum, and
-      // are never remapped; later topics are sent in full.
-      auto& out = c.topic_aliases().out;
+      // Aliases go to the first topics sent, up to the client's maximum and
+      // max_alias_bytes_out of topic text, and are never remapped; later
+      // topics are sent in full. The byte bound keeps many long topics from
+      // costing each subscriber a copy of every one.
+      TopicAliases& table = c.topic_aliases();
+      auto& out = table.out;
       if (auto a = out.find(topic); a != out.end()) {
         f.topic_alias = a->second;
         f.alias_only = true;
-      } else if (out.size() < c.alias_max_out) {
+      } else if (out.size() < c.alias_max_out && table.out_bytes + topic.size() <= config_.max_alias_bytes_out) {
         f.topic_alias = static_cast<std::uint16_t>(out.size() + 1);
         new_alias = true;
       }
@@ -328,7 +331,10 @@ bool Broker::transmit(Connection& c, const MessageView& m, DeliveryFields& f, bo
       ++counters_.dropped_too_large;
       return false;
     }
-    if (new_alias) c.topic_aliases().out.emplace(std::string(topic), f.topic_alias);
+    if (new_alias) {
+      c.topic_aliases().out.emplace(std::string(topic), f.topic_alias);
+      c.topic_aliases().out_bytes += topic.size();
+    }
     encode_publish(c.out, m, f, c.version);
     counters_.bytes_sent += size;
   }

@@ -70,6 +70,10 @@ struct Config {
   /// Whether the broker assigns topic aliases on PUBLISHes it sends to 5.0
   /// clients that allow them.
   bool outgoing_topic_aliases = true;
+  /// Topic bytes the outgoing alias table of one connection may hold: a
+  /// topic gets an alias only while the table stays within it (and within
+  /// the client's Topic Alias Maximum); later topics are sent in full.
+  std::uint32_t max_alias_bytes_out = 64 * 1024;
   /// Feature switches advertised in CONNACK and enforced in SUBSCRIBE
   /// (SUBACK 0xA2, 0x9E; DISCONNECT 0xA1 for an identifier when off).
   bool wildcard_subscriptions = true;

@@ -24,6 +24,8 @@ struct TopicAliases {
   std::vector<std::string> in;
   /// Topic aliases the broker assigned towards the client.
   std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>> out;
+  /// Bytes of the topics in `out` (Config::max_alias_bytes_out bounds them).
+  std::size_t out_bytes = 0;
 };
 
 /// What only some connections use, in one block allocated on first need.

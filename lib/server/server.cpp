@@ -53,6 +53,7 @@ std::optional<std::string> to_broker_config(const Settings& s, broker::Config& c
   c.maximum_qos = s.maximum_qos;
   c.retain_available = s.retain_available;
   c.topic_alias_maximum = s.max_topic_alias;
+  c.max_alias_bytes_out = s.max_alias_bytes_out;
   c.sys_interval = s.sys_interval;
   c.response_information = s.response_information;
   return std::nullopt;

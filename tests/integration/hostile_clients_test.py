@@ -778,6 +778,64 @@ class HugeDeclaredPackets(unittest.TestCase):
             self.assertEqual(broker.stop(), 0)
 
 
+class AliasTables(unittest.TestCase):
+    """Subscribers allowing 65535 topic aliases, and many long distinct
+    topics: each connection's outgoing alias table keeps at most
+    max_alias_bytes_out (64 KiB) of topics, so memory does not grow with
+    subscribers times topics."""
+
+    SUBSCRIBERS = 10
+    TOPICS = 150
+    TOPIC_BYTES = 60_000
+    RSS_BOUND_KB = 45 * 1024  # without the bound the tables alone hold about 88 MB
+
+    def test_long_topics_to_alias_hungry_subscribers_stay_bounded(self):
+        broker = QuietBroker(["-p", "0"])
+        try:
+            port = broker.port()
+            pid = broker.proc.pid
+            base = rss_kb(pid)
+            subs = []
+            for i in range(self.SUBSCRIBERS):
+                c = Raw(port)
+                c.send(packet(0x10, s("MQTT") + bytes([5, 0x02]) + u16(60) + props(5, b"\x22\xff\xff") + s(f"alias-{i}")))
+                self.assertEqual(c.read()[0], 0x20)
+                c.send(packet(0x82, u16(1) + props(5) + s("#") + b"\x00"))
+                self.assertEqual(c.read()[0], 0x90)
+                subs.append(c)
+            counts = [0] * len(subs)
+            progress = threading.Condition()
+
+            def drain(i):
+                while counts[i] < self.TOPICS:
+                    p = subs[i].read()
+                    if p is None:
+                        return
+                    if p[0] >> 4 == 3:
+                        with progress:
+                            counts[i] += 1
+                            progress.notify_all()
+            readers = [threading.Thread(target=drain, args=(i,), daemon=True) for i in range(len(subs))]
+            for r in readers:
+                r.start()
+            pub = connected(port, 5, "alias-pub")
+            for t in range(self.TOPICS):
+                topic = f"{t:05d}/" + "x" * (self.TOPIC_BYTES - 6)
+                pub.send(packet(0x30, s(topic) + props(5) + b"m"))
+                # Paced to the readers, so no subscriber is backlogged (QoS 0 would be dropped).
+                with progress:
+                    self.assertTrue(progress.wait_for(lambda: min(counts) >= t - 16, timeout=TIMEOUT))
+            for r in readers:
+                r.join(TIMEOUT)
+            self.assertEqual(counts, [self.TOPICS] * len(subs))
+            grown = rss_kb(pid) - base
+            self.assertLess(grown, self.RSS_BOUND_KB, f"RSS grew by {grown} kB")
+            for c in subs + [pub]:
+                c.close()
+        finally:
+            self.assertEqual(broker.stop(), 0)
+
+
 class ConnectionChurn(unittest.TestCase):
     """10,000 connections opened and dropped abruptly, in rounds: the
     broker's file descriptors come back to their baseline and its memory

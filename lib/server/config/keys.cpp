@@ -176,6 +176,7 @@ Error key_max_packet_size(Settings& s, const Words& w) {
 }
 Error key_max_keepalive(Settings& s, const Words& w) { return number(w, s.max_keepalive, 0, 65535); }
 Error key_max_topic_alias(Settings& s, const Words& w) { return number(w, s.max_topic_alias, 0, 65535); }
+Error key_max_alias_bytes_out(Settings& s, const Words& w) { return number(w, s.max_alias_bytes_out, 0, k32); }
 Error key_max_topic_length(Settings& s, const Words& w) { return number(w, s.max_topic_length, 0, 65535); }
 Error key_max_topic_levels(Settings& s, const Words& w) { return number(w, s.max_topic_levels, 1, 4096); }
 Error key_input_buffer_budget(Settings& s, const Words& w) {
@@ -253,6 +254,10 @@ constexpr std::array kKeys = {
     KeyInfo{"max_packet_size", G, "BYTES", "Largest packet accepted from a client (0: no limit)", false, key_max_packet_size},
     KeyInfo{"max_keepalive", G, "SECONDS", "Largest keep alive a client may ask for", false, key_max_keepalive},
     KeyInfo{"max_topic_alias", G, "COUNT", "Topic aliases a 5.0 client may set up (0: none)", false, key_max_topic_alias},
+    KeyInfo{"max_alias_bytes_out", G, "BYTES",
+            "Topic bytes the broker's outgoing alias table holds per 5.0 connection (default 65536); aliases go "
+            "to the first topics sent within it and the client's Topic Alias Maximum, are never remapped, and "
+            "later topics are sent in full", true, key_max_alias_bytes_out},
     KeyInfo{"max_topic_length", G, "BYTES", "Longest topic name or filter (0: no limit)", true, key_max_topic_length},
     KeyInfo{"max_topic_levels", G, "COUNT", "Most levels in a topic name or filter (default 1024, at most 4096)", true, key_max_topic_levels},
     KeyInfo{"input_buffer_budget", G, "BYTES",

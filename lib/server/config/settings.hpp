@@ -92,6 +92,8 @@ struct Settings {
   std::uint32_t max_packet_size = 0;          ///< 0: the protocol's
   std::uint16_t max_keepalive = 65535;
   std::uint16_t max_topic_alias = 10;
+  /// Topic bytes one connection's outgoing alias table may hold.
+  std::uint32_t max_alias_bytes_out = 64 * 1024;
   std::uint32_t max_topic_length = 0;
   std::uint32_t max_topic_levels = 1024;
   /// Bytes of partly received packets held for all clients together.

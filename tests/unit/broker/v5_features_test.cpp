@@ -167,6 +167,34 @@ TEST_CASE("broker: topic aliases towards a client that allows them") {
                            {0x30, 0x05, 0x00, 0x01}, text("c"), {0x00}, text("3")}));
 }
 
+TEST_CASE("broker: the outgoing alias table holds at most max_alias_bytes_out of topics per connection") {
+  Config config = test_config();
+  config.max_alias_bytes_out = 100;
+  Harness h(config);
+  Client sub(h, ProtocolVersion::v5);
+  connect(sub, "sub", true, 0, {Property{PropertyId::TopicAliasMaximum, 65535, {}, {}}});
+  subscribe(sub, "#");
+  Client pub(h);
+  connect(pub, "pub");
+  const std::string t1(60, 'a'), t2(60, 'b'), t3(30, 'c');
+  for (const auto& t : {t1, t2, t3, t1, t2, t3}) pub.send(publish_packet(t, "x"));
+  auto ps = sub.publishes();
+  REQUIRE(ps.size() == 6);
+  auto alias = [](const Publish& p) {
+    const Property* a = find(p.properties, PropertyId::TopicAlias);
+    return a ? a->number : 0u;
+  };
+  // 60 bytes fit; 60 more would not (120 > 100): sent in full without an
+  // alias; 30 more fit (90).
+  CHECK(alias(ps[0]) == 1);
+  CHECK(alias(ps[1]) == 0);
+  CHECK(ps[1].topic == t2);
+  CHECK(alias(ps[2]) == 2);
+  CHECK((alias(ps[3]) == 1 && ps[3].topic.empty()));
+  CHECK((alias(ps[4]) == 0 && ps[4].topic == t2));
+  CHECK((alias(ps[5]) == 2 && ps[5].topic.empty()));
+}
+
 TEST_CASE("broker: a message over the client's Maximum Packet Size is not sent to it [MQTT-3.1.2-24]") {
   Harness h;
   Client small(h, ProtocolVersion::v5);
