@@ -9,6 +9,9 @@ namespace {
 
 TimePoint now() { return std::chrono::steady_clock::now(); }
 
+/// How long close() waits for the broker to close the connection after DISCONNECT.
+constexpr std::chrono::milliseconds kDisconnectLinger{500};
+
 /// Uniform [0, 1) from a generator seeded once per process, for jitter.
 double jitter_random() {
   static std::mt19937_64 gen{std::random_device{}()};
@@ -27,7 +30,8 @@ Connection::Connection(net::Loop& loop, ClientSession& session, net::Url url, ne
       handlers_(std::move(handlers)),
       backoff_(reconnect.initial, reconnect.maximum, 2.0, 0.5, jitter_random),
       session_timer_(loop),
-      reconnect_timer_(loop) {}
+      reconnect_timer_(loop),
+      linger_timer_(loop) {}
 
 Connection::~Connection() {
   pending_.reset();
@@ -79,12 +83,15 @@ void Connection::on_data(ByteView bytes) {
 }
 
 void Connection::on_stream_closed(const net::NetError& error) {
+  linger_timer_.stop();
+  lingering_ = false;
   stream_.reset();
   armed_for_.reset();
   session_timer_.stop();
   session_.connection_lost(now());
   service();
-  transport_ended(error);
+  // After our DISCONNECT the broker's close is the expected end, not an error.
+  transport_ended(closing_ ? net::NetError{} : error);
 }
 
 void Connection::transport_ended(const net::NetError& error) {
@@ -143,7 +150,7 @@ void Connection::service() {
   if (stream_ && session_.state() == ClientSession::State::Closed) {
     session_timer_.stop();
     armed_for_.reset();
-    stream_->close();  // on_stream_closed follows
+    if (!lingering_) stream_->close();  // on_stream_closed follows
     return;
   }
   arm_timer();
@@ -172,15 +179,27 @@ void Connection::close(std::uint8_t reason_code, OwnedProperties properties) {
   reconnect_timer_.stop();
   pending_.reset();
   if (stream_) {
+    bool disconnect_sent = false;
     if (session_.state() == ClientSession::State::Connected ||
         session_.state() == ClientSession::State::Connecting)
-      session_.disconnect(reason_code, std::move(properties), now());
+      disconnect_sent = !session_.disconnect(reason_code, std::move(properties), now());
     // Inside an event handler service() only marks itself to run again, and
     // the stream takes no bytes once it is closing: hand the DISCONNECT over
     // first, or it is dropped and the broker publishes the will.
     write_output();
+    if (disconnect_sent) {
+      // Wait (briefly) for the broker to close after reading DISCONNECT: a
+      // process that exits at once races its own next run, and a broker that
+      // handles the new connection's takeover first drops the acknowledgements
+      // still unread on the old one (seen with mosquitto and mqsub -C).
+      lingering_ = true;
+      linger_timer_.start(kDisconnectLinger, [this] {
+        lingering_ = false;
+        if (stream_) stream_->close();
+      });
+    }
     service();
-    if (stream_) stream_->close();
+    if (stream_ && !lingering_) stream_->close();
     return;
   }
   transport_ended(net::NetError{});

@@ -60,8 +60,9 @@ class Connection {
   /// (publish, subscribe, ...); safe to call from inside an event handler.
   void service();
 
-  /// Ends for good: DISCONNECT (when connected), then the transport closes
-  /// gracefully and on_ended follows with code None. No reconnect.
+  /// Ends for good: DISCONNECT (when connected), then the broker's close is
+  /// awaited (at most 0.5 s) so that it has read everything sent; on_ended
+  /// follows with code None. No reconnect.
   void close(std::uint8_t reason_code = 0, OwnedProperties properties = {});
 
   /// Stops reconnecting: the next end of the transport is final.
@@ -96,6 +97,8 @@ class Connection {
   std::shared_ptr<net::Stream> stream_;
   net::Timer session_timer_;
   net::Timer reconnect_timer_;
+  net::Timer linger_timer_;  ///< bounds the wait for the broker's close after our DISCONNECT
+  bool lingering_ = false;   ///< DISCONNECT sent, waiting for the broker to close
   std::optional<TimePoint> armed_for_;
   std::optional<TimePoint> up_since_;  ///< CONNACK of the current connection, for the backoff reset
   bool closing_ = false;  ///< close() was called

@@ -76,10 +76,33 @@ class FakeBroker:
                         return
                     self.received += chunk
                 conn.sendall(self.script)
-                while chunk := conn.recv(4096):
+                # Like a real broker, close once DISCONNECT arrives (the
+                # clients wait for that close).
+                while not self.disconnected() and (chunk := conn.recv(4096)):
                     self.received += chunk
             except OSError:
                 pass
+
+    def disconnected(self):
+        """True once the bytes received hold a whole DISCONNECT packet."""
+        pos = 0
+        data = self.received
+        while pos + 2 <= len(data):
+            length, shift, i = 0, 0, pos + 1
+            while i < len(data):
+                length |= (data[i] & 0x7F) << shift
+                shift += 7
+                i += 1
+                if not data[i - 1] & 0x80:
+                    break
+            else:
+                return False
+            if i + length > len(data):
+                return False
+            if data[pos] == 0xE0:
+                return True
+            pos = i + length
+        return False
 
     def close(self):
         self.sock.close()

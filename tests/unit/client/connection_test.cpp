@@ -89,3 +89,61 @@ TEST_CASE("connection: close() from the Connected handler still sends DISCONNECT
   listener.value().reset();
   t.check_clean();
 }
+
+TEST_CASE("connection: after DISCONNECT the client waits for the broker to close before it ends") {
+  // Regression: the client closed at once, and a broker that took the next
+  // connection over before reading the old one lost its last PUBACKs.
+  TestLoop t;
+  RecordingBroker broker;
+  auto broker_close = std::make_unique<Timer>(t.loop);
+  bool broker_closed = false;
+  bool ended_after_broker = false;
+  auto url = parse_url("mqtt://127.0.0.1:0");
+  REQUIRE(url.ok());
+  auto accept = [&](std::shared_ptr<Stream> s) {
+    broker.handler()(s);
+    Stream* raw = s.get();  // owned by broker.stream; the handlers must not own it
+    raw->on_data([&, raw](ByteView b) {
+      const bool first = broker.received.empty();
+      broker.received.insert(broker.received.end(), b.begin(), b.end());
+      if (first) raw->write(ByteView(RecordingBroker::kConnack, sizeof RecordingBroker::kConnack));
+      if (broker.received.size() >= 2 && broker.received[broker.received.size() - 2] == 0xE0)
+        broker_close->start(std::chrono::milliseconds(50), [&, raw] {  // a broker that takes its time
+          broker_closed = true;
+          raw->close();
+        });
+    });
+  };
+  auto listener = Listener::listen(t.loop, url.value(), {}, accept);
+  REQUIRE_MESSAGE(listener, listener.error().message);
+
+  ClientConfig config;
+  config.version = ProtocolVersion::v311;
+  config.client_id = "c1";
+  ClientSession session(config);
+  bool ended = false;
+  NetError end_error;
+  ConnectionHandlers handlers;
+  Connection* self = nullptr;
+  handlers.on_event = [&](Event& e) {
+    if (std::holds_alternative<Connected>(e)) self->close();
+  };
+  handlers.on_ended = [&](const NetError& e) {
+    ended = true;
+    ended_after_broker = broker_closed;
+    end_error = e;
+  };
+  auto conn = std::make_unique<Connection>(t.loop, session, listener.value()->url(), ConnectOptions{},
+                                           ReconnectPolicy{}, std::move(handlers));
+  self = conn.get();
+  conn->open();
+  t.run_until([&] { return ended; });
+  CHECK(ended_after_broker);
+  CHECK(end_error.code == NetErrc::None);  // the broker's close is the expected end
+  conn.reset();
+  t.run_until([&] { return broker.hung_up; });
+  broker_close.reset();
+  broker.stream.reset();
+  listener.value().reset();
+  t.check_clean();
+}
