@@ -146,6 +146,7 @@ void ConnRun::interval() {
   r.start_s = seconds(interval_start_ns_ - start_ns_);
   r.end_s = seconds(now - start_ns_);
   r.delta = cur_ - prev_;
+  r.partial = static_cast<double>(now - interval_start_ns_) < c_.interval_s * 0.5e9;
   prev_ = cur_;
   interval_start_ns_ = now;
   self_.sample();

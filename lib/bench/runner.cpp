@@ -12,23 +12,6 @@
 
 namespace mq::bench {
 
-std::string expand_template(const std::string& pattern, unsigned index, unsigned worker) {
-  std::string out;
-  out.reserve(pattern.size() + 8);
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '%' && i + 1 < pattern.size()) {
-      const char k = pattern[i + 1];
-      if (k == 'i' || k == 'w' || k == '%') {
-        out += k == 'i' ? std::to_string(index) : k == 'w' ? std::to_string(worker) : std::string("%");
-        ++i;
-        continue;
-      }
-    }
-    out += pattern[i];
-  }
-  return out;
-}
-
 void mark_start(RunResult& result) {
   const auto wall = std::chrono::system_clock::now();
   result.started_unix_s = std::chrono::duration<double>(wall.time_since_epoch()).count();
