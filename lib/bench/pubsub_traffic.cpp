@@ -72,25 +72,25 @@ void PubSubRun::on_publish(Subscriber& s, std::uint8_t first, ByteView body, std
   }
   last_event_ns_ = now;
   const std::size_t payload_size = body.size() - at;
-  const auto h = read_payload_header(std::span<const std::uint8_t>(body.data() + at, payload_size));
-  if (!h) {  // not an mqbench message (another client's, on a wildcard): reported by finish()
+  PayloadHeader h;
+  if (!read_payload_header(std::span<const std::uint8_t>(body.data() + at, payload_size), h)) {  // not an mqbench message (another client's, on a wildcard): reported by finish()
     ++foreign_;
     return;
   }
-  const auto stamp = static_cast<std::int64_t>(h->timestamp_ns);
-  const bool counted = measured(h->publisher, h->sequence, stamp);
+  const auto stamp = static_cast<std::int64_t>(h.timestamp_ns);
+  const bool counted = measured(h.publisher, h.sequence, stamp);
   if (counted) {
     ++cur_.received;
     ++s.received;
     cur_.bytes_received += payload_size;
   }
   Sink& sink = sinks_[s.sink];
-  const std::uint32_t g = h->publisher;
+  const std::uint32_t g = h.publisher;
   if (g >= sink.by_publisher.size()) {
     if (g > (1u << 20)) return;  // not a publisher index of ours
     sink.by_publisher.resize(g + 1);
   }
-  switch (sink.by_publisher[g].observe(h->sequence)) {
+  switch (sink.by_publisher[g].observe(h.sequence)) {
     case SequenceTracker::Arrival::duplicate: cur_.duplicates += counted; return;
     case SequenceTracker::Arrival::reordered: cur_.reordered += counted; break;
     case SequenceTracker::Arrival::too_old:  // lost already; reported as a late arrival by finish()
