@@ -286,23 +286,13 @@ void PubSubRun::interval() {
   r.start_s = seconds(interval_start_ns_ - measure_start_ns_);
   r.end_s = seconds(now - measure_start_ns_);
   r.delta = cur_ - prev_;
-  r.partial = static_cast<double>(now - interval_start_ns_) < c_.interval_s * 0.5e9;
   r.e2e = interval_e2e_;
   result_.e2e.merge(interval_e2e_);
   interval_e2e_.clear();
+  const std::int64_t length = now - interval_start_ns_;
   prev_ = cur_;
   interval_start_ns_ = now;
-  self_.sample();
-  broker_.sample();
-  result_.totals = cur_;
-  result_.measured_s = r.end_s;
-  result_.intervals.push_back(r);
-  if (c_.on_interval) c_.on_interval(result_.intervals.back(), result_);
-  if (!interrupted_ && c_.interrupted && c_.interrupted()) {
-    interrupted_ = true;
-    result_.warnings.push_back("interrupted: the run ended early");
-    end_measure();
-  }
+  if (close_interval(c_, result_, std::move(r), length, cur_, self_, broker_, interrupted_)) end_measure();
 }
 
 void PubSubRun::finish() {

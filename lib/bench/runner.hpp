@@ -98,6 +98,15 @@ struct HoldMemory {
 /// subscription was refused) returns the error.
 std::optional<RunError> run(const RunConfig& config, RunResult& result, HoldMemory* hold = nullptr);
 
+class UsageTracker;
+
+/// What every mode does when an interval ends: marks a sliver shorter than
+/// half an interval (the run's last) partial, samples CPU and memory, stores
+/// the record and the totals so far, and calls on_interval. True the first
+/// time the stop request (SIGINT) is seen: the caller then ends its run.
+bool close_interval(const RunConfig& c, RunResult& result, IntervalRecord r, std::int64_t length_ns,
+                    const Counters& totals, UsageTracker& self, UsageTracker& broker, bool& interrupted);
+
 /// Sets the result's start time (UTC text and Unix seconds) to now.
 void mark_start(RunResult& result);
 
