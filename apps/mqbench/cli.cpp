@@ -76,9 +76,21 @@ apps::AppDoc documentation() {
        "All clients run on one thread and one clock (CLOCK_MONOTONIC), so end-to-end latency needs no clock "
        "synchronisation; in sub mode the publishers' clock must be the same machine's. Closed-loop messages "
        "are stamped when built, open-loop ones with the time they were due. mqbench's CPU is its run thread's; "
-       "its memory is the process's resident size, which includes the embedded broker when one runs. With "
+       "its memory is the process's resident size, which includes the embedded broker when one runs; the "
+       "embedded broker's own memory is therefore shown as shared (null in --json), never as 0. With "
        "conn --hold the memory per held connection is printed (and stored in the settings of --json), for "
        "mqbench and, with --broker-pid, for the broker."},
+      {"WHAT IS COUNTED",
+       "Every payload starts with a 24-byte header: \"mqb\" 1, the publisher's global index, its sequence "
+       "number and the time stamp (little-endian). A message counts as received (and in bytes, duplicates, "
+       "reordered, per-subscriber counts and the e2e histogram) when its publisher sent it in the measured "
+       "phase, wherever it arrives, the drain included; so e2e count = received - duplicates, and a loss-free "
+       "one-to-one run has received = published. Messages without the header are left out and reported. Loss "
+       "covers the whole run, warm-up included, so that no lost message is hidden. Each subscriber (or "
+       "shared group) tracks each publisher in a sliding window of 65,536 sequence numbers (8 KiB, whatever "
+       "the run's length): a number missing when it leaves the window is lost; a message that arrives later "
+       "than that is reported as a late arrival in a warning, its loss standing. An interval shorter than "
+       "half --interval (the run's last) is marked \"partial\" and left out of the report's plots over time."},
       {"ENVIRONMENT",
        "MQ_URL: the broker URL when no -h, -p, -L or --unix is given. JOB_COMPLETION_INDEX: the worker index "
        "for --worker N."},

@@ -25,7 +25,7 @@ namespace mq::bench {
 struct Counters {
   std::uint64_t published = 0;          ///< PUBLISH packets written to the socket
   std::uint64_t acked = 0;              ///< PUBACK/PUBCOMP received (QoS 1/2)
-  std::uint64_t received = 0;           ///< PUBLISH packets delivered to subscribers
+  std::uint64_t received = 0;           ///< deliveries of messages published in the measured phase
   std::uint64_t bytes_published = 0;    ///< payload bytes published
   std::uint64_t bytes_received = 0;     ///< payload bytes received
   std::uint64_t lost = 0;               ///< sequence numbers never received (gaps)
