@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/name_template.hpp"
 #include "bench/worker.hpp"
 #include "exit_codes.hpp"
 
@@ -57,7 +58,8 @@ apps::AppDoc documentation() {
        "Kubernetes Indexed Job (which sets JOB_COMPLETION_INDEX; then --worker N is enough) or a Slurm array "
        "make one load. mqbench merge *.json adds their counters and merges their histograms bucket by bucket."},
       {"TOPICS",
-       "-t is a template: %i is the publisher's global index, %w the worker index. Without --sub-topic, "
+       "-t is a template: %i is the publisher's global index, %c its client id, %w the worker index, %% a "
+       "percent sign. Without --sub-topic, "
        "subscriber k follows the topic of publisher k mod P of its worker, so -c 1 --subscribers 10 is a one to "
        "ten fan-out. --sub-topic sets every subscriber's filter (a template too, %i the subscriber's index), "
        "e.g. 'mqbench/#'; then each subscriber expects every publisher's messages. --shared NAME subscribes "
@@ -74,9 +76,21 @@ apps::AppDoc documentation() {
        "All clients run on one thread and one clock (CLOCK_MONOTONIC), so end-to-end latency needs no clock "
        "synchronisation; in sub mode the publishers' clock must be the same machine's. Closed-loop messages "
        "are stamped when built, open-loop ones with the time they were due. mqbench's CPU is its run thread's; "
-       "its memory is the process's resident size, which includes the embedded broker when one runs. With "
+       "its memory is the process's resident size, which includes the embedded broker when one runs; the "
+       "embedded broker's own memory is therefore shown as shared (null in --json), never as 0. With "
        "conn --hold the memory per held connection is printed (and stored in the settings of --json), for "
        "mqbench and, with --broker-pid, for the broker."},
+      {"WHAT IS COUNTED",
+       "Every payload starts with a 24-byte header: \"mqb\" 1, the publisher's global index, its sequence "
+       "number and the time stamp (little-endian). A message counts as received (and in bytes, duplicates, "
+       "reordered, per-subscriber counts and the e2e histogram) when its publisher sent it in the measured "
+       "phase, wherever it arrives, the drain included; so e2e count = received - duplicates, and a loss-free "
+       "one-to-one run has received = published. Messages without the header are left out and reported. Loss "
+       "covers the whole run, warm-up included, so that no lost message is hidden. Each subscriber (or "
+       "shared group) tracks each publisher in a sliding window of 65,536 sequence numbers (8 KiB, whatever "
+       "the run's length): a number missing when it leaves the window is lost; a message that arrives later "
+       "than that is reported as a late arrival in a warning, its loss standing. An interval shorter than "
+       "half --interval (the run's last) is marked \"partial\" and left out of the report's plots over time."},
       {"ENVIRONMENT",
        "MQ_URL: the broker URL when no -h, -p, -L or --unix is given. JOB_COMPLETION_INDEX: the worker index "
        "for --worker N."},
@@ -114,10 +128,10 @@ void define_cli(CLI::App& app, BenchOptions& o) {
       ->check(CLI::IsMember({0, 1, 2}))
       ->capture_default_str()
       ->group(kLoad);
-  app.add_option("-s,--size", o.size, "Payload bytes, N or MIN-MAX (at least 20: publisher, sequence, time)")
+  app.add_option("-s,--size", o.size, "Payload bytes, N or MIN-MAX (at least 24: the header with publisher, sequence and send time)")
       ->capture_default_str()
       ->group(kLoad);
-  app.add_option("-t,--topic", o.topic, "Topic template (%i publisher index, %w worker)")
+  app.add_option("-t,--topic", o.topic, "Topic template (%i publisher index, %c client id, %w worker, %% a %)")
       ->capture_default_str()
       ->group(kLoad);
   app.add_option("--sub-topic", o.sub_topic, "Subscription filter template for every subscriber, e.g. 'mqbench/#'")
@@ -307,20 +321,12 @@ std::variant<bench::RunConfig, std::string> make_config(const CLI::App& app, con
   cfg.share_group = o.shared;
   if (!o.shared.empty() && cfg.version != ProtocolVersion::v5)
     return std::string("--shared needs MQTT 5.0 (-V 5)");
-  {
-    const auto dash = o.size.find('-');
-    char* end = nullptr;
-    const std::string lo = o.size.substr(0, dash), hi = dash == std::string::npos ? lo : o.size.substr(dash + 1);
-    const unsigned long long a = std::strtoull(lo.c_str(), &end, 10);
-    const bool a_ok = !lo.empty() && !*end;
-    const unsigned long long b = std::strtoull(hi.c_str(), &end, 10);
-    if (!a_ok || hi.empty() || *end || b < a) return fmt::format("-s '{}' is not a size N or a range MIN-MAX", o.size);
-    if (a < bench::kMinPayload)
-      return fmt::format("-s '{}': payloads need at least {} bytes (publisher, sequence number, send time)", o.size,
-                         bench::kMinPayload);
-    if (b > 256u * 1024 * 1024) return fmt::format("-s '{}': at most 268435456 bytes", o.size);
-    cfg.size_min = a;
-    cfg.size_max = b;
+  if (auto e = bench::parse_payload_size(o.size, cfg.size)) return *e;
+  for (const auto* t : {&o.topic, &o.sub_topic}) {
+    bench::NameTemplate parsed;
+    if (auto e = bench::NameTemplate::parse(*t, parsed)) return *e;
+    // Each publisher's PUBLISH is encoded once and only patched per message.
+    if (parsed.uses_sequence()) return fmt::format("template '{}': %s (sequence) is not available in mqbench topics", *t);
   }
   cfg.window = o.window;
   cfg.duration_s = o.duration;

@@ -58,8 +58,9 @@ std::string format_compare(const RunResult& a, const RunResult& b, std::string_v
     rows.push_back({"mqbench cores", a.self.cores_used(a.measured_s), b.self.cores_used(b.measured_s), 2});
   if (a.broker.known || b.broker.known) {
     rows.push_back({"broker cores", a.broker.cores_used(a.measured_s), b.broker.cores_used(b.measured_s), 2});
-    rows.push_back({"broker peak RSS MiB", static_cast<double>(a.broker.peak_rss_bytes) / 1048576.0,
-                    static_cast<double>(b.broker.peak_rss_bytes) / 1048576.0, 1});
+    if (!a.broker.rss_shared && !b.broker.rss_shared)
+      rows.push_back({"broker peak RSS MiB", static_cast<double>(a.broker.peak_rss_bytes) / 1048576.0,
+                      static_cast<double>(b.broker.peak_rss_bytes) / 1048576.0, 1});
   }
 
   std::string out = fmt::format("{:<22}{:>16}{:>16}{:>10}\n", "", name_a, name_b, "B/A");

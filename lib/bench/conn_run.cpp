@@ -146,19 +146,10 @@ void ConnRun::interval() {
   r.start_s = seconds(interval_start_ns_ - start_ns_);
   r.end_s = seconds(now - start_ns_);
   r.delta = cur_ - prev_;
+  const std::int64_t length = now - interval_start_ns_;
   prev_ = cur_;
   interval_start_ns_ = now;
-  self_.sample();
-  broker_.sample();
-  result_.totals = cur_;
-  result_.measured_s = r.end_s;
-  result_.intervals.push_back(r);
-  if (c_.on_interval) c_.on_interval(result_.intervals.back(), result_);
-  if (!interrupted_ && c_.interrupted && c_.interrupted()) {
-    interrupted_ = true;
-    result_.warnings.push_back("interrupted: the run ended early");
-    finish();
-  }
+  if (close_interval(c_, result_, std::move(r), length, cur_, self_, broker_, interrupted_)) finish();
 }
 
 void ConnRun::finish() {

@@ -33,6 +33,7 @@ void merge_broker(ProcessUsage& into, const ProcessUsage& u) {
   into.cpu_user_s = std::max(into.cpu_user_s, u.cpu_user_s);
   into.cpu_sys_s = std::max(into.cpu_sys_s, u.cpu_sys_s);
   into.peak_rss_bytes = std::max(into.peak_rss_bytes, u.peak_rss_bytes);
+  into.rss_shared = into.rss_shared || u.rss_shared;
 }
 
 }  // namespace
@@ -93,6 +94,7 @@ std::optional<std::string> merge(const std::vector<RunResult>& parts, RunResult&
       const IntervalRecord& from = r.intervals[k];
       into.start_s = touched[k] ? std::min(into.start_s, from.start_s) : from.start_s;
       into.end_s = touched[k] ? std::max(into.end_s, from.end_s) : from.end_s;
+      into.partial = (touched[k] && into.partial) || from.partial;
       touched[k] = true;
       into.delta += from.delta;
       into.e2e.merge(from.e2e);

@@ -41,7 +41,7 @@ json usage_to_json(const ProcessUsage& u, double seconds) {
               {"cpu_user_s", u.cpu_user_s},
               {"cpu_sys_s", u.cpu_sys_s},
               {"cores", u.cores_used(seconds)},
-              {"peak_rss_bytes", u.peak_rss_bytes}};
+              {"peak_rss_bytes", u.rss_shared ? json(nullptr) : json(u.peak_rss_bytes)}};
 }
 
 json string_counts(const std::map<std::string, std::uint64_t>& m) {
@@ -62,6 +62,7 @@ json interval_to_json(const IntervalRecord& r, unsigned worker_index) {
   j["worker"] = worker_index;
   j["start_s"] = r.start_s;
   j["end_s"] = r.end_s;
+  if (r.partial) j["partial"] = true;
   j["counters"] = counters_to_json(r.delta);
   const double len = r.end_s - r.start_s;
   j["received_per_s"] = rate_per_s(r.delta.received, len);

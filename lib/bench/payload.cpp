@@ -22,16 +22,6 @@ void put_le(std::uint8_t* p, T v) {
     std::memcpy(p, &v, sizeof v);
 }
 
-template <class T>
-T get_le(const std::uint8_t* p) {
-  T v = 0;
-  if constexpr (std::endian::native != std::endian::little)
-    for (unsigned i = 0; i < sizeof(T); ++i) v = static_cast<T>(v | (T{p[i]} << (8 * i)));
-  else
-    std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
 std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser
   x ^= x >> 30;
   x *= 0xBF58476D1CE4E5B9ull;
@@ -86,15 +76,6 @@ void fill_payload(std::span<std::uint8_t> payload, const PayloadHeader& h) {
   write_payload_header(payload, h);
   for (std::size_t i = kPayloadHeaderSize; i < payload.size(); ++i)
     payload[i] = static_cast<std::uint8_t>('a' + i % 26);
-}
-
-std::optional<PayloadHeader> read_payload_header(std::span<const std::uint8_t> payload) {
-  if (payload.size() < kPayloadHeaderSize) return std::nullopt;
-  const std::uint8_t* p = payload.data();
-  for (unsigned i = 0; i < 4; ++i)
-    if (p[i] != kMagic[i]) return std::nullopt;
-  return PayloadHeader{get_le<std::uint32_t>(p + kPayloadPublisherOffset), get_le<std::uint64_t>(p + kPayloadSequenceOffset),
-                       get_le<std::uint64_t>(p + kPayloadTimestampOffset)};
 }
 
 }  // namespace mq::bench

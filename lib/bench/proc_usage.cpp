@@ -100,6 +100,8 @@ ProcessUsage UsageTracker::usage() const {
   u.cpu_user_s = last_.user_s - start_.user_s;
   u.cpu_sys_s = last_.sys_s - start_.sys_s;
   u.peak_rss_bytes = peak_rss_;
+  u.rss_shared = target_ == Target::Thread;  // a thread's memory is its process's
+  if (u.rss_shared) u.peak_rss_bytes = 0;
   return u;
 }
 

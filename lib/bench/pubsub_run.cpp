@@ -8,6 +8,7 @@
 
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"
+#include "bench/name_template.hpp"
 #include "codec/reason_codes.hpp"
 
 namespace mq::bench {
@@ -16,6 +17,14 @@ namespace {
 
 double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 std::chrono::milliseconds ms(double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000))); }
+
+// A topic or filter template for one client (the app has parsed it once
+// already and rejected a bad one, so a parse error cannot happen here).
+std::string expand(const std::string& text, std::uint64_t client, std::string_view id, unsigned worker) {
+  NameTemplate t;
+  if (NameTemplate::parse(text, t)) return text;
+  return t.expand(TemplateVars{client, id, worker, 0});
+}
 
 
 }  // namespace
@@ -35,7 +44,8 @@ std::string reason_text(PacketType type, std::uint8_t code, ProtocolVersion v) {
 PubSubRun::PubSubRun(net::Loop& loop, const RunConfig& config, RunResult& result)
     : loop_(loop), c_(config), result_(result), pool_(loop, config, *this), phase_timer_(loop), interval_timer_(loop),
       tick_timer_(loop), drain_timer_(loop), rate_timer_(loop, [this] { tick(); }) {
-  filler_.assign(std::max(c_.size_max, kMinPayload), 'x');
+  filler_.assign(c_.size.max, 0);
+  fill_payload(filler_, PayloadHeader{});  // the filler after the header, copied into every message
   // The schedule of the whole load: publisher g's k-th message is due at the
   // same time in whichever worker runs it.
   if (c_.rate > 0) schedule_.emplace(c_.rate, c_.ramp_s, std::max(1u, c_.total_publishers));
@@ -72,7 +82,7 @@ void PubSubRun::start_setup() {
     Publisher p;
     p.conn = pool_.add();
     p.global = c_.first_publisher + k;
-    p.topic = expand_template(c_.topic, p.global, c_.worker_index);
+    p.topic = expand(c_.topic, p.global, client_id('p', p.global), c_.worker_index);
     pubs_.push_back(std::move(p));
   }
   pub_of_conn_.assign(pool_.size(), -1);
@@ -97,18 +107,22 @@ void PubSubRun::start_setup() {
   for (auto& sink : sinks_)
     for (std::size_t k = 0; k < pubs_.size(); ++k)
       if (sink.expected < 0 || sink.expected == static_cast<std::int64_t>(k)) ++pubs_[k].sinks;
-  sub_base_.assign(subs_.size(), 0);
-  for (std::size_t k = 0; k < subs_.size(); ++k)
-    pool_.open(subs_[k].conn, fmt::format("{}-w{}-s{}", c_.client_prefix, c_.worker_index, subs_[k].global));
-  if (subs_.empty()) {
-    for (auto& p : pubs_) pool_.open(p.conn, fmt::format("{}-w{}-p{}", c_.client_prefix, c_.worker_index, p.global));
-  }
+  for (const auto& s : subs_) pool_.open(s.conn, client_id('s', s.global));
+  if (subs_.empty()) open_publishers();
   // Nothing may take longer than the connect timeout plus the SUBACKs.
   phase_timer_.start(c_.connect.timeout + std::chrono::seconds(5), [this] {
     setup_failed(RunError::Kind::Connect,
                  fmt::format("setup did not finish: {} of {} connections acknowledged, {} of {} subscriptions",
                              connacked_, pool_.size(), subacked_, subs_.size()));
   });
+}
+
+std::string PubSubRun::client_id(char kind, std::uint64_t global) const {
+  return fmt::format("{}-w{}-{}{}", c_.client_prefix, c_.worker_index, kind, global);
+}
+
+void PubSubRun::open_publishers() {
+  for (const auto& p : pubs_) pool_.open(p.conn, client_id('p', p.global));
 }
 
 void PubSubRun::setup_failed(RunError::Kind kind, std::string message) {
@@ -137,9 +151,9 @@ void PubSubRun::on_down(std::uint32_t index, const net::NetError& why, bool was_
 
 void PubSubRun::subscribe(Subscriber& s) {
   std::string filter = c_.sub_topic.empty()
-                           ? (pubs_.empty() ? expand_template(c_.topic, s.global, c_.worker_index)
+                           ? (pubs_.empty() ? expand(c_.topic, s.global, client_id('s', s.global), c_.worker_index)
                                             : pubs_[(s.global - c_.first_subscriber) % pubs_.size()].topic)
-                           : expand_template(c_.sub_topic, s.global, c_.worker_index);
+                           : expand(c_.sub_topic, s.global, client_id('s', s.global), c_.worker_index);
   if (!c_.share_group.empty()) filter = fmt::format("$share/{}/{}", c_.share_group, filter);
   Subscribe sub;
   sub.packet_id = 1;
@@ -198,8 +212,7 @@ void PubSubRun::on_suback(std::uint32_t index, ByteView body, std::int64_t now) 
   ++cur_.subscribes_ok;
   result_.subscribe.record(static_cast<std::uint64_t>(now - s.subscribe_ns));
   s.subacked = true;
-  if (++subacked_ == subs_.size())
-    for (auto& p : pubs_) pool_.open(p.conn, fmt::format("{}-w{}-p{}", c_.client_prefix, c_.worker_index, p.global));
+  if (++subacked_ == subs_.size()) open_publishers();
   check_setup_done();
 }
 
@@ -232,8 +245,11 @@ void PubSubRun::begin_measure() {
   prev_ = cur_;
   interval_e2e_.clear();
   result_.ack.clear();
-  for (std::size_t k = 0; k < subs_.size(); ++k) sub_base_[k] = subs_[k].received;
-  for (auto& p : pubs_) p.measured_sent = 0;
+  for (auto& s : subs_) s.received = 0;
+  for (auto& p : pubs_) {
+    p.measured_sent = 0;
+    p.measured_from = p.seq;  // what it sends from now on is measured
+  }
   self_.start();
   broker_.start();
   result_.warmup_s = c_.warmup_s;
@@ -273,19 +289,10 @@ void PubSubRun::interval() {
   r.e2e = interval_e2e_;
   result_.e2e.merge(interval_e2e_);
   interval_e2e_.clear();
+  const std::int64_t length = now - interval_start_ns_;
   prev_ = cur_;
   interval_start_ns_ = now;
-  self_.sample();
-  broker_.sample();
-  result_.totals = cur_;
-  result_.measured_s = r.end_s;
-  result_.intervals.push_back(r);
-  if (c_.on_interval) c_.on_interval(result_.intervals.back(), result_);
-  if (!interrupted_ && c_.interrupted && c_.interrupted()) {
-    interrupted_ = true;
-    result_.warnings.push_back("interrupted: the run ended early");
-    end_measure();
-  }
+  if (close_interval(c_, result_, std::move(r), length, cur_, self_, broker_, interrupted_)) end_measure();
 }
 
 void PubSubRun::finish() {
@@ -295,20 +302,27 @@ void PubSubRun::finish() {
   // Loss: every message of a local publisher that a sink expecting it never
   // saw, warm-up included (a lost message is never hidden); for publishers
   // of other processes only the gaps below the highest number seen.
-  for (auto& sink : sinks_)
+  std::uint64_t late = 0;
+  for (auto& sink : sinks_) {
+    for (std::size_t k = 0; k < pubs_.size(); ++k)
+      if (sink.expected < 0 || sink.expected == static_cast<std::int64_t>(k))
+        if (pubs_[k].global >= sink.by_publisher.size()) sink.by_publisher.resize(pubs_[k].global + 1);
     for (std::size_t g = 0; g < sink.by_publisher.size(); ++g) {
-      const ArrivalBits& bits = sink.by_publisher[g];
+      SequenceTracker& t = sink.by_publisher[g];
       const bool local = g >= c_.first_publisher && g - c_.first_publisher < pubs_.size();
-      if (!local) cur_.lost += bits.next() - bits.distinct();
-    }
-  for (std::size_t k = 0; k < pubs_.size(); ++k) {
-    const Publisher& p = pubs_[k];
-    for (auto& sink : sinks_) {
-      if (sink.expected >= 0 && sink.expected != static_cast<std::int64_t>(k)) continue;
-      const std::uint64_t seen = p.global < sink.by_publisher.size() ? sink.by_publisher[p.global].distinct() : 0;
-      cur_.lost += p.seq - std::min(seen, p.seq);
+      const auto k = static_cast<std::int64_t>(g - c_.first_publisher);
+      const bool expects = local && (sink.expected < 0 || sink.expected == k);
+      t.finish(expects ? pubs_[static_cast<std::size_t>(k)].seq : t.next_expected());
+      cur_.lost += t.counts().lost;
+      late += t.counts().too_old;
     }
   }
+  if (late)
+    result_.warnings.push_back(fmt::format(
+        "{} messages arrived more than {} sequence numbers late: counted lost, then seen late", late,
+        SequenceTracker::kWindow));
+  if (foreign_)
+    result_.warnings.push_back(fmt::format("{} messages without an mqbench payload were left out of every figure", foreign_));
   // The last, partial interval, unless nothing happened in it (a sliver of
   // a second with no events would only make the per-interval rates jump).
   if (cur_ == prev_ && interval_e2e_.count() == 0 && !result_.intervals.empty()) {
@@ -320,7 +334,7 @@ void PubSubRun::finish() {
   const std::int64_t end = std::max(send_end_ns_, last_event_ns_);
   result_.measured_s = seconds(std::max<std::int64_t>(end, measure_start_ns_ + 1) - measure_start_ns_);
   result_.totals = cur_;
-  for (std::size_t k = 0; k < subs_.size(); ++k) result_.per_subscriber_received.push_back(subs_[k].received - sub_base_[k]);
+  for (const auto& s : subs_) result_.per_subscriber_received.push_back(s.received);
   result_.self = self_.usage();
   result_.broker = broker_.usage();
   phase_ = Phase::Done;

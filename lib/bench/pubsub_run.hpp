@@ -8,10 +8,10 @@
 #include <optional>
 #include <vector>
 
-#include "bench/arrival_bits.hpp"
 #include "bench/client_pool.hpp"
 #include "bench/proc_usage.hpp"
 #include "bench/schedule.hpp"
+#include "bench/sequence_tracker.hpp"
 #include "bench/runner.hpp"
 #include "net/loop.hpp"
 #include "net/precise_timer.hpp"
@@ -44,6 +44,7 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
     std::string topic;
     std::uint64_t seq = 0;            ///< messages sent, warm-up included
     std::uint64_t measured_sent = 0;  ///< messages sent in the measured phase
+    std::uint64_t measured_from = UINT64_MAX;  ///< its first sequence number of the measured phase
     std::uint64_t acks = 0;           ///< acknowledgements of any kind (in-flight accounting)
     std::uint64_t delivered = 0;      ///< first arrivals, summed over its sinks
     unsigned sinks = 0;               ///< sinks that expect every message
@@ -58,16 +59,17 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
     std::uint32_t sink = 0;
     std::int64_t subscribe_ns = 0;
     bool subacked = false;
-    std::uint64_t received = 0;  ///< in the measured phase
+    std::uint64_t received = 0;  ///< messages of the measured phase
   };
   /// Where loss is counted: a subscriber, or a whole shared-subscription group.
   struct Sink {
-    std::vector<ArrivalBits> by_publisher;  ///< by global publisher index
+    std::vector<SequenceTracker> by_publisher;  ///< by global publisher index
     std::int64_t expected = -1;             ///< the one local publisher it follows, -1: every one
   };
 
   void start_setup();
   void subscribe(Subscriber& s);
+  void open_publishers();
   void on_connack(std::uint32_t index, ByteView body, std::int64_t now);
   void on_suback(std::uint32_t index, ByteView body, std::int64_t now);
   void on_publish(Subscriber& s, std::uint8_t first, ByteView body, std::int64_t now);
@@ -83,7 +85,8 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
   void top_up(Publisher& p, std::int64_t now);
   void send(Publisher& p, std::uint64_t n, std::int64_t now, bool scheduled);
   std::size_t build(const Publisher& p, std::uint8_t* out, std::size_t size, std::uint64_t seq, std::int64_t stamp) const;
-  std::size_t size_of(std::uint64_t seq) const;
+  bool measured(std::uint32_t global, std::uint64_t seq, std::int64_t stamp) const;
+  std::string client_id(char kind, std::uint64_t global) const;
   bool sending() const { return phase_ == Phase::Warmup || phase_ == Phase::Measure; }
   void count_failure(const std::string& cause) { ++result_.failures_by_cause[cause]; }
 
@@ -111,8 +114,8 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
   std::int64_t send_end_ns_ = 0;
   std::vector<std::uint8_t> scratch_, filler_;
   UsageTracker self_, broker_;
+  std::uint64_t foreign_ = 0;  ///< messages without an mqbench payload header
   bool interrupted_ = false;  ///< the stop request was seen (said once)
-  std::vector<std::uint64_t> sub_base_;
 };
 
 }  // namespace mq::bench

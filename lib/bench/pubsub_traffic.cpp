@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 
 #include "codec/types.hpp"
 
@@ -10,20 +11,20 @@
 
 namespace mq::bench {
 
-namespace {
-
-std::uint64_t load64(const std::uint8_t* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
+// What each figure counts. A message belongs to the measured phase when
+// its publisher sent it in that phase (by sequence number for this
+// process's publishers, by the time stamp for others'); received,
+// bytes_received, duplicates, reordered, per-subscriber counts and the e2e
+// histograms count arrivals of those messages only, wherever they fall
+// (in the drain too), so for every interval and for the run
+// e2e count = received - duplicates. Messages without an mqbench header
+// are left out of every figure and reported in a warning. Loss is counted over the whole run,
+// warm-up included, so that no lost message is ever hidden.
+bool PubSubRun::measured(std::uint32_t global, std::uint64_t seq, std::int64_t stamp) const {
+  if (global >= c_.first_publisher && global - c_.first_publisher < pubs_.size())
+    return seq >= pubs_[global - c_.first_publisher].measured_from;
+  return stamp >= measure_start_ns_;
 }
-std::uint32_t load32(const std::uint8_t* p) {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-}  // namespace
 
 // ---- traffic ----------------------------------------------------------------
 
@@ -69,26 +70,33 @@ void PubSubRun::on_publish(Subscriber& s, std::uint8_t first, ByteView body, std
     const std::uint8_t ack[4] = {static_cast<std::uint8_t>(qos == 1 ? 0x40 : 0x50), 0x02, body[id_at], body[id_at + 1]};
     pool_.write(s.conn, ByteView(ack, 4));
   }
-  ++cur_.received;
-  ++s.received;
-  cur_.bytes_received += body.size() - at;
   last_event_ns_ = now;
-  if (body.size() - at < kMinPayload) return;  // not ours: counted, not tracked
-  const std::uint8_t* payload = body.data() + at;
-  const std::uint32_t g = load32(payload);
-  const std::uint64_t seq = load64(payload + 4);
-  const auto stamp = static_cast<std::int64_t>(load64(payload + 12));
+  const std::size_t payload_size = body.size() - at;
+  PayloadHeader h;
+  if (!read_payload_header(std::span<const std::uint8_t>(body.data() + at, payload_size), h)) {  // not an mqbench message (another client's, on a wildcard): reported by finish()
+    ++foreign_;
+    return;
+  }
+  const auto stamp = static_cast<std::int64_t>(h.timestamp_ns);
+  const bool counted = measured(h.publisher, h.sequence, stamp);
+  if (counted) {
+    ++cur_.received;
+    ++s.received;
+    cur_.bytes_received += payload_size;
+  }
   Sink& sink = sinks_[s.sink];
+  const std::uint32_t g = h.publisher;
   if (g >= sink.by_publisher.size()) {
     if (g > (1u << 20)) return;  // not a publisher index of ours
     sink.by_publisher.resize(g + 1);
   }
-  switch (sink.by_publisher[g].add(seq)) {
-    case ArrivalBits::Arrival::Duplicate: ++cur_.duplicates; return;
-    case ArrivalBits::Arrival::Reordered: ++cur_.reordered; break;
-    case ArrivalBits::Arrival::InOrder: break;
+  switch (sink.by_publisher[g].observe(h.sequence)) {
+    case SequenceTracker::Arrival::duplicate: cur_.duplicates += counted; return;
+    case SequenceTracker::Arrival::reordered: cur_.reordered += counted; break;
+    case SequenceTracker::Arrival::too_old:  // lost already; reported as a late arrival by finish()
+    default: break;
   }
-  if (stamp >= measure_start_ns_ && now >= stamp) interval_e2e_.record(static_cast<std::uint64_t>(now - stamp));
+  if (counted) interval_e2e_.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - stamp)));
   if (g >= c_.first_publisher && g - c_.first_publisher < pubs_.size()) {
     ++pubs_[g - c_.first_publisher].delivered;
     loop_.schedule_flush(this);
@@ -181,12 +189,6 @@ void PubSubRun::top_up(Publisher& p, std::int64_t now) {
   if (n) send(p, n, now, false);
 }
 
-std::size_t PubSubRun::size_of(std::uint64_t seq) const {
-  if (c_.size_max <= c_.size_min) return c_.size_min;
-  // A fixed spread over the range, the same for every run.
-  return c_.size_min + static_cast<std::size_t>((seq * 2654435761u) % (c_.size_max - c_.size_min + 1));
-}
-
 std::size_t PubSubRun::build(const Publisher& p, std::uint8_t* out, std::size_t size, std::uint64_t seq,
                              std::int64_t stamp) const {
   const bool v5 = c_.version == ProtocolVersion::v5;
@@ -209,15 +211,13 @@ std::size_t PubSubRun::build(const Publisher& p, std::uint8_t* out, std::size_t 
     *w++ = static_cast<std::uint8_t>(id);
   }
   if (v5) *w++ = 0;  // no properties
-  std::memcpy(w, &p.global, 4);
-  std::memcpy(w + 4, &seq, 8);
-  std::memcpy(w + 12, &stamp, 8);
-  std::memcpy(w + kMinPayload, filler_.data(), size - kMinPayload);
+  write_payload_header(std::span<std::uint8_t>(w, size), PayloadHeader{p.global, seq, static_cast<std::uint64_t>(stamp)});
+  std::memcpy(w + kPayloadHeaderSize, filler_.data() + kPayloadHeaderSize, size - kPayloadHeaderSize);
   return static_cast<std::size_t>(w - out) + size;
 }
 
 void PubSubRun::send(Publisher& p, std::uint64_t n, std::int64_t now, bool scheduled) {
-  const std::size_t most = 5 + 2 + p.topic.size() + 3 + std::max(c_.size_max, c_.size_min);
+  const std::size_t most = 5 + 2 + p.topic.size() + 3 + std::size_t{c_.size.max};
   scratch_.resize(static_cast<std::size_t>(n) * most);
   std::size_t used = 0;
   const bool measuring = phase_ == Phase::Measure;
@@ -234,7 +234,7 @@ void PubSubRun::send(Publisher& p, std::uint64_t n, std::int64_t now, bool sched
         result_.lag.max_ns = std::max(result_.lag.max_ns, late);
       }
     }
-    const std::size_t size = size_of(seq);
+    const std::size_t size = c_.size.of(p.global, seq);
     used += build(p, scratch_.data() + used, size, seq, stamp);
     if (c_.qos) p.sent_ns[(seq % 65535 + 1) & p.ring_mask] = now;
     cur_.bytes_published += size;

@@ -98,7 +98,8 @@ struct Fields {
       f.boolean("known", u.known);
       f.number("cpu_user_s", u.cpu_user_s);
       f.number("cpu_sys_s", u.cpu_sys_s);
-      f.u64("peak_rss_bytes", u.peak_rss_bytes);
+      if (const json* rss = f.member("peak_rss_bytes"); rss && rss->is_null()) u.rss_shared = true;
+      else f.u64("peak_rss_bytes", u.peak_rss_bytes);
     });
   }
 };
@@ -195,6 +196,7 @@ std::optional<std::string> read_results_text(std::string_view text, std::string_
       f.u32("worker", worker);
       f.number("start_s", r.start_s);
       f.number("end_s", r.end_s);
+      if (const auto p = j.find("partial"); p != j.end() && p->is_boolean()) r.partial = p->get<bool>();
       f.counters("counters", r.delta);
       f.histogram("e2e", r.e2e);
       if (!error.empty()) return fmt::format("{}: {}", at, error);

@@ -25,7 +25,7 @@ namespace mq::bench {
 struct Counters {
   std::uint64_t published = 0;          ///< PUBLISH packets written to the socket
   std::uint64_t acked = 0;              ///< PUBACK/PUBCOMP received (QoS 1/2)
-  std::uint64_t received = 0;           ///< PUBLISH packets delivered to subscribers
+  std::uint64_t received = 0;           ///< deliveries of messages published in the measured phase
   std::uint64_t bytes_published = 0;    ///< payload bytes published
   std::uint64_t bytes_received = 0;     ///< payload bytes received
   std::uint64_t lost = 0;               ///< sequence numbers never received (gaps)
@@ -60,6 +60,10 @@ struct IntervalRecord {
   double end_s = 0;          ///< idem; end_s - start_s is the interval's length
   Counters delta;            ///< what happened during the interval
   LatencyHistogram e2e;      ///< end-to-end latency of messages received in it
+  /// Shorter than half the interval length: the run's last, cut short.
+  /// Its counts are real, but its rates are noise (a 1 ms sliver would draw a
+  /// cliff), so the report leaves it out of the plots over time.
+  bool partial = false;
   bool operator==(const IntervalRecord&) const = default;
 };
 
@@ -79,6 +83,10 @@ struct ProcessUsage {
   double cpu_user_s = 0;
   double cpu_sys_s = 0;
   std::uint64_t peak_rss_bytes = 0;
+  /// The broker runs inside mqbench's own process (the embedded broker): a
+  /// thread has no memory of its own, so its RSS is in mqbench's and is
+  /// shown as "shared" in the table and null in the JSON, never as 0.
+  bool rss_shared = false;
   /// CPU seconds per wall-clock second: 1.0 is one full core.
   double cores_used(double seconds) const { return seconds > 0 ? (cpu_user_s + cpu_sys_s) / seconds : 0.0; }
   bool operator==(const ProcessUsage&) const = default;

@@ -1,6 +1,7 @@
 #include "bench/runner.hpp"
 
 #include "bench/conn_run.hpp"
+#include "bench/proc_usage.hpp"
 #include "bench/pubsub_run.hpp"
 #include "net/loop.hpp"
 
@@ -12,21 +13,19 @@
 
 namespace mq::bench {
 
-std::string expand_template(const std::string& pattern, unsigned index, unsigned worker) {
-  std::string out;
-  out.reserve(pattern.size() + 8);
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '%' && i + 1 < pattern.size()) {
-      const char k = pattern[i + 1];
-      if (k == 'i' || k == 'w' || k == '%') {
-        out += k == 'i' ? std::to_string(index) : k == 'w' ? std::to_string(worker) : std::string("%");
-        ++i;
-        continue;
-      }
-    }
-    out += pattern[i];
-  }
-  return out;
+bool close_interval(const RunConfig& c, RunResult& result, IntervalRecord r, std::int64_t length_ns,
+                    const Counters& totals, UsageTracker& self, UsageTracker& broker, bool& interrupted) {
+  r.partial = static_cast<double>(length_ns) < c.interval_s * 0.5e9;
+  self.sample();
+  broker.sample();
+  result.totals = totals;
+  result.measured_s = r.end_s;
+  result.intervals.push_back(std::move(r));
+  if (c.on_interval) c.on_interval(result.intervals.back(), result);
+  if (interrupted || !c.interrupted || !c.interrupted()) return false;
+  interrupted = true;
+  result.warnings.push_back("interrupted: the run ended early");
+  return true;
 }
 
 void mark_start(RunResult& result) {

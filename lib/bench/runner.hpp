@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/payload.hpp"
 #include "bench/results.hpp"
 #include "codec/types.hpp"
 #include "net/connect.hpp"
@@ -40,7 +41,7 @@ struct RunConfig {
   unsigned first_publisher = 0;        ///< global index of this worker's first publisher
   unsigned first_subscriber = 0;       ///< idem for subscribers
   unsigned total_publishers = 1;       ///< over all workers: topics subscribers follow
-  /// Topic template: %i is the publisher's global index, %w the worker.
+  /// Topic template (name_template.hpp): %i is the publisher's global index, %w the worker.
   std::string topic = "mqbench/%i";
   /// Subscription filter template (%i: the subscriber's global index); empty:
   /// subscriber j follows the topic of publisher j mod total_publishers.
@@ -49,7 +50,7 @@ struct RunConfig {
   std::string share_group;
   unsigned qos = 0;
   bool retain = false;
-  std::size_t size_min = 32, size_max = 32;  ///< payload bytes (at least kMinPayload)
+  PayloadSize size{32, 32};  ///< payload bytes (at least kPayloadHeaderSize), see payload.hpp
 
   double rate = 0;            ///< messages/s of the whole load (every worker); 0: closed loop
   double ramp_s = 0;          ///< open loop: seconds of linear ramp from 0 to `rate`
@@ -78,10 +79,6 @@ struct RunConfig {
   std::function<bool()> interrupted;
 };
 
-/// Payload layout: u32 publisher index, u64 sequence, u64 send time (ns on
-/// the run's steady clock), little-endian, then filler.
-inline constexpr std::size_t kMinPayload = 20;
-
 /// Why a run could not produce results at all.
 struct RunError {
   enum class Kind : std::uint8_t { Connect, Refused, Subscribe } kind;
@@ -101,10 +98,16 @@ struct HoldMemory {
 /// subscription was refused) returns the error.
 std::optional<RunError> run(const RunConfig& config, RunResult& result, HoldMemory* hold = nullptr);
 
+class UsageTracker;
+
+/// What every mode does when an interval ends: marks a sliver shorter than
+/// half an interval (the run's last) partial, samples CPU and memory, stores
+/// the record and the totals so far, and calls on_interval. True the first
+/// time the stop request (SIGINT) is seen: the caller then ends its run.
+bool close_interval(const RunConfig& c, RunResult& result, IntervalRecord r, std::int64_t length_ns,
+                    const Counters& totals, UsageTracker& self, UsageTracker& broker, bool& interrupted);
+
 /// Sets the result's start time (UTC text and Unix seconds) to now.
 void mark_start(RunResult& result);
-
-/// Expands %i (index) and %w (worker index) in a topic or id template.
-std::string expand_template(const std::string& pattern, unsigned index, unsigned worker);
 
 }  // namespace mq::bench

@@ -10,11 +10,13 @@ std::uint64_t SequenceTracker::missing_in_window() const {
   // the arrivals among the expected numbers of the window.
   const std::uint64_t low = next_ >= first_ + kWindow ? next_ - kWindow : first_;
   std::uint64_t arrived = 0;
-  for (const std::uint64_t w : bits_) arrived += static_cast<std::uint64_t>(std::popcount(w));
+  if (bits_)
+    for (std::size_t k = 0; k < kWords; ++k) arrived += static_cast<std::uint64_t>(std::popcount(bits_[k]));
   return (next_ - low) - arrived;
 }
 
 SequenceTracker::Arrival SequenceTracker::observe_slow(std::uint64_t seq) {
+  if (!bits_) bits_ = std::make_unique<std::uint64_t[]>(kWords);  // zeroed; once per tracker
   if (seq < first_) {
     ++counts_.too_old;
     return Arrival::too_old;
@@ -38,7 +40,7 @@ SequenceTracker::Arrival SequenceTracker::observe_slow(std::uint64_t seq) {
   if (seq - next_ >= kWindow) {
     counts_.lost += missing_in_window();
     counts_.lost += seq - kWindow + 1 - next_;  // skipped numbers already out of the new window
-    bits_.fill(0);
+    clear_all();
   } else {
     for (std::uint64_t y = next_; y <= seq; ++y) {
       if (y >= first_ + kWindow && !test(y)) ++counts_.lost;  // y - kWindow leaves unseen
@@ -53,7 +55,7 @@ SequenceTracker::Arrival SequenceTracker::observe_slow(std::uint64_t seq) {
 void SequenceTracker::finish(std::uint64_t sent) {
   counts_.lost += missing_in_window();
   if (sent > next_) counts_.lost += sent - next_;
-  bits_.fill(0);
+  clear_all();
   next_ = std::max(next_, sent);
   first_ = next_;  // a second call finds nothing left to count
 }

@@ -2,18 +2,25 @@
 /// Loss, duplicates and reordering of one publisher's messages as one
 /// receiver (a subscriber, or a shared-subscription group as a whole) sees
 /// them, from the sequence numbers in the payload. O(1) per in-order
-/// message, no allocation, fixed memory (a 512-bit window, 112 bytes in all).
+/// message, no allocation per message, and fixed memory whatever the run's
+/// length: a 64 Ki-bit window (8 KiB, allocated at the first arrival, so a
+/// tracker for a publisher that never shows up costs only the object).
+/// 65,536 numbers cover a closed-loop window of up to 65,535 messages and
+/// more than 30 ms of a 2,000,000 msg/s publisher: reordering by a broker
+/// stays far inside it.
 ///
 /// The window remembers which of the last kWindow sequence numbers arrived.
 /// A number missing when it leaves the window is counted lost then, so the
 /// counts only ever grow (interval deltas never go negative) and a message
 /// that arrives late but within the window is counted reordered, not lost.
 /// finish() counts what the publisher sent that never came. An arrival
-/// older than the window cannot be told from a duplicate: it is counted in
-/// too_old, and the loss already counted for it stands.
+/// more than kWindow numbers behind the newest cannot be told from a
+/// duplicate: it was counted lost when it left the window, and is then
+/// counted again in too_old (a late arrival), never silently dropped.
 
-#include <array>
 #include <cstdint>
+#include <algorithm>
+#include <memory>
 
 namespace mq::bench {
 
@@ -29,7 +36,7 @@ struct SequenceCounts {
 
 class SequenceTracker {
  public:
-  static constexpr std::uint64_t kWindow = 512;
+  static constexpr std::uint64_t kWindow = 65536;
 
   /// How one arrival was classified.
   enum class Arrival : std::uint8_t { in_order, after_gap, reordered, duplicate, too_old };
@@ -65,13 +72,17 @@ class SequenceTracker {
   bool test(std::uint64_t seq) const { return (bits_[(seq % kWindow) / 64] >> (seq % 64)) & 1; }
   void set(std::uint64_t seq) { bits_[(seq % kWindow) / 64] |= std::uint64_t{1} << (seq % 64); }
   void clear(std::uint64_t seq) { bits_[(seq % kWindow) / 64] &= ~(std::uint64_t{1} << (seq % 64)); }
+  void clear_all() {
+    if (bits_) std::fill_n(bits_.get(), kWords, std::uint64_t{0});
+  }
   // Numbers in the window that have not arrived (and are expected at all).
   std::uint64_t missing_in_window() const;
 
   std::uint64_t first_;
   std::uint64_t next_;  // one above the highest number seen; the window is next_ - kWindow .. next_ - 1
   SequenceCounts counts_;
-  std::array<std::uint64_t, kWindow / 64> bits_{};
+  static constexpr std::size_t kWords = kWindow / 64;
+  std::unique_ptr<std::uint64_t[]> bits_;  // kWords words once anything arrived
 };
 
 }  // namespace mq::bench

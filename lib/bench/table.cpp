@@ -32,7 +32,8 @@ void latency_row(std::string& out, const char* name, const LatencyHistogram& h) 
 void usage_line(std::string& out, const char* who, const ProcessUsage& u, double seconds) {
   if (!u.known) return;
   out += fmt::format("{:<9}CPU {:.2f} cores ({:.2f} s user, {:.2f} s system), peak RSS {}\n", who,
-                     u.cores_used(seconds), u.cpu_user_s, u.cpu_sys_s, mib(u.peak_rss_bytes));
+                     u.cores_used(seconds), u.cpu_user_s, u.cpu_sys_s,
+                     u.rss_shared ? std::string("shared with mqbench") : mib(u.peak_rss_bytes));
 }
 
 }  // namespace

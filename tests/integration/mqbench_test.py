@@ -152,7 +152,7 @@ class FakeBroker:
                     payload = body[2 + tlen + (2 if qos else 0):]
                     if qos == 1:
                         conn.sendall(bytes([0x40, 2]) + body[2 + tlen:4 + tlen])
-                    seq = struct.unpack("<Q", payload[4:12])[0] if len(payload) >= 20 else -1
+                    seq = struct.unpack("<Q", payload[8:16])[0] if payload[:4] == b"mqb\x01" else -1  # lib/bench/payload.hpp
                     out = bytes([0x30, 2 + tlen + len(payload)]) if 2 + tlen + len(payload) < 128 else None
                     assert out is not None, "keep test payloads small"
                     packet = out + body[:2 + tlen] + payload  # forwarded at QoS 0
@@ -218,6 +218,24 @@ class MqBenchTest(unittest.TestCase):
             for qos in (0, 1, 2):
                 with self.subTest(version=version, qos=qos):
                     self.check_exact(["-V", version], count=300, qos=qos)
+
+    def test_figures_add_up_across_warmup_and_last_interval(self):
+        """Messages in flight when the warm-up ends are in no figure; the run's
+        last sliver of an interval is marked partial; the embedded broker's
+        memory is mqbench's own, so it is null, not 0."""
+        j = self.out("edges.json")
+        code, _, err = run(["-c", "2", "--warmup", "0.3", "-d", "1.2", "--interval", "0.5", "--json", j])
+        self.assertEqual(code, OK, err)
+        s, intervals = summary(j)
+        c = s["counters"]
+        self.assertEqual((c["lost"], c["duplicates"]), (0, 0))
+        self.assertEqual(c["received"], c["published"])
+        self.assertEqual(s["latency"]["e2e"]["histogram"]["count"], c["received"])
+        self.assertEqual(sum(i["e2e"]["count"] for i in intervals), c["received"])
+        for i in intervals:
+            self.assertEqual(i.get("partial", False), i["end_s"] - i["start_s"] < 0.25, i)
+        self.assertIsNone(s["broker"]["peak_rss_bytes"])
+        self.assertIn("peak RSS shared with mqbench", err)
 
     def test_embedded_broker_is_announced_and_csv_written(self):
         code, _, err = run(["-C", "10", "--warmup", "0", "--quiet", "--csv", self.out("r.csv")])
@@ -454,7 +472,7 @@ class MqBenchTest(unittest.TestCase):
         self.assertEqual(code, USAGE, err)
 
     def test_bad_options_and_unreachable_broker(self):
-        for args, needle in ((["-q", "3"], "qos"), (["-s", "5"], "at least 20"), (["-s", "9-3"], "-s '9-3'"),
+        for args, needle in ((["-q", "3"], "qos"), (["-s", "23"], "at least 24"), (["-t", "a/%s"], "%s"), (["-s", "30-25"], "--size '30-25'"),
                              (["--worker", "2/2"], "not below"), (["fly"], "mode"),
                              (["--hold"], "conn mode"), (["--shared", "g", "-V", "311"], "5.0")):
             with self.subTest(args=args):
