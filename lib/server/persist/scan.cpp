@@ -11,7 +11,8 @@ constexpr std::uint8_t kLastRecordType = static_cast<std::uint8_t>(std::variant_
 /// Body bytes of an end marker.
 constexpr std::size_t kEndMarkerBody = 9;
 
-/// The first offset at or after `from` where a plausible frame checks.
+/// The first offset at or after `from` where a frame checks whose body is a
+/// record that decodes (or an end marker).
 std::optional<std::size_t> resync(ByteView file, std::size_t from) {
   for (std::size_t p = from; p + 9 <= file.size(); ++p) {
     // Cheap tests first: most offsets declare a length past the end.
@@ -19,6 +20,10 @@ std::optional<std::size_t> resync(ByteView file, std::size_t from) {
                                file[p + 2] << 8 | file[p + 3];
     if (size == 0 || size > file.size() - p - 8 || file[p + 8] > kLastRecordType) continue;
     if (file[p + 8] == 0 && size != kEndMarkerBody) continue;
+    // Parsing the fields rejects nearly every false start in a few bytes,
+    // where a CRC would read up to `size` bytes at each offset.
+    const ByteView body = file.subspan(p + 8, size);
+    if (body[0] != 0 && !decode_record(body, p + 8, WallClock{})) continue;
     if (read_record_frame(file, p)) return p;
   }
   return std::nullopt;

@@ -43,7 +43,7 @@ struct RecordScan {
 };
 
 /// Scans `file` from `start`. After a bad frame it resynchronises at the
-/// next offset where a frame with a known type byte checks, so a damaged
+/// next offset where a frame checks whose body decodes, so a damaged
 /// record costs only itself. A body of random bytes matches a CRC-32 by
 /// chance once in 2^32 tries; a payload that itself holds a framed record
 /// can be mistaken for one only when damage made the scanner look inside it.
