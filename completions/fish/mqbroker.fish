@@ -45,6 +45,7 @@ complete -c mqbroker -l persistence-location -x -a '(__fish_complete_directories
 complete -c mqbroker -l persistence-file -x -d 'File name of the snapshot in persistence_location (the durable log is NAME.log) (config key persistence_file)'
 complete -c mqbroker -l autosave-interval -x -d 'Seconds between snapshots of the persistence data (0: only at start and shutdown) (config key autosave_interval)'
 complete -c mqbroker -l persistence-mode -x -d 'snapshot: saved every autosave_interval and at shutdown; durable: every change is logged and fsynced before QoS 1/2 is acknowledged (config key persistence_mode)'
+complete -c mqbroker -l persistence-salvage -x -d 'Start even if a persistence file is damaged: keep it aside as FILE.damaged-TIME, restore its intact records and log each span lost (default false: refuse to start) (config key persistence_salvage)'
 complete -c mqbroker -l log-type -x -d 'Messages to log: debug, error, warning, notice, information, subscribe, unsubscribe, websockets, none, all (config key log_type)'
 complete -c mqbroker -l log-dest -x -d 'Where log lines go (config key log_dest)'
 complete -c mqbroker -l log-format -x -d 'Log lines as text or one JSON object each (config key log_format)'

@@ -83,7 +83,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
   s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
   if (s->settings_.persistence) {
     Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode,
-                     check_only};
+                     check_only, s->settings_.persistence_salvage};
     if (auto e = Store::open(o, *s->broker_, log, s->store_)) return e;
     log.log(LogLevel::Notice, "persistence loaded",
             {{"directory", o.dir.empty() ? "." : o.dir},

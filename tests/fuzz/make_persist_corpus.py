@@ -18,8 +18,17 @@ def s(text):
     return struct.pack(">H", len(b)) + b
 
 
-def header(kind, generation=0):
-    return b"MQDB" + struct.pack(">IBQ", 1, kind, generation)
+def header(kind, generation=0, version=1):
+    return b"MQDB" + struct.pack(">IBQ", version, kind, generation)
+
+
+def end_marker(count):
+    body = b"\0" + struct.pack(">Q", count)
+    return struct.pack(">II", len(body), zlib.crc32(body)) + body
+
+
+def flip(data, at):
+    return data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
 
 
 def record(type_, fields):
@@ -54,6 +63,19 @@ def main():
         record(4, s("sub")),
         "log-torn": header(1) + session + record(1, message("x", b"expiring", expiry=1_700_000_060_000))[:-3],
     }
+    # Format version 2: snapshots close with an end marker; damage in the
+    # middle of a file is followed by intact records the scanner resyncs to.
+    retained = [record(1, message(f"r/{i}", b"v%d" % i, retain=True)) for i in range(4)]
+    log_v2 = header(1, 3, 2) + session + b"".join(retained)
+    first = len(header(1, 3, 2) + session)
+    files.update({
+        "snapshot-v2-closed": header(0, 3, 2) + session + sub_add + queued + end_marker(3),
+        "snapshot-v2-cut-at-boundary": header(0, 3, 2) + session + sub_add,
+        "snapshot-v2-wrong-count": header(0, 3, 2) + session + end_marker(5),
+        "log-v2-flipped-mid": flip(log_v2, first + 12),
+        "log-v2-bad-length-mid": log_v2[:first] + b"\x7f" + log_v2[first + 1:],
+        "log-v2-zero-tail": log_v2 + bytes(64),
+    })
     for name, data in files.items():
         with open(os.path.join(folder, name), "wb") as f:
             f.write(data)

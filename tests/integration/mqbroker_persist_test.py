@@ -2,7 +2,9 @@
 """mqbroker persistence with real processes and paho-mqtt clients: state
 survives a SIGTERM restart (snapshot mode), and in durable mode a SIGKILL in
 the middle of a load loses no acknowledged QoS 1/2 message and delivers no
-QoS 2 message twice. Damaged data files are refused with a clear error.
+QoS 2 message twice. Damaged data files are refused with a clear error and
+left as they are; with persistence_salvage the broker starts from the intact
+records and keeps the damaged file aside, byte for byte.
 
 Nothing sleeps: every wait is on an event with a deadline.
 
@@ -12,6 +14,7 @@ import os
 import queue
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -25,9 +28,9 @@ import mqbroker_test as base  # noqa: E402  (Broker and Paho helpers)
 from mqbroker_test import TIMEOUT, Broker, Paho  # noqa: E402
 
 
-def persistent_broker(data, mode, port=0):
+def persistent_broker(data, mode, port=0, extra=()):
     b = Broker(["-p", str(port), "-v", "--persistence", "true", "--persistence-location", data,
-                "--persistence-mode", mode])
+                "--persistence-mode", mode, *extra])
     b.wait_stderr("persistence loaded")
     return b
 
@@ -145,6 +148,61 @@ class Persistence(unittest.TestCase):
                            capture_output=True, timeout=TIMEOUT)
         self.assertEqual(p.returncode, 1)
         self.assertIn("mqbroker.db: offset 0, magic: not an mqbroker persistence file", p.stderr.decode())
+
+    def test_damaged_durable_log_refuses_to_start_then_salvages(self):
+        n = 30
+        b = persistent_broker(self.data, "durable")
+        port = b.port()
+        p = Paho(port, "retainer")
+        p.connack()
+        for i in range(n):
+            p.publish(f"r/{i:02}", f"v{i}".encode(), 1, retain=True)  # acknowledged: in the log
+        p.close()
+        b.proc.send_signal(signal.SIGKILL)  # no shutdown save: the records stay in the log
+        b.proc.wait(TIMEOUT)
+        base.shutil.rmtree(b.dir, ignore_errors=True)
+
+        log = os.path.join(self.data, "mqbroker.db.log")
+        with open(log, "rb") as f:
+            data = bytearray(f.read())
+        offsets, at = [], 17  # the frames after the header: u32 length, u32 CRC, body
+        while at < len(data):
+            offsets.append(at)
+            at += 8 + struct.unpack(">I", data[at:at + 4])[0]
+        self.assertEqual(len(offsets), n)
+        data[offsets[2] + 12] ^= 0x01  # one bit inside record 3's body
+        with open(log, "wb") as f:
+            f.write(data)
+
+        args = [base.MQBROKER, "-p", "0", "--persistence", "true", "--persistence-location", self.data,
+                "--persistence-mode", "durable"]
+        r = subprocess.run(args, capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        self.assertIn(f"mqbroker.db.log: record 3 at offset {offsets[2]} is damaged", err)
+        self.assertIn("29 records are intact, 27 of them after the damage", err)
+        self.assertIn("--persistence-salvage true", err)
+        with open(log, "rb") as f:
+            self.assertEqual(f.read(), bytes(data), "the damaged log was changed")
+
+        b = persistent_broker(self.data, "durable", port, ["--persistence-salvage", "true"])
+        try:
+            salvaged = [x for x in b.stderr_lines if "salvaging its intact records" in x]  # logged before "loaded"
+            self.assertEqual(len(salvaged), 1)
+            self.assertIn("records_kept=29", salvaged[0])
+            kept = [x for x in os.listdir(self.data) if x.startswith("mqbroker.db.log.damaged-")]
+            self.assertEqual(len(kept), 1)
+            with open(os.path.join(self.data, kept[0]), "rb") as f:
+                self.assertEqual(f.read(), bytes(data), "the kept copy differs from the damaged log")
+            s = Paho(port, "reader")
+            s.connack()
+            s.subscribe("r/#", 1)
+            s.publish("r/end", b"end", 1)  # not retained: arrives after every retained message
+            got = sorted(m.topic for m in drain_until(s, b"end"))
+            s.close()
+            self.assertEqual(got, [f"r/{i:02}" for i in range(n) if i != 2])
+        finally:
+            self.assertEqual(b.stop(), 0)
 
 
 if __name__ == "__main__":

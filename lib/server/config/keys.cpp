@@ -197,6 +197,7 @@ Error key_response_information(Settings& s, const Words& w) {
 Error key_persistence(Settings& s, const Words& w) { return boolean(w, s.persistence); }
 Error key_persistence_location(Settings& s, const Words& w) { return text(w, s.persistence_location); }
 Error key_persistence_file(Settings& s, const Words& w) { return text(w, s.persistence_file); }
+Error key_persistence_salvage(Settings& s, const Words& w) { return boolean(w, s.persistence_salvage); }
 Error key_autosave_interval(Settings& s, const Words& w) { return number(w, s.autosave_interval, 0, k32); }
 Error key_persistence_mode(Settings& s, const Words& w) {
   std::string v;
@@ -274,6 +275,9 @@ constexpr std::array kKeys = {
     KeyInfo{"persistence_file", G, "NAME", "File name of the snapshot in persistence_location (the durable log is NAME.log)", false, key_persistence_file},
     KeyInfo{"autosave_interval", G, "SECONDS", "Seconds between snapshots of the persistence data (0: only at start and shutdown)", false, key_autosave_interval},
     KeyInfo{"persistence_mode", G, "snapshot|durable", "snapshot: saved every autosave_interval and at shutdown; durable: every change is logged and fsynced before QoS 1/2 is acknowledged", true, key_persistence_mode},
+    KeyInfo{"persistence_salvage", G, "true|false",
+            "Start even if a persistence file is damaged: keep it aside as FILE.damaged-TIME, restore its intact "
+            "records and log each span lost (default false: refuse to start)", true, key_persistence_salvage},
     KeyInfo{"log_type", G, "TYPE", "Messages to log: debug, error, warning, notice, information, subscribe, unsubscribe, websockets, none, all", false, key_log_type},
     KeyInfo{"log_dest", G, "stderr|stdout|none", "Where log lines go", false, key_log_dest},
     KeyInfo{"log_format", G, "text|json", "Log lines as text or one JSON object each", true, key_log_format},

@@ -112,6 +112,7 @@ struct Settings {
   std::string persistence_file = "mqbroker.db";
   std::uint32_t autosave_interval = 1800;
   PersistenceMode persistence_mode = PersistenceMode::Snapshot;
+  bool persistence_salvage = false;  ///< start from the intact records of damaged files
 
   // Logging.
   std::vector<std::string> log_types;  ///< mosquitto's log_type values

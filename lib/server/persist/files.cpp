@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -75,6 +76,34 @@ std::optional<std::string> replace_file(const std::string& dir, const std::strin
   }
   f.fd = -1;
   if (::rename(tmp.c_str(), path.c_str()) != 0) return discard(failure("cannot rename to", path));
+  Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (d.fd < 0 || ::fsync(d.fd) != 0) return failure("cannot sync directory", dir);
+  return std::nullopt;
+}
+
+std::optional<std::string> keep_aside(const std::string& dir, const std::string& path, ByteView bytes,
+                                      std::string& kept) {
+  char stamp[32];
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&t, &utc);
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  // link() and O_EXCL both fail on an existing name: an earlier copy stays.
+  bool done = false;
+  for (int n = 1; n <= 100 && !done; ++n) {
+    kept = fmt::format("{}.damaged-{}", path, stamp) + (n > 1 ? fmt::format("-{}", n) : "");
+    if (::link(path.c_str(), kept.c_str()) == 0) {
+      done = true;
+      break;
+    }
+    if (errno == EEXIST) continue;
+    Fd f{::open(kept.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
+    if (f.fd < 0 && errno == EEXIST) continue;
+    if (f.fd < 0) return failure("cannot create", kept);
+    if (auto e = append_fd(f.fd, kept, bytes, true)) return e;
+    done = true;
+  }
+  if (!done) return fmt::format("cannot keep {} aside: 100 copies exist", path);
   Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (d.fd < 0 || ::fsync(d.fd) != 0) return failure("cannot sync directory", dir);
   return std::nullopt;

@@ -20,6 +20,12 @@ std::optional<std::string> replace_file(const std::string& dir, const std::strin
 /// Writes all of `bytes` to `fd` (retrying short writes), then fdatasync
 /// when `sync`.
 std::optional<std::string> append_fd(int fd, const std::string& path, ByteView bytes, bool sync);
+/// Keeps a copy of `path` (whose contents are `bytes`) as
+/// `path`.damaged-YYYYMMDDTHHMMSSZ[-N], never replacing an existing file: a
+/// hard link when the file system allows, else a synced copy. Sets `kept`
+/// to the name used.
+std::optional<std::string> keep_aside(const std::string& dir, const std::string& path, ByteView bytes,
+                                      std::string& kept);
 /// Creates `dir` (one level) when it is missing.
 std::optional<std::string> ensure_dir(const std::string& dir);
 

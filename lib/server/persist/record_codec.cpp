@@ -230,8 +230,10 @@ Result<StoreHeader> decode_store_header(ByteView file) {
     r.fail(ErrorKind::Malformed, "magic", "not an mqbroker persistence file (expected \"MQDB\")", {}, 0);
   }
   const std::uint32_t version = r.u32("format version");
-  if (r && version != kStoreVersion)
-    r.fail(ErrorKind::Malformed, "format version", "format version " + std::to_string(version) + " is not 1", {}, 4);
+  if (r && (version == 0 || version > kStoreVersion))
+    r.fail(ErrorKind::Malformed, "format version", "format version " + std::to_string(version) + " is not 1 or 2",
+           {}, 4);
+  h.version = version;
   const std::uint8_t kind = r.u8("file kind");
   if (r && kind > 1) r.fail(ErrorKind::Malformed, "file kind", "not 0 (snapshot) or 1 (log)", {}, 8);
   h.kind = static_cast<StoreFileKind>(kind);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "server/persist/files.hpp"
+#include "server/persist/scan.hpp"
 
 namespace mq::server {
 
@@ -25,9 +27,14 @@ WallClock wall_clock_now() {
 class Collector final : public broker::Journal {
  public:
   Collector(std::vector<std::uint8_t>& out, const WallClock& clock) : out_(out), clock_(clock) {}
-  void write(const broker::Record& r) override { encode_record(r, clock_, out_); }
+  void write(const broker::Record& r) override {
+    encode_record(r, clock_, out_);
+    ++count_;
+  }
+  std::uint64_t count() const { return count_; }
 
  private:
+  std::uint64_t count_ = 0;
   std::vector<std::uint8_t>& out_;
   WallClock clock_;
 };
@@ -73,8 +80,6 @@ std::optional<std::string> Store::load(broker::Broker& broker) {
   std::vector<std::uint8_t> bytes;
   bool exists = false;
 
-  // The snapshot was written whole and renamed into place: any damage is
-  // real corruption, and starting without it would lose data silently.
   const std::string snap = snapshot_path();
   if (auto e = read_file(snap, bytes, exists)) return e;
   if (exists) {
@@ -82,16 +87,7 @@ std::optional<std::string> Store::load(broker::Broker& broker) {
     if (!h) return fmt::format("{}: {}", snap, to_string(h.error()));
     if (h->kind != StoreFileKind::Snapshot) return fmt::format("{}: a log file, not a snapshot", snap);
     generation_ = h->generation;
-    for (std::size_t at = kStoreHeaderSize; at < bytes.size();) {
-      auto f = read_record_frame(bytes, at);
-      if (!f) return fmt::format("{}: {} (the snapshot is damaged; move it away to start without it)", snap,
-                                 to_string(f.error()));
-      auto r = decode_record(f->body, at + 8, clock);
-      if (!r) return fmt::format("{}: {}", snap, to_string(r.error()));
-      broker.restore(*r, clock.steady);
-      ++restored_;
-      at = f->next;
-    }
+    if (auto e = restore_file(snap, bytes, *h, broker, clock)) return e;
   }
 
   const std::string logp = log_path();
@@ -112,19 +108,89 @@ std::optional<std::string> Store::load(broker::Broker& broker) {
               {"snapshot_generation", std::to_string(generation_)}});
     return std::nullopt;
   }
-  for (std::size_t at = kStoreHeaderSize; at < bytes.size();) {
-    auto f = read_record_frame(bytes, at);
-    if (!f) {
-      // A write cut short by a crash: what follows was never acknowledged.
-      log_.log(LogLevel::Warning, "persistence log cut at the last complete record",
-               {{"file", logp}, {"offset", std::to_string(at)}, {"reason", to_string(f.error())}});
-      break;
+  return restore_file(logp, bytes, *h, broker, clock);
+}
+
+std::optional<std::string> Store::restore_file(const std::string& path, const std::vector<std::uint8_t>& bytes,
+                                               const StoreHeader& h, broker::Broker& broker,
+                                               const WallClock& clock) {
+  const bool snapshot = h.kind == StoreFileKind::Snapshot;
+  const RecordScan scan = scan_records(bytes, kStoreHeaderSize);
+  std::vector<BadSpan> bad = scan.damage;
+  std::vector<broker::Record> records;
+  bool closed = false;  // a snapshot's end marker was read, last
+  for (std::size_t i = 0; i < scan.frames.size(); ++i) {
+    const ScannedFrame& f = scan.frames[i];
+    const std::size_t to = f.offset + 8 + f.body.size();
+    if (auto count = end_marker_count(f.body)) {
+      // Only a version 2 snapshot has one, as its very last frame.
+      closed = snapshot && h.version >= 2 && i + 1 == scan.frames.size() && !scan.torn_tail && *count == i;
+      if (!closed) {
+        DecodeError e;
+        e.kind = ErrorKind::Malformed;
+        e.offset = f.offset;
+        e.field = "end marker";
+        e.message = fmt::format("an end marker counting {} records where {} were read, or not at the end", *count, i);
+        bad.push_back({f.offset, to, f.record, e});
+      }
+      continue;
     }
-    auto r = decode_record(f->body, at + 8, clock);
-    if (!r) return fmt::format("{}: {}", logp, to_string(r.error()));
-    broker.restore(*r, clock.steady);
+    auto r = decode_record(f.body, f.offset + 8, clock);
+    if (!r) {
+      bad.push_back({f.offset, to, f.record, r.error()});
+      continue;
+    }
+    records.push_back(std::move(*r));
+  }
+  if (snapshot && scan.torn_tail) bad.push_back(*scan.torn_tail);  // written whole: a cut is damage
+  if (snapshot && h.version < 2) {
+    log_.log(LogLevel::Warning,
+             "persistence snapshot in format version 1: it has no end marker, so a cut at a record boundary "
+             "cannot be detected (the next save writes version 2)",
+             {{"file", path}});
+  } else if (snapshot && !closed && bad.empty()) {
+    DecodeError e;
+    e.kind = ErrorKind::Truncated;
+    e.offset = bytes.size();
+    e.field = "end marker";
+    e.message = "the snapshot ends without its end marker: it was cut short";
+    bad.push_back({bytes.size(), bytes.size(), scan.frames.size() + 1, e});
+  }
+  std::sort(bad.begin(), bad.end(), [](const BadSpan& a, const BadSpan& b) { return a.from < b.from; });
+
+  if (!bad.empty()) {
+    const BadSpan& first = bad.front();
+    const auto after = std::count_if(scan.frames.begin(), scan.frames.end(),
+                                     [&](const ScannedFrame& f) { return f.offset >= first.to && !end_marker_count(f.body); });
+    if (!options_.salvage)
+      return fmt::format(
+          "{}: record {} at offset {} is damaged ({}); {} records are intact, {} of them after the damage. "
+          "Nothing was changed: set persistence_salvage true (--persistence-salvage true) to start from the "
+          "intact records, keeping the damaged file aside",
+          path, first.record, first.from, to_string(first.error), records.size(), after);
+    std::string kept = "(not written: --check-config)";
+    if (!options_.check_only)
+      if (auto e = keep_aside(options_.dir, path, bytes, kept)) return e;
+    log_.log(LogLevel::Warning, "persistence file damaged; salvaging its intact records",
+             {{"file", path}, {"kept_as", kept}, {"records_kept", std::to_string(records.size())}});
+    for (const BadSpan& b : bad)
+      log_.log(LogLevel::Warning, "persistence data lost",
+               {{"file", path},
+                {"record", std::to_string(b.record)},
+                {"from", std::to_string(b.from)},
+                {"to", std::to_string(b.to)},
+                {"reason", to_string(b.error)}});
+  }
+  if (!snapshot && scan.torn_tail) {
+    // A write cut short by a crash: what it held was never acknowledged.
+    log_.log(LogLevel::Warning, "persistence log cut at the last complete record",
+             {{"file", path},
+              {"offset", std::to_string(scan.torn_tail->from)},
+              {"reason", to_string(scan.torn_tail->error)}});
+  }
+  for (const broker::Record& r : records) {
+    broker.restore(r, clock.steady);
     ++restored_;
-    at = f->next;
   }
   return std::nullopt;
 }
@@ -147,6 +213,7 @@ std::optional<std::string> Store::save(const broker::Broker& broker) {
   encode_store_header({StoreFileKind::Snapshot, generation_ + 1}, buf);
   Collector collect(buf, wall_clock_now());
   broker.save(collect);
+  encode_end_marker(collect.count(), buf);
   if (auto e = replace_file(options_.dir, snapshot_path(), buf)) return e;
   ++generation_;
   pending_.clear();  // everything journaled so far is in the snapshot

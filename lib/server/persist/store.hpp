@@ -15,8 +15,12 @@
 ///    shutdown.
 /// A log belongs to the snapshot of the same generation; a log left over
 /// from an older generation (a crash during compaction) is already in the
-/// snapshot and is ignored. A log that ends inside a record (a torn write)
-/// or with a CRC mismatch is cut at the last good record, with a warning.
+/// snapshot and is ignored. A log whose last record is cut short or fails
+/// its CRC, with nothing valid after it (a torn write), is cut there with a
+/// warning. Any other bad record, in the log or the snapshot, or a snapshot
+/// without its end marker, stops the open: nothing is written, unless
+/// `salvage` is set, which keeps the damaged file aside, restores every
+/// intact record and logs each span lost.
 
 #include <cstdint>
 #include <memory>
@@ -45,6 +49,8 @@ class Store final : public broker::Journal {
     /// Only load (to check the files): nothing is written and the store
     /// does not stay attached to the broker.
     bool check_only = false;
+    /// Start from the intact records of a damaged file (see above).
+    bool salvage = false;
   };
 
   /// Creates `dir` when missing, loads the snapshot and log into `broker`
@@ -77,6 +83,9 @@ class Store final : public broker::Journal {
  private:
   Store(Options options, Logger& log);
   std::optional<std::string> load(broker::Broker& broker);
+  /// Restores the records of one file whose header `h` was read.
+  std::optional<std::string> restore_file(const std::string& path, const std::vector<std::uint8_t>& bytes,
+                                          const StoreHeader& h, broker::Broker& broker, const WallClock& clock);
   std::string snapshot_path() const;
   std::string log_path() const;
 

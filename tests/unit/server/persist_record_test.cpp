@@ -41,7 +41,7 @@ TEST_CASE("persist: CRC-32 of the standard check string") {
 TEST_CASE("persist: file header bytes") {
   Bytes out;
   encode_store_header({StoreFileKind::Log, 7}, out);
-  CHECK(out == Bytes{'M', 'Q', 'D', 'B', 0, 0, 0, 1,  // magic, format version 1
+  CHECK(out == Bytes{'M', 'Q', 'D', 'B', 0, 0, 0, 2,  // magic, format version 2
                      1,                                 // kind: log
                      0, 0, 0, 0, 0, 0, 0, 7});          // generation
   auto h = decode_store_header(out);

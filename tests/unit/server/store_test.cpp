@@ -79,7 +79,7 @@ std::size_t retained_after_restart(const fs::path& dir, std::optional<std::strin
 TEST_CASE("store: a durable log is replayed at start and folded into a new snapshot") {
   TempDir d;
   retain_through_store(d.path, 3);
-  CHECK(read_all(d.path / "data.db").size() == kStoreHeaderSize);  // the changes are in the log
+  CHECK(read_all(d.path / "data.db").size() == kStoreHeaderSize + 17);  // the changes are in the log (17: end marker)
   CHECK(read_all(d.path / "data.db.log").size() > kStoreHeaderSize);
   CHECK(retained_after_restart(d.path) == 3);
   CHECK(read_all(d.path / "data.db.log").size() == kStoreHeaderSize);  // folded into the snapshot
@@ -109,14 +109,16 @@ TEST_CASE("store: a damaged snapshot is an error naming the file and offset") {
   retain_through_store(d.path, 1);
   CHECK(retained_after_restart(d.path) == 1);
   Bytes snap = read_all(d.path / "data.db");
-  snap.back() ^= 0xFF;
+  snap[kStoreHeaderSize + 9] ^= 0xFF;  // in the one record's body
   write_all(d.path / "data.db", snap);
   std::optional<std::string> e;
   retained_after_restart(d.path, &e);
   REQUIRE(e);
   CHECK(*e == (d.path / "data.db").string() +
-                  ": offset 21, record CRC: CRC mismatch: the record is corrupt (the snapshot is damaged; move it "
-                  "away to start without it)");
+                  ": record 1 at offset 17 is damaged (offset 21, record CRC: CRC mismatch: the record is corrupt); "
+                  "0 records are intact, 0 of them after the damage. Nothing was changed: set persistence_salvage "
+                  "true (--persistence-salvage true) to start from the intact records, keeping the damaged file "
+                  "aside");
 }
 
 }  // namespace mq::server
