@@ -119,9 +119,13 @@ void PubSubRun::on_ack(Publisher& p, std::uint8_t first, ByteView body, std::int
     ++cur_.publish_failed;
     ++result_.failures_by_reason[reason_text(type, reason, c_.version)];
   } else {
-    ++cur_.acked;
+    // Like received, acked counts only messages sent in the measured phase:
+    // an acknowledgement of a warm-up message arriving later is in no figure.
     const std::int64_t sent = p.sent_ns.empty() ? 0 : p.sent_ns[id & p.ring_mask];
-    if (sent >= measure_start_ns_ && now >= sent) result_.ack.record(static_cast<std::uint64_t>(now - sent));
+    if (sent >= measure_start_ns_) {
+      ++cur_.acked;
+      if (now >= sent) result_.ack.record(static_cast<std::uint64_t>(now - sent));
+    }
   }
   loop_.schedule_flush(this);
 }

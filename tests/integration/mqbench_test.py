@@ -236,6 +236,15 @@ class MqBenchTest(unittest.TestCase):
             self.assertEqual(i.get("partial", False), i["end_s"] - i["start_s"] < 0.25, i)
         self.assertIsNone(s["broker"]["peak_rss_bytes"])
         self.assertIn("peak RSS shared with mqbench", err)
+        # At QoS 1 the acknowledgements follow the same rule as receipts.
+        j = self.out("edges_qos1.json")
+        code, _, err = run(["-c", "2", "-q", "1", "--warmup", "0.3", "-d", "1.2", "--json", j])
+        self.assertEqual(code, OK, err)
+        c = summary(j)[0]["counters"]
+        self.assertEqual((c["lost"], c["duplicates"]), (0, 0))
+        self.assertEqual(c["acked"], c["published"])
+        self.assertEqual(c["received"], c["published"])
+        self.assertEqual(summary(j)[0]["latency"]["ack"]["histogram"]["count"], c["acked"])
 
     def test_embedded_broker_is_announced_and_csv_written(self):
         code, _, err = run(["-C", "10", "--warmup", "0", "--quiet", "--csv", self.out("r.csv")])
