@@ -85,7 +85,7 @@ apps::AppDoc documentation() {
        "number and the time stamp (little-endian). A message counts as received (and in bytes, duplicates, "
        "reordered, per-subscriber counts and the e2e histogram) when its publisher sent it in the measured "
        "phase, wherever it arrives, the drain included; so e2e count = received - duplicates, and a loss-free "
-       "one-to-one run has received = published. Acknowledgements (acked and the ack histogram) follow the same rule: a loss-free QoS 1 or 2 run has acked = published. Messages without the header are left out and reported. Loss "
+       "one-to-one run has received = published. Acknowledgements (acked and the ack histogram) follow the same rule: a loss-free QoS 1 or 2 run has acked = published. In open loop a publisher whose broker has not read 1 MiB of its output holds its sends back, so a broker that stops reading cannot grow mqbench's memory; the sends it never made are reported in a warning. Messages without the header are left out and reported. Loss "
        "covers the whole run, warm-up included, so that no lost message is hidden. Each subscriber (or "
        "shared group) tracks each publisher in a sliding window of 65,536 sequence numbers (8 KiB, whatever "
        "the run's length): a number missing when it leaves the window is lost; a message that arrives later "

@@ -263,6 +263,21 @@ void PubSubRun::end_measure() {
   if (phase_ != Phase::Measure && phase_ != Phase::Warmup) return;
   phase_ = Phase::Drain;
   send_end_ns_ = clock_ns();
+  if (c_.rate > 0 && held_back_) {
+    // Sends the schedule had due but the generator never made (held back
+    // while the broker was not reading): the report must say so.
+    const auto elapsed = static_cast<std::uint64_t>(std::max<std::int64_t>(0, send_end_ns_ - schedule_start_ns_));
+    std::uint64_t unsent = 0;
+    for (const auto& p : pubs_) {
+      if (!p.ready) continue;
+      std::uint64_t due = p.seq;
+      while (schedule_->client_send_ns(p.global, due) <= elapsed && (!c_.count || due < c_.count)) ++due;
+      unsent += due - p.seq;
+    }
+    if (unsent)
+      result_.warnings.push_back(fmt::format(
+          "the generator fell {} sends behind its schedule and never made them (the broker was not reading)", unsent));
+  }
   tick_timer_.stop();
   rate_timer_.stop();
   phase_timer_.stop();

@@ -107,6 +107,7 @@ class PubSubRun final : public PoolEvents, public net::detail::Flushable {
   net::Timer phase_timer_, interval_timer_, tick_timer_, drain_timer_;
   net::PreciseTimer rate_timer_;  ///< open loop: wakes at the next message's due time
   std::int64_t schedule_start_ns_ = 0;    ///< open loop: time of sequence 0
+  bool held_back_ = false;  ///< open loop: sends were held back while the broker was not reading
   std::optional<OpenLoopSchedule> schedule_;  ///< open loop: the whole load's send times
   std::int64_t measure_start_ns_ = INT64_MAX;
   std::int64_t interval_start_ns_ = 0;

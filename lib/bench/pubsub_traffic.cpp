@@ -20,6 +20,10 @@ namespace mq::bench {
 // e2e count = received - duplicates. Messages without an mqbench header
 // are left out of every figure and reported in a warning. Loss is counted over the whole run,
 // warm-up included, so that no lost message is ever hidden.
+/// Output a publisher may have waiting for the broker to read before it
+/// stops sending: a broker that stops reading cannot grow mqbench's memory.
+constexpr std::size_t kMaxUnsentBytes = 1024 * 1024;
+
 bool PubSubRun::measured(std::uint32_t global, std::uint64_t seq, std::int64_t stamp) const {
   if (global >= c_.first_publisher && global - c_.first_publisher < pubs_.size())
     return seq >= pubs_[global - c_.first_publisher].measured_from;
@@ -154,6 +158,13 @@ void PubSubRun::tick() {
   bool blocked = false;
   for (auto& p : pubs_) {
     if (!p.ready) continue;
+    if (pool_.queued(p.conn) > kMaxUnsentBytes) {
+      // The broker is not reading: hold the sends back (they become late,
+      // which the lag meter reports) rather than queue without bound.
+      blocked = held_back_ = true;
+      next_at = std::min(next_at, schedule_->client_send_ns(p.global, p.seq));
+      continue;
+    }
     std::uint64_t n = 0;
     while (schedule_->client_send_ns(p.global, p.seq + n) <= elapsed) ++n;
     if (c_.count) n = std::min(n, c_.count - std::min(c_.count, p.measured_sent));
@@ -184,7 +195,7 @@ void PubSubRun::top_up(Publisher& p, std::int64_t now) {
   if (c_.qos > 0) {
     out = std::max(out, p.seq - p.acks);
     limit = std::min<std::uint64_t>(limit, p.cap);
-  } else if (!p.sinks && pool_.queued(p.conn) > 1024 * 1024) {
+  } else if (!p.sinks && pool_.queued(p.conn) > kMaxUnsentBytes) {
     return;  // nothing to wait for but the socket
   }
   if (out > limit / 2) return;  // refill in batches of at least half a window

@@ -142,6 +142,10 @@ class FakeBroker:
                 kind = first >> 4
                 if kind == 1:
                     conn.sendall(bytes([0x20, 2, 0, 5 if self.fault == "refuse" else 0]))
+                    if self.fault == "stall":  # never reads again
+                        while not self.stopped:
+                            time.sleep(0.1)
+                        return
                 elif kind == 8:
                     with self.lock:
                         self.subs.append(conn)
@@ -352,6 +356,30 @@ class MqBenchTest(unittest.TestCase):
             return code, err, (summary(j)[0]["counters"] if os.path.exists(j) and os.path.getsize(j) else None)
         finally:
             fb.stop()
+
+    def test_broker_that_stops_reading_does_not_grow_memory(self):
+        """Open loop at 200,000 msg/s into a broker that never reads: the
+        sends fall behind schedule (and say so) instead of queueing. Memory
+        is compared between a 1 s and a 3 s run, so the bound holds under
+        sanitizers too (unbounded queueing grew about 20 MB/s)."""
+        peaks, sent = [], []
+        for seconds in ("1", "3"):
+            fb = FakeBroker("stall")
+            try:
+                j = self.out(f"stall{seconds}.json")
+                code, _, err = run(["pub", "-L", f"mqtt://127.0.0.1:{fb.port}", "-V", "311", "--warmup", "0",
+                                    "--rate", "200000", "-d", seconds, "--json", j, "--quiet"])
+                self.assertEqual(code, OK, err)
+                s = summary(j)[0]
+                peaks.append(s["self"]["peak_rss_bytes"])
+                # what the socket buffers absorb, far below the 200,000/s scheduled
+                self.assertLess(s["counters"]["published"], 150000 * int(seconds), err)
+                sent.append(s["counters"]["published"])
+                self.assertTrue(any("never made them" in w for w in s["warnings"]), s["warnings"])
+            finally:
+                fb.stop()
+        self.assertLess(peaks[1] - peaks[0], 16 * 1024 * 1024, peaks)
+        self.assertLess(sent[1] - sent[0], 50000, sent)
 
     def test_loss_detected_and_fails_at_qos1(self):
         code, err, c = self.fake("drop")
