@@ -97,11 +97,28 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   acknowledge(reached == 0 && v5 ? 0x10 : 0x00);
 }
 
+namespace {
+
+/// The in-flight message of `s` that carries `packet_id`, or end(). An
+/// identifier is in flight at most once, whatever the QoS.
+auto find_inflight(Session& s, std::uint16_t packet_id) {
+  return std::find_if(s.inflight.begin(), s.inflight.end(),
+                      [&](const Outgoing& o) { return o.packet_id == packet_id; });
+}
+
+}  // namespace
+
+// An acknowledgement of the wrong type for a message in flight (PUBACK for
+// QoS 2, PUBREC or PUBCOMP for QoS 1, PUBCOMP before PUBREC) breaks the flow
+// of [MQTT-4.3.2] / [MQTT-4.3.3]: a Protocol Error that closes the connection
+// ([MQTT-4.8.0-1] at 3.1.1, 5.0 section 4.13: DISCONNECT 0x82). An identifier
+// not in flight at all is ignored (or PUBREL 0x92), as before.
+
 void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 1; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) return;  // unknown identifier: nothing to release
+  if (it->qos != 1) return disconnect(c, 0x82, true, now);
   journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
@@ -109,12 +126,12 @@ void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
 
 void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 2; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) {
     append(c, Pubrel{a.packet_id, 0x92, {}, {}});  // Packet Identifier not found
     return;
   }
+  if (it->qos != 2) return disconnect(c, 0x82, true, now);
   if (a.reason_code >= 0x80) {  // the receiver refused it: the flow ends here [MQTT-4.3.3-4]
     journal_done(s, *it);
     s.inflight.erase(it);
@@ -138,9 +155,9 @@ void Broker::on_pubrel(Connection& c, const Pubrel& a) {
 
 void Broker::on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.released; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) return;
+  if (!it->released) return disconnect(c, 0x82, true, now);  // QoS 1, or QoS 2 before PUBREC
   journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
