@@ -185,10 +185,14 @@ bool Broker::can_take(const Subscriber& sub, const MessageView& m, const Session
 
 Broker::Delivery& Broker::slot_for(Session* s) {
   if (s->route_stamp == route_stamp_) return deliveries_[s->route_slot];
-  if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
-  Delivery& d = deliveries_[delivery_count_];
   s->route_stamp = route_stamp_;
-  s->route_slot = static_cast<std::uint32_t>(delivery_count_++);
+  s->route_slot = static_cast<std::uint32_t>(delivery_count_);
+  return new_slot(s);
+}
+
+Broker::Delivery& Broker::new_slot(Session* s) {
+  if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
+  Delivery& d = deliveries_[delivery_count_++];
   d.session = s;
   d.qos = 0;
   d.retain = false;
@@ -199,10 +203,7 @@ Broker::Delivery& Broker::slot_for(Session* s) {
 std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now) {
   ++route_stamp_;
   delivery_count_ = 0;
-  auto add = [&](const Subscriber& sub) {
-    Delivery& d = slot_for(sub.session);
-    // One copy per session at the highest QoS of its matching subscriptions,
-    // carrying every Subscription Identifier [MQTT-3.3.4-3] [MQTT-3.3.4-5].
+  auto add = [&](Delivery& d, const Subscriber& sub) {
     d.qos = std::max<QoS>(d.qos, std::min<QoS>(m.qos, sub.options.qos));
     d.retain = d.retain || (sub.options.retain_as_published && m.retain);
     if (sub.options.identifier) d.ids.push_back(sub.options.identifier);
@@ -211,7 +212,9 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
       m.topic,
       [&](const Subscriber& sub) {
         if (sub.options.no_local && sub.session == origin) return;  // [MQTT-3.8.3-3]
-        add(sub);
+        // One copy per session at the highest QoS of its matching non-shared
+        // subscriptions, carrying every Subscription Identifier [MQTT-3.3.4-3] [MQTT-3.3.4-5].
+        add(slot_for(sub.session), sub);
       },
       [&](SharedGroup& g) {
         // Round-robin over the members that can take the message and are
@@ -232,7 +235,11 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
           return;
         }
         g.next = *pick + 1;
-        add(g.members[*pick]);
+        // The copy of a shared subscription is a delivery of its own, never
+        // merged with the session's other matches (5.0 section 4.8.2): its
+        // QoS, retain flag and Subscription Identifier are this
+        // subscription's alone [MQTT-3.3.4-3].
+        add(new_slot(g.members[*pick].session), g.members[*pick]);
       });
   shared_encodings_.clear();
   shared_bytes_.clear();
