@@ -26,6 +26,7 @@
 #include "broker/connection.hpp"
 #include "broker/connection_table.hpp"
 #include "broker/counters.hpp"
+#include "broker/events.hpp"
 #include "broker/journal.hpp"
 #include "broker/message.hpp"
 #include "broker/output.hpp"
@@ -82,6 +83,8 @@ class Broker {
   /// down) without publishing wills; flush() afterwards.
   void shutdown(TimePoint now);
 
+  /// Reports subscriptions and takeovers to `events` from now on (nullptr: none).
+  void set_events(Events* events) { events_ = events; }
   /// Reports every change to persistent state to `journal` from now on
   /// (nullptr: none). Set it before restoring and before the first open().
   void set_journal(Journal* journal) { journal_ = journal; }
@@ -288,6 +291,7 @@ class Broker {
   Config config_;
   Output& output_;
   Journal* journal_ = nullptr;
+  Events* events_ = nullptr;
   std::unique_ptr<Authorizer> default_auth_;
   Authorizer& auth_;
   TimePoint started_;

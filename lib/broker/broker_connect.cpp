@@ -203,6 +203,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   Session* found = sessions_.find(client_id);
   if (found && found->connection) {
     Connection& old = *found->connection;
+    if (events_) events_->taken_over(client_id, old.id, c.id);
     if (old.version == ProtocolVersion::v5) append(old, Disconnect{0x8E, {}, {}});  // Session taken over
     close_connection(old, true, now);
     found = sessions_.find(client_id);  // the session may have ended with it
