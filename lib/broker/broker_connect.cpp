@@ -22,7 +22,7 @@ std::uint8_t v3_return_code(std::uint8_t reason) {
     case 0x88:
     case 0x89:
     case 0x97: return 3;  // server unavailable
-    default: return 5;    // not authorized
+    default: return 5;    // not authorized; 0x95 (a will over message_size_limit) too, as mosquitto answers
   }
 }
 
@@ -132,6 +132,12 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
 
   if (k.will) {
     if (k.will->qos > config_.maximum_qos && v5) return refuse(c, 0x9B);  // [MQTT-3.2.2-12]
+    // A will is a message like any other: one over message_size_limit would
+    // be dropped when published, so the CONNECT carrying it is refused now.
+    if (config_.max_payload_size && k.will->payload.size() > config_.max_payload_size) {
+      ++counters_.refused_payload_size;
+      return refuse(c, 0x95);  // Packet too large (3.x: return code 5)
+    }
     // A will goes through the same topic walks as any message.
     if ((config_.max_topic_length && k.will->topic.size() > config_.max_topic_length) ||
         count_levels(k.will->topic) > config_.max_topic_levels)
@@ -197,6 +203,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   Session* found = sessions_.find(client_id);
   if (found && found->connection) {
     Connection& old = *found->connection;
+    if (events_) events_->taken_over(client_id, old.id, c.id);
     if (old.version == ProtocolVersion::v5) append(old, Disconnect{0x8E, {}, {}});  // Session taken over
     close_connection(old, true, now);
     found = sessions_.find(client_id);  // the session may have ended with it

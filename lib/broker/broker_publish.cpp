@@ -97,11 +97,28 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   acknowledge(reached == 0 && v5 ? 0x10 : 0x00);
 }
 
+namespace {
+
+/// The in-flight message of `s` that carries `packet_id`, or end(). An
+/// identifier is in flight at most once, whatever the QoS.
+auto find_inflight(Session& s, std::uint16_t packet_id) {
+  return std::find_if(s.inflight.begin(), s.inflight.end(),
+                      [&](const Outgoing& o) { return o.packet_id == packet_id; });
+}
+
+}  // namespace
+
+// An acknowledgement of the wrong type for a message in flight (PUBACK for
+// QoS 2, PUBREC or PUBCOMP for QoS 1, PUBCOMP before PUBREC) breaks the flow
+// of [MQTT-4.3.2] / [MQTT-4.3.3]: a Protocol Error that closes the connection
+// ([MQTT-4.8.0-1] at 3.1.1, 5.0 section 4.13: DISCONNECT 0x82). An identifier
+// not in flight at all is ignored (or PUBREL 0x92), as before.
+
 void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 1; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) return;  // unknown identifier: nothing to release
+  if (it->qos != 1) return disconnect(c, 0x82, true, now);
   journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
@@ -109,12 +126,12 @@ void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
 
 void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 2; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) {
     append(c, Pubrel{a.packet_id, 0x92, {}, {}});  // Packet Identifier not found
     return;
   }
+  if (it->qos != 2) return disconnect(c, 0x82, true, now);
   if (a.reason_code >= 0x80) {  // the receiver refused it: the flow ends here [MQTT-4.3.3-4]
     journal_done(s, *it);
     s.inflight.erase(it);
@@ -138,9 +155,9 @@ void Broker::on_pubrel(Connection& c, const Pubrel& a) {
 
 void Broker::on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.released; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) return;
+  if (!it->released) return disconnect(c, 0x82, true, now);  // QoS 1, or QoS 2 before PUBREC
   journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
@@ -168,10 +185,14 @@ bool Broker::can_take(const Subscriber& sub, const MessageView& m, const Session
 
 Broker::Delivery& Broker::slot_for(Session* s) {
   if (s->route_stamp == route_stamp_) return deliveries_[s->route_slot];
-  if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
-  Delivery& d = deliveries_[delivery_count_];
   s->route_stamp = route_stamp_;
-  s->route_slot = static_cast<std::uint32_t>(delivery_count_++);
+  s->route_slot = static_cast<std::uint32_t>(delivery_count_);
+  return new_slot(s);
+}
+
+Broker::Delivery& Broker::new_slot(Session* s) {
+  if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
+  Delivery& d = deliveries_[delivery_count_++];
   d.session = s;
   d.qos = 0;
   d.retain = false;
@@ -182,10 +203,7 @@ Broker::Delivery& Broker::slot_for(Session* s) {
 std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now) {
   ++route_stamp_;
   delivery_count_ = 0;
-  auto add = [&](const Subscriber& sub) {
-    Delivery& d = slot_for(sub.session);
-    // One copy per session at the highest QoS of its matching subscriptions,
-    // carrying every Subscription Identifier [MQTT-3.3.4-3] [MQTT-3.3.4-5].
+  auto add = [&](Delivery& d, const Subscriber& sub) {
     d.qos = std::max<QoS>(d.qos, std::min<QoS>(m.qos, sub.options.qos));
     d.retain = d.retain || (sub.options.retain_as_published && m.retain);
     if (sub.options.identifier) d.ids.push_back(sub.options.identifier);
@@ -194,7 +212,9 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
       m.topic,
       [&](const Subscriber& sub) {
         if (sub.options.no_local && sub.session == origin) return;  // [MQTT-3.8.3-3]
-        add(sub);
+        // One copy per session at the highest QoS of its matching non-shared
+        // subscriptions, carrying every Subscription Identifier [MQTT-3.3.4-3] [MQTT-3.3.4-5].
+        add(slot_for(sub.session), sub);
       },
       [&](SharedGroup& g) {
         // Round-robin over the members that can take the message and are
@@ -215,7 +235,11 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
           return;
         }
         g.next = *pick + 1;
-        add(g.members[*pick]);
+        // The copy of a shared subscription is a delivery of its own, never
+        // merged with the session's other matches (5.0 section 4.8.2): its
+        // QoS, retain flag and Subscription Identifier are this
+        // subscription's alone [MQTT-3.3.4-3].
+        add(new_slot(g.members[*pick].session), g.members[*pick]);
       });
   shared_encodings_.clear();
   shared_bytes_.clear();

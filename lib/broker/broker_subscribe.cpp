@@ -71,6 +71,10 @@ void Broker::on_subscribe(Connection& c, const Subscribe& sub, TimePoint now) {
     }
   }
   counters_.retained = retained_.size();
+  if (events_) {
+    for (std::size_t i = 0; i < sub.subscriptions.size(); ++i)
+      events_->subscribed(c.id, s.client_id, sub.subscriptions[i].filter, ack.reason_codes[i]);
+  }
   append(c, ack);
   for (auto& [message, options] : retained) {
     MessagePtr owned = message;
@@ -87,6 +91,7 @@ void Broker::on_unsubscribe(Connection& c, const Unsubscribe& u) {
   ack.packet_id = u.packet_id;
   for (std::string_view f : u.filters) {
     auto it = s.subscriptions.find(f);
+    if (events_) events_->unsubscribed(c.id, s.client_id, f, it != s.subscriptions.end());
     if (it == s.subscriptions.end()) {
       ack.reason_codes.push_back(0x11);  // No subscription existed
       continue;
