@@ -49,6 +49,20 @@ std::optional<std::string> to_broker_config(const Settings& s, broker::Config& c
   c.max_topic_length = s.max_topic_length;
   c.max_topic_levels = s.max_topic_levels;
   c.max_keepalive = s.max_keepalive == 65535 ? 0 : s.max_keepalive;
+  c.min_keepalive = s.min_keepalive;
+  if (c.max_keepalive && c.min_keepalive > c.max_keepalive)
+    return fmt::format("min_keepalive {} is above max_keepalive {}", s.min_keepalive, s.max_keepalive);
+  c.receive_maximum = s.receive_maximum;
+  c.wildcard_subscriptions = s.wildcard_subscription_available;
+  c.shared_subscriptions = s.shared_subscription_available;
+  c.subscription_identifiers = s.subscription_identifier_available;
+  c.max_client_id_length = s.max_client_id_length;
+  c.allow_zero_length_clientid = s.allow_zero_length_clientid;
+  c.assigned_id_prefix = s.auto_id_prefix;
+  c.persistent_client_expiration = s.persistent_client_expiration;
+  c.max_session_expiry = s.max_session_expiry;
+  c.server_reference = s.server_reference;
+  c.server_reference_reason = s.server_moved ? 0x9D : 0x9C;
   c.connect_timeout = s.connect_timeout;
   c.maximum_qos = s.maximum_qos;
   c.retain_available = s.retain_available;

@@ -1,6 +1,8 @@
 #include "server/config/keys.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -175,6 +177,57 @@ Error key_max_packet_size(Settings& s, const Words& w) {
   return std::nullopt;
 }
 Error key_max_keepalive(Settings& s, const Words& w) { return number(w, s.max_keepalive, 0, 65535); }
+Error key_min_keepalive(Settings& s, const Words& w) { return number(w, s.min_keepalive, 0, 65535); }
+Error key_receive_maximum(Settings& s, const Words& w) { return number(w, s.receive_maximum, 1, 65535); }
+Error key_wildcard_available(Settings& s, const Words& w) { return boolean(w, s.wildcard_subscription_available); }
+Error key_shared_available(Settings& s, const Words& w) { return boolean(w, s.shared_subscription_available); }
+Error key_sub_id_available(Settings& s, const Words& w) { return boolean(w, s.subscription_identifier_available); }
+Error key_max_client_id_length(Settings& s, const Words& w) { return number(w, s.max_client_id_length, 0, 65535); }
+Error key_allow_zero_length_clientid(Settings& s, const Words& w) { return boolean(w, s.allow_zero_length_clientid); }
+Error key_auto_id_prefix(Settings& s, const Words& w) {
+  if (auto e = want_count(w, 1)) return e;
+  // The assigned id is sent as a UTF-8 string and used as a client id: keep it printable ASCII.
+  for (char ch : w[0])
+    if (ch <= ' ' || ch > '~') return fmt::format("\"{}\" holds a character other than printable ASCII", w[0]);
+  if (w[0].size() > 64) return "longer than 64 characters";
+  s.auto_id_prefix = w[0];
+  return std::nullopt;
+}
+/// mosquitto's duration: a number and h, d, w, m (30 days) or y (365 days); plain seconds too.
+Error key_persistent_client_expiration(Settings& s, const Words& w) {
+  if (auto e = want_count(w, 1)) return e;
+  const std::string& t = w[0];
+  std::uint64_t unit = 1;
+  std::string digits = t;
+  if (!t.empty() && !std::isdigit(static_cast<unsigned char>(t.back()))) {
+    switch (t.back()) {
+      case 's': unit = 1; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      case 'm': unit = 30 * 86400; break;
+      case 'y': unit = 365 * 86400; break;
+      default: return fmt::format("expected a number and s, h, d, w, m or y (e.g. 2d), got \"{}\"", t);
+    }
+    digits.pop_back();
+  }
+  std::uint64_t v = 0;
+  if (auto e = number(Words{digits}, v, 1, k32 / unit))
+    return fmt::format("expected a duration such as 3600, 12h, 2d, 1w, 1m or 1y (at most {} seconds), got \"{}\"",
+                       k32 - 1, t);
+  s.persistent_client_expiration = static_cast<std::uint32_t>(std::min<std::uint64_t>(v * unit, k32 - 1));
+  return std::nullopt;
+}
+Error key_max_session_expiry(Settings& s, const Words& w) { return number(w, s.max_session_expiry, 0, k32); }
+Error key_server_reference(Settings& s, const Words& w) {
+  if (w.empty() || w.size() > 2) return "expected REFERENCE [use_another|moved]";
+  if (w.size() == 2 && w[1] != "use_another" && w[1] != "moved")
+    return fmt::format("expected use_another or moved after the reference, got \"{}\"", w[1]);
+  if (auto v = check_utf8(w[0])) return fmt::format("not a valid MQTT string: {}", v->message);
+  s.server_reference = w[0];
+  s.server_moved = w.size() == 2 && w[1] == "moved";
+  return std::nullopt;
+}
 Error key_max_topic_alias(Settings& s, const Words& w) { return number(w, s.max_topic_alias, 0, 65535); }
 Error key_max_alias_bytes_out(Settings& s, const Words& w) { return number(w, s.max_alias_bytes_out, 0, k32); }
 Error key_max_topic_length(Settings& s, const Words& w) { return number(w, s.max_topic_length, 0, 65535); }
@@ -254,6 +307,17 @@ constexpr std::array kKeys = {
     KeyInfo{"message_size_limit", G, "BYTES", "Largest PUBLISH payload accepted; larger ones are acknowledged and dropped (0: no limit)", false, key_message_size_limit},
     KeyInfo{"max_packet_size", G, "BYTES", "Largest packet accepted from a client (0: no limit)", false, key_max_packet_size},
     KeyInfo{"max_keepalive", G, "SECONDS", "Largest keep alive a client may ask for", false, key_max_keepalive},
+    KeyInfo{"min_keepalive", G, "SECONDS", "Smallest keep alive a client may ask for (0: none); 5.0 clients asking for less are given it as Server Keep Alive, 3.x clients are refused with return code 2, as over max_keepalive", true, key_min_keepalive},
+    KeyInfo{"receive_maximum", G, "COUNT", "QoS 2 PUBLISHes a client may have awaiting PUBREL, advertised as Receive Maximum; one more ends the connection with DISCONNECT 0x93 (default 65535)", true, key_receive_maximum},
+    KeyInfo{"wildcard_subscription_available", G, "true|false", "Accept + and # in subscriptions; when false, advertised in CONNACK and refused with SUBACK 0xA2 (0x80 before 5.0)", true, key_wildcard_available},
+    KeyInfo{"shared_subscription_available", G, "true|false", "Accept $share/ subscriptions; when false, advertised in CONNACK and refused with SUBACK 0x9E (0x80 before 5.0)", true, key_shared_available},
+    KeyInfo{"subscription_identifier_available", G, "true|false", "Accept Subscription Identifiers; when false, advertised in CONNACK and a SUBSCRIBE carrying one ends the connection with DISCONNECT 0xA1", true, key_sub_id_available},
+    KeyInfo{"max_client_id_length", G, "BYTES", "Longest client id accepted (0: no limit; 3.1 always 23); longer ones get CONNACK 0x85 (return code 2)", true, key_max_client_id_length},
+    KeyInfo{"allow_zero_length_clientid", G, "true|false", "Let clients send an empty client id and be assigned one (false: CONNACK 0x85, return code 2)", false, key_allow_zero_length_clientid},
+    KeyInfo{"auto_id_prefix", G, "PREFIX", "Start of the client ids assigned to clients that send none (default mq-)", false, key_auto_id_prefix},
+    KeyInfo{"persistent_client_expiration", G, "DURATION", "Remove a session that asked never to expire (3.x clean session false, 5.0 0xFFFFFFFF) after its client has been away this long: seconds, or a number and h, d, w, m or y; 5.0 clients are told the interval in CONNACK (default: never)", false, key_persistent_client_expiration},
+    KeyInfo{"max_session_expiry", G, "SECONDS", "Longest Session Expiry Interval granted to 5.0 clients; a longer request is lowered and the granted value sent in CONNACK", true, key_max_session_expiry},
+    KeyInfo{"server_reference", G, "REFERENCE [use_another|moved]", "Refuse every CONNECT, sending 5.0 clients REFERENCE as Server Reference with CONNACK 0x9C Use another server (or 0x9D Server moved); 3.x clients get return code 3", true, key_server_reference},
     KeyInfo{"max_topic_alias", G, "COUNT", "Topic aliases a 5.0 client may set up (0: none)", false, key_max_topic_alias},
     KeyInfo{"max_alias_bytes_out", G, "BYTES",
             "Topic bytes the broker's outgoing alias table holds per 5.0 connection (default 65536); aliases go "

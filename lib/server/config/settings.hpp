@@ -91,6 +91,18 @@ struct Settings {
   std::uint32_t message_size_limit = 0;       ///< largest payload; 0: the protocol's
   std::uint32_t max_packet_size = 0;          ///< 0: the protocol's
   std::uint16_t max_keepalive = 65535;
+  std::uint16_t min_keepalive = 0;            ///< 0: no minimum
+  std::uint16_t receive_maximum = 65535;      ///< QoS 2 PUBLISHes awaiting PUBREL per client
+  bool wildcard_subscription_available = true;
+  bool shared_subscription_available = true;
+  bool subscription_identifier_available = true;
+  std::uint16_t max_client_id_length = 0;     ///< 0: no limit (3.1: 23)
+  bool allow_zero_length_clientid = true;
+  std::string auto_id_prefix = "mq-";
+  std::uint32_t persistent_client_expiration = 0;  ///< seconds; 0: never
+  std::uint32_t max_session_expiry = 0xFFFF'FFFF;  ///< seconds granted at most
+  std::string server_reference;               ///< empty: no redirection
+  bool server_moved = false;                  ///< 0x9D Server moved rather than 0x9C Use another server
   std::uint16_t max_topic_alias = 10;
   /// Topic bytes one connection's outgoing alias table may hold.
   std::uint32_t max_alias_bytes_out = 64 * 1024;
