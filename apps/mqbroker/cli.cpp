@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <fmt/format.h>
+
 #include "exit_codes.hpp"
 #include "server/config/keys.hpp"
 
@@ -21,6 +23,32 @@ bool has_own_flag(std::string_view key) { return key == "port"; }
 
 }  // namespace
 
+/// The LOGGING AND MOSQUITTO.CONF section, with the inert keys from their table.
+std::string logging_section() {
+  std::string text =
+      "log_dest chooses where log lines go, as in mosquitto: stderr when no log_dest is given; otherwise each "
+      "log_dest line adds one of stderr, stdout, syslog (facility DAEMON, or LOCAL0..LOCAL7 with log_facility) "
+      "and file PATH (appended to; closed and reopened on SIGHUP, so logrotate's postrotate kill -HUP works); "
+      "none silences them all. log_dest topic (log lines published under $SYS/broker/log/) and log_dest dlt are "
+      "refused: they are not implemented. log_type selects the level (information, subscribe and unsubscribe: "
+      "info; debug and all: debug); -v and --log-level override it. log_timestamp false drops the time from "
+      "text lines; log_timestamp_format gives a strftime(3) format in local time instead of ISO 8601 UTC with "
+      "milliseconds. connection_messages false stops logging connections.\n"
+      "\n"
+      "set_tcp_nodelay true (mqbroker's default) sends small packets at once; false leaves Nagle's algorithm "
+      "on, mosquitto's default.\n"
+      "\n"
+      "Debian's stock /etc/mosquitto/mosquitto.conf (pid_file, persistence, persistence_location, log_dest file, "
+      "include_dir) is read as it is. A misspelt key is refused with the nearest known key (\"did you mean\"). "
+      "Keys that change behaviour and are not implemented are refused with the reason (see NOT IMPLEMENTED). "
+      "These mosquitto keys are accepted because they do not apply, with a note logged at start; those with "
+      "a value shown are accepted with that value only and refused with any other:";
+  for (const auto& k : server::inert_keys()) {
+    text += fmt::format("\n\n{}{}{}: {}.", k.name, k.value.empty() ? "" : " ", k.value, k.note);
+  }
+  return text;
+}
+
 apps::AppDoc documentation() {
   apps::AppDoc doc;
   doc.name = "mqbroker";
@@ -32,12 +60,13 @@ apps::AppDoc documentation() {
       "speaks mosquitto.conf (listener, port, allow_anonymous, password_file, acl_file, "
       "max_inflight_messages, max_queued_messages, certfile, keyfile, cafile, require_certificate, protocol "
       "websockets, ...). Keys mosquitto has that mqbroker does not implement are refused with the file and "
-      "line, never ignored.\n"
+      "line, never ignored (misspelt ones with the nearest known key), and those that do not apply to mqbroker are "
+      "accepted with a note (see LOGGING AND MOSQUITTO.CONF).\n"
       "\n"
       "With no arguments mqbroker serves 127.0.0.1:1883 to anonymous clients. Once every listener is bound it "
       "prints one line per listener on standard output, e.g. \"listening mqtt 127.0.0.1:45123\" (kinds: mqtt, "
       "mqtts, ws, wss, unix), so that a script can start it on port 0 and read the real port. Logs go to "
-      "standard error.\n"
+      "standard error unless log_dest says otherwise.\n"
       "\n"
       "Every configuration key is also a flag: --max-queued-messages 100 is the line \"max_queued_messages "
       "100\", applied after the configuration file, in command-line order (so --listener \"0 ::1\" "
@@ -142,6 +171,7 @@ apps::AppDoc documentation() {
        "(a warning names the offset; see Damaged files above). Each fsync blocks the broker while it runs, so publish throughput is "
        "bounded by the disk's sync latency. If the data cannot be written, mqbroker cuts off every client "
        "without sending what was not saved and exits 1."},
+      {"LOGGING AND MOSQUITTO.CONF", logging_section()},
       {"SERVER CAPABILITIES",
        "Each capability a 5.0 CONNACK can advertise is a key (and a flag), advertised when it differs from the "
        "protocol's default and enforced with the reason code the specification gives: receive_maximum (Receive "

@@ -146,6 +146,7 @@ std::optional<std::string> Server::start() {
     const ListenerSettings& l = listener_settings_[i];
     net::ListenOptions opts;
     opts.tls = tls_[i];
+    opts.tcp_nodelay = settings_.set_tcp_nodelay;
     auto r = net::Listener::listen(
         loop_, listener_url(l), opts, [this, i](std::shared_ptr<net::Stream> s) { on_accept(i, std::move(s)); },
         [this](const std::string& peer, const net::NetError& e) {

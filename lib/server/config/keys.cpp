@@ -269,12 +269,27 @@ Error key_log_type(Settings& s, const Words& w) {
 }
 Error key_log_dest(Settings& s, const Words& w) {
   if (w.empty()) return "a value is missing";
-  if (w[0] != "stderr" && w[0] != "stdout" && w[0] != "none")
-    return fmt::format("mqbroker logs to stderr, stdout or none; \"{}\" is not supported", w[0]);
+  if (w[0] == "file") {
+    if (w.size() < 2) return "log_dest file needs a file name";
+    std::string path;
+    text(Words(w.begin() + 1, w.end()), path);
+    s.log_files.push_back(path);
+    s.log_dests.push_back("file");
+    return std::nullopt;
+  }
+  if (w[0] == "topic")
+    return "publishing log lines to $SYS/broker/log/ is not implemented; use stderr, stdout, file PATH or syslog";
+  if (w[0] == "dlt") return "the Diagnostic Log and Trace daemon is not supported; use syslog or file PATH";
+  if (w[0] != "stderr" && w[0] != "stdout" && w[0] != "none" && w[0] != "syslog")
+    return fmt::format("expected stderr, stdout, syslog, file PATH or none, got \"{}\"", w[0]);
   if (w.size() != 1) return want_count(w, 1);
   s.log_dests.push_back(w[0]);
   return std::nullopt;
 }
+Error key_log_facility(Settings& s, const Words& w) { return number(w, s.log_facility, 0, 7); }
+Error key_log_timestamp(Settings& s, const Words& w) { return boolean(w, s.log_timestamp); }
+Error key_log_timestamp_format(Settings& s, const Words& w) { return text(w, s.log_timestamp_format); }
+Error key_set_tcp_nodelay(Settings& s, const Words& w) { return boolean(w, s.set_tcp_nodelay); }
 Error key_log_format(Settings& s, const Words& w) { return choice(w, s.log_format, {"text", "json"}); }
 Error key_connection_messages(Settings& s, const Words& w) { return boolean(w, s.connection_messages); }
 Error key_pid_file(Settings& s, const Words& w) { return text(w, s.pid_file); }
@@ -343,34 +358,16 @@ constexpr std::array kKeys = {
             "Start even if a persistence file is damaged: keep it aside as FILE.damaged-TIME, restore its intact "
             "records and log each span lost (default false: refuse to start)", true, key_persistence_salvage},
     KeyInfo{"log_type", G, "TYPE", "Messages to log: debug, error, warning, notice, information, subscribe, unsubscribe, websockets, none, all", false, key_log_type},
-    KeyInfo{"log_dest", G, "stderr|stdout|none", "Where log lines go", false, key_log_dest},
+    KeyInfo{"log_dest", G, "DEST", "Where log lines go: stderr (the default), stdout, syslog, file PATH (appended to, reopened on SIGHUP for logrotate) or none; repeatable (topic and dlt are refused)", false, key_log_dest},
+    KeyInfo{"log_facility", G, "0-7", "Log to syslog as facility LOCAL0..LOCAL7 instead of DAEMON", false, key_log_facility},
+    KeyInfo{"log_timestamp", G, "true|false", "Start each text log line with the time (default true)", false, key_log_timestamp},
+    KeyInfo{"log_timestamp_format", G, "FORMAT", "strftime(3) format of that time, in local time (default: ISO 8601 UTC with milliseconds)", false, key_log_timestamp_format},
     KeyInfo{"log_format", G, "text|json", "Log lines as text or one JSON object each", true, key_log_format},
     KeyInfo{"connection_messages", G, "true|false", "Log connections and disconnections", false, key_connection_messages},
+    KeyInfo{"set_tcp_nodelay", G, "true|false", "Send small packets at once (TCP_NODELAY; default true, mosquitto's default is false: Nagle's algorithm)", false, key_set_tcp_nodelay},
     KeyInfo{"pid_file", G, "FILE", "Write the process id to FILE", false, key_pid_file},
 };
 
-struct Unsupported {
-  std::string_view name;
-  std::string_view reason;
-};
-constexpr std::array kUnsupported = {
-    Unsupported{"bridge_cafile", "bridges are not supported"},
-    Unsupported{"connection", "bridges are not supported"},
-    Unsupported{"address", "bridges are not supported"},
-    Unsupported{"topic", "bridges are not supported"},
-    Unsupported{"auth_plugin", "plugins are not supported"},
-    Unsupported{"plugin", "plugins are not supported"},
-    Unsupported{"psk_hint", "TLS-PSK is not supported"},
-    Unsupported{"psk_file", "TLS-PSK is not supported"},
-    Unsupported{"mount_point", "mount points are not supported"},
-    Unsupported{"http_dir", "serving HTTP files is not supported"},
-    Unsupported{"user", "mqbroker does not change user; start it as the user it should run as"},
-    Unsupported{"ciphers", "cipher lists are not configurable; OpenSSL's defaults are used"},
-    Unsupported{"dhparamfile", "DH parameters are not configurable"},
-    Unsupported{"crlfile", "certificate revocation lists are not supported"},
-    Unsupported{"use_subject_as_username", "use use_identity_as_username (the common name)"},
-    Unsupported{"clientid_prefixes", "client id prefixes are not supported"},
-};
 
 }  // namespace
 
@@ -380,12 +377,6 @@ const KeyInfo* find_key(std::string_view name) {
   for (const auto& k : kKeys)
     if (k.name == name) return &k;
   return nullptr;
-}
-
-std::optional<std::string_view> unsupported_key(std::string_view name) {
-  for (const auto& u : kUnsupported)
-    if (u.name == name) return u.reason;
-  return std::nullopt;
 }
 
 }  // namespace mq::server

@@ -128,7 +128,14 @@ struct Settings {
 
   // Logging.
   std::vector<std::string> log_types;  ///< mosquitto's log_type values
-  std::vector<std::string> log_dests;  ///< mosquitto's log_dest values
+  std::vector<std::string> log_dests;  ///< mosquitto's log_dest values ("file" for each of log_files)
+  std::vector<std::string> log_files;  ///< log_dest file PATH, in order
+  int log_facility = -1;               ///< syslog LOCAL0..7; -1: DAEMON
+  bool log_timestamp = true;
+  std::string log_timestamp_format;    ///< strftime format; empty: ISO 8601 UTC
+  bool set_tcp_nodelay = true;         ///< TCP_NODELAY on accepted sockets
+  /// Lines about keys accepted although they do not apply, logged at start.
+  std::vector<std::string> notes;
   std::string log_format = "text";     ///< "text" or "json"
   bool connection_messages = true;
   std::string pid_file;

@@ -71,3 +71,30 @@ TEST_CASE("config: capability values out of range are refused") {
   REQUIRE(e);
   CHECK(*e == "min_keepalive 100 is above max_keepalive 50");
 }
+
+TEST_CASE("config: keys that do not apply are accepted with a note, or refused for other values") {
+  Settings s;
+  REQUIRE(read_caps(s, "retry_interval 20\nmemory_limit 0\nupgrade_outgoing_qos false\n") == "");
+  REQUIRE(s.notes.size() == 3);
+  CHECK(s.notes[0].starts_with("caps.conf:1: retry_interval: accepted, does not apply: "));
+  CHECK(read_caps(s, "upgrade_outgoing_qos true").starts_with("caps.conf:1: upgrade_outgoing_qos: only false is supported ("));
+}
+
+TEST_CASE("config: a misspelt key gets the nearest known, inert or refused key") {
+  CHECK(closest_key("max_keepalvie") == "max_keepalive");
+  CHECK(closest_key("log_dset") == "log_dest");
+  CHECK(closest_key("retry_intervall") == "retry_interval");
+  CHECK(closest_key("bridge_insecur") == "bridge_insecure");
+  CHECK_FALSE(closest_key("frobnicate"));
+}
+
+TEST_CASE("config: log_dest file PATH and syslog; topic refused") {
+  Settings s;
+  REQUIRE(read_caps(s, "log_dest file /var/log/my broker.log\nlog_dest syslog\nlog_facility 3\nlog_timestamp false\n") == "");
+  CHECK(s.log_files == std::vector<std::string>{"/var/log/my broker.log"});
+  CHECK(s.log_dests == std::vector<std::string>{"file", "syslog"});
+  CHECK(s.log_facility == 3);
+  CHECK_FALSE(s.log_timestamp);
+  CHECK(read_caps(s, "log_dest file") == "caps.conf:1: log_dest: log_dest file needs a file name");
+  CHECK(read_caps(s, "log_dest dlt").find("not supported") != std::string::npos);
+}
