@@ -6,6 +6,7 @@
 
 #include "exit_codes.hpp"
 #include "server/config/keys.hpp"
+#include "server/config/profiles.hpp"
 
 namespace mq::mqbroker {
 namespace {
@@ -19,7 +20,7 @@ std::string flag_name(std::string_view key) {
 
 /// Keys whose flag would clash with a mosquitto option of the same name:
 /// `port` is -p/--port (a listener), log_format is set here directly.
-bool has_own_flag(std::string_view key) { return key == "port"; }
+bool has_own_flag(std::string_view key) { return key == "port" || key == "profile"; }
 
 }  // namespace
 
@@ -46,6 +47,29 @@ std::string logging_section() {
   for (const auto& k : server::inert_keys()) {
     text += fmt::format("\n\n{}{}{}: {}.", k.name, k.value.empty() ? "" : " ", k.value, k.note);
   }
+  return text;
+}
+
+/// The PROFILES section, from the profile table.
+std::string profiles_section() {
+  std::string text =
+      "--profile NAME (or the profile key) selects a set of limits, applied as the configuration lines shown by "
+      "--profile NAME --show-profile (before the configuration file, which may override any of them; the profile "
+      "key applies them where it stands), and the broker's choices where the specification leaves one:";
+  for (const auto& f : server::behaviour_fields())
+    text += fmt::format("\n\n{}: true: {}; false: {}.", f.name, f.when_true, f.when_false);
+  for (const auto& p : server::profiles()) {
+    text += fmt::format("\n\n{}: {}.", p.name, p.summary);
+    if (!p.sources.empty()) text += fmt::format(" Sources: {}.", p.sources);
+  }
+  text +=
+      "\n\nThe mosquitto profile copies mosquitto only where the specification allows a choice; where mosquitto "
+      "departs from it (its Maximum Packet Size check, its will handling on session takeover) mqbroker keeps to "
+      "the specification. Property order in a packet is not a choice the profile copies: MQTT gives it no "
+      "meaning. The limits profiles set only the figures "
+      "their sources publish (the sources are cited above with the date they were read); every other setting "
+      "keeps mqbroker's default, and a managed service's authentication, rate limits and per-SUBSCRIBE limits "
+      "are not imitated.";
   return text;
 }
 
@@ -172,6 +196,7 @@ apps::AppDoc documentation() {
        "bounded by the disk's sync latency. If the data cannot be written, mqbroker cuts off every client "
        "without sending what was not saved and exits 1."},
       {"LOGGING AND MOSQUITTO.CONF", logging_section()},
+      {"PROFILES", profiles_section()},
       {"SERVER CAPABILITIES",
        "Each capability a 5.0 CONNACK can advertise is a key (and a flag), advertised when it differs from the "
        "protocol's default and enforced with the reason code the specification gives: receive_maximum (Receive "
@@ -230,6 +255,8 @@ apps::AppDoc documentation() {
       {"mqbroker", "Serve 127.0.0.1:1883 to anonymous clients."},
       {"mqbroker -p 0 -v", "Serve a free port on 127.0.0.1 and log connections; the port is printed."},
       {"mqbroker -c /etc/mosquitto/mosquitto.conf --check-config", "Check a mosquitto configuration."},
+      {"mqbroker -p 0 --profile aws-iot", "Refuse what AWS IoT Core would refuse (QoS 2, long topics, ...)."},
+      {"mqbroker --profile mosquitto --show-profile", "Print what the mosquitto profile changes."},
       {"mqbroker --persistence true --persistence-location /var/lib/mq --persistence-mode durable",
        "Keep sessions and retained messages; acknowledge QoS 1/2 only once on disk."},
       {"mqbroker --listener '8883 ::1' --certfile srv.pem --keyfile srv.key",
@@ -251,6 +278,13 @@ void define_options(CLI::App& app, Options& o) {
   app.add_flag("-v,--verbose", o.verbose, "Log connections and subscriptions; twice for debug");
   app.add_option("--log-level", o.log_level, "Log events at this level and above (default: notice)")
       ->check(CLI::IsMember({"error", "warning", "notice", "info", "debug"}));
+  std::vector<std::string> names;
+  for (const auto& p : server::profiles()) names.emplace_back(p.name);
+  app.add_option("--profile", o.profile,
+                 "Behave as NAME (see PROFILES), applied before the configuration file, which may override it")
+      ->type_name("NAME")
+      ->check(CLI::IsMember(names));
+  app.add_flag("--show-profile", o.show_profile, "Print every setting and choice the profile implies and exit");
   app.add_flag("--check-config", o.check_config,
                "Read the configuration and the files it names, report the first problem and exit");
 

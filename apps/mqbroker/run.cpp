@@ -11,6 +11,7 @@
 #include "exit_codes.hpp"
 #include "log_setup.hpp"
 #include "net/loop.hpp"
+#include "server/config/profiles.hpp"
 #include "server/config/reader.hpp"
 #include "server/server.hpp"
 
@@ -22,6 +23,8 @@ using server::LogLevel;
 /// Reads the file, then -p and the key flags in command-line order.
 std::optional<server::ConfigError> load_settings(const Options& o, server::Settings& s) {
   server::ConfigReader reader(s);
+  if (!o.profile.empty())
+    if (auto e = reader.apply("profile", o.profile, "--profile")) return e;
   if (!o.config_file.empty())
     if (auto e = reader.read_file(o.config_file)) return e;
   for (int port : o.ports)
@@ -38,6 +41,11 @@ std::optional<server::ConfigError> load_settings(const Options& o, server::Setti
 }  // namespace
 
 int run(const Options& o) {
+  if (o.show_profile) {
+    const server::Profile* p = server::find_profile(o.profile.empty() ? "mqbroker" : o.profile);
+    std::fputs(server::describe_profile(*p).c_str(), stdout);
+    return code(Exit::Ok);
+  }
   server::Settings settings;
   if (auto e = load_settings(o, settings)) {
     fmt::print(stderr, "mqbroker: {}\n", to_string(*e));

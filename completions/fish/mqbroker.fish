@@ -5,6 +5,8 @@ complete -c mqbroker -s c -l config-file -r -F -d 'Read the configuration from F
 complete -c mqbroker -s p -l port -x -d 'Listen on 127.0.0.1:PORT (0: a free port) in addition to the configured listeners; repeatable'
 complete -c mqbroker -s v -l verbose -d 'Log connections and subscriptions; twice for debug'
 complete -c mqbroker -l log-level -x -a 'error warning notice info debug' -d 'Log events at this level and above (default: notice)'
+complete -c mqbroker -l profile -x -a 'mqbroker mosquitto aws-iot azure-iot-hub emqx hivemq-ce' -d 'Behave as NAME (see PROFILES), applied before the configuration file, which may override it'
+complete -c mqbroker -l show-profile -d 'Print every setting and choice the profile implies and exit'
 complete -c mqbroker -l check-config -d 'Read the configuration and the files it names, report the first problem and exit'
 complete -c mqbroker -l version -d 'Print the version and exit'
 complete -c mqbroker -l listener -x -d 'Open a listener on PORT (0: a free port), bound to ADDRESS only (all interfaces without one); `listener 0 PATH` or `listener unix PATH` opens a Unix socket; the listener options that follow apply to it (config key listener)'

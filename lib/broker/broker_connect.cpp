@@ -76,12 +76,12 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
       // newer client reads; anything else return code 1 [MQTT-3.1.2-2].
       c.version = level && *level > 5 ? ProtocolVersion::v5 : ProtocolVersion::v311;
       refuse(c, 0x84);
-    } else if (level == 5) {
+    } else if (level == 5 && config_.behaviour.answer_malformed_connect) {
       // 5.0 may answer a bad CONNECT with CONNACK 0x81/0x82 before closing.
       c.version = ProtocolVersion::v5;
       refuse(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81);
     } else {
-      close_connection(c, false, now);  // 3.x: close [MQTT-3.1.4-1]
+      close_connection(c, false, now);  // 3.x (and 5.0 if so chosen): close [MQTT-3.1.4-1]
     }
     return;
   }
@@ -107,6 +107,13 @@ std::string Broker::assign_client_id() {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z ^= z >> 31;
     std::string id = fmt::format("{}{:016x}", config_.assigned_id_prefix, z);
+    if (config_.behaviour.uuid_client_ids) {
+      // mosquitto's form: 8-4-4-4-12 upper-case hex digits, from two draws.
+      std::uint64_t y = z ^ (0xD6E8FEB86659FD93ull * (z | 1));
+      y ^= y >> 32;
+      id = fmt::format("{}{:08X}-{:04X}-{:04X}-{:04X}-{:012X}", config_.assigned_id_prefix, z >> 32, (z >> 16) & 0xFFFF,
+                       z & 0xFFFF, y >> 48, y & 0xFFFF'FFFF'FFFFull);
+    }
     if (!sessions_.find(id)) return id;
   }
 }
@@ -147,7 +154,7 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
     }
   }
   // A 3.x client cannot be told a Server Keep Alive; refused as mosquitto does.
-  if (!v5 && imposed_keep_alive(k.keep_alive)) return refuse(c, 0x85);
+  if (!v5 && config_.behaviour.refuse_v3_keep_alive && imposed_keep_alive(k.keep_alive)) return refuse(c, 0x85);
 
   Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version,
                     c.id, c.peer->address};

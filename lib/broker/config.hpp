@@ -13,6 +13,26 @@ namespace mq::broker {
 /// topic walks recurse once per level, and this bounds their stack.
 inline constexpr std::uint32_t kTopicLevelCeiling = 4096;
 
+/// What the broker does where the specification leaves a choice, one field
+/// per choice, each consulted where the choice is made. The defaults are
+/// mqbroker's own; profiles (server/config/profiles.cpp) set others, such as
+/// mosquitto 2.0's.
+struct Behaviour {
+  /// A 5.0 PUBACK or PUBREC for a message no subscription matched carries
+  /// 0x10 No matching subscribers (true), or 0x00 Success (mosquitto).
+  bool report_no_subscribers = true;
+  /// A malformed 5.0 CONNECT is answered with CONNACK 0x81 or 0x82 before
+  /// the connection closes (true), or closed without an answer (mosquitto).
+  bool answer_malformed_connect = true;
+  /// A 3.x client whose keep alive is outside min_keepalive..max_keepalive
+  /// is refused with return code 2 (true: it cannot be told a Server Keep
+  /// Alive), or accepted with the broker's value enforced (mosquitto).
+  bool refuse_v3_keep_alive = true;
+  /// Assigned client identifiers are the prefix and 16 hex digits (false), or
+  /// the prefix and a random UUID in upper case, as mosquitto's (true).
+  bool uuid_client_ids = false;
+};
+
 /// Every limit the broker core enforces. Defaults are those of a permissive
 /// development broker; the mqbroker binary maps its options onto this.
 struct Config {
@@ -112,6 +132,8 @@ struct Config {
   /// replaced by the client identifier, `%u` by the user name (empty when
   /// anonymous), `%%` by `%`. Empty: none is sent.
   std::string response_information;
+  /// The choices the specification leaves open.
+  Behaviour behaviour;
 };
 
 /// `pattern` with `%c`, `%u` and `%%` replaced as Config::response_information

@@ -7,6 +7,7 @@
 #include "net/pool_work.hpp"
 #include "net/tls_context.hpp"
 #include "net/url.hpp"
+#include "server/config/profiles.hpp"
 
 namespace mq::server {
 namespace {
@@ -63,6 +64,7 @@ std::optional<std::string> to_broker_config(const Settings& s, broker::Config& c
   c.max_session_expiry = s.max_session_expiry;
   c.server_reference = s.server_reference;
   c.server_reference_reason = s.server_moved ? 0x9D : 0x9C;
+  if (const Profile* p = find_profile(s.profile)) c.behaviour = p->behaviour;
   c.connect_timeout = s.connect_timeout;
   c.maximum_qos = s.maximum_qos;
   c.retain_available = s.retain_available;

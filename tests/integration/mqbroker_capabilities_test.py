@@ -12,6 +12,7 @@ Usage: mqbroker_capabilities_test.py /path/to/mqbroker [unittest options]
 import os
 import queue
 import socket
+import subprocess
 import sys
 import unittest
 
@@ -206,6 +207,35 @@ class Redirection(unittest.TestCase):
                 old.c.loop_stop()
             finally:
                 self.assertEqual(b.stop(), 0)
+
+
+class Profiles(unittest.TestCase):
+    def test_aws_iot_refuses_what_the_service_refuses(self):
+        b = Broker(["-p", "0", "--profile", "aws-iot"])
+        try:
+            c = Client(b.port(), "device-1", keepalive=2)
+            rc, props = c.connack()
+            self.assertEqual((rc, props.MaximumQoS, props.ReceiveMaximum, props.ServerKeepAlive), (0, 1, 100, 5))
+            self.assertEqual(c.subscribe("a/b/c/d/e/f/g/h/i", 1), [0x8F])  # 9 levels: Topic Filter invalid
+            self.assertEqual(c.subscribe("a/" + "x" * 300, 1), [0x8F])  # over 256 bytes
+            self.assertEqual(c.subscribe("a/b/c/d/e/f/g/h", 2), [1])  # 8 levels, granted QoS 1
+            c.close()
+            long_id = Client(b.port(), "d" * 129)
+            self.assertEqual(long_id.connack()[0], 0x85)
+            long_id.c.loop_stop()
+            old = Client(b.port(), "device-3", version=mqtt.MQTTv311, keepalive=3600)
+            self.assertEqual(old.connack()[0], 0)  # accepted; the service's 1200 s applies
+            old.close()
+        finally:
+            self.assertEqual(b.stop(), 0)
+
+    def test_show_profile_prints_lines_and_choices(self):
+        r = subprocess.run([mqbroker_test.MQBROKER, "--profile", "mosquitto", "--show-profile"], capture_output=True,
+                           text=True, timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for line in ("receive_maximum 20", "set_tcp_nodelay false", "report_no_subscribers false",
+                     "uuid_client_ids true"):
+            self.assertIn(line, r.stdout)
 
 
 if __name__ == "__main__":

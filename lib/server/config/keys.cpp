@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "codec/rules.hpp"
+#include "server/config/profiles.hpp"
 
 namespace mq::server {
 namespace {
@@ -247,6 +248,11 @@ Error key_response_information(Settings& s, const Words& w) {
   return std::nullopt;
 }
 
+Error key_profile(Settings& s, const Words& w) {
+  if (auto e = want_count(w, 1)) return e;
+  return apply_profile(s, w[0]);
+}
+
 Error key_persistence(Settings& s, const Words& w) { return boolean(w, s.persistence); }
 Error key_persistence_location(Settings& s, const Words& w) { return text(w, s.persistence_location); }
 Error key_persistence_file(Settings& s, const Words& w) { return text(w, s.persistence_file); }
@@ -299,6 +305,7 @@ constexpr KeyScope L = KeyScope::Listener;
 constexpr KeyScope S = KeyScope::Security;
 
 constexpr std::array kKeys = {
+    KeyInfo{"profile", G, "NAME", "Behave as NAME: mqbroker (default), mosquitto, aws-iot, azure-iot-hub, emqx or hivemq-ce (see PROFILES); its settings apply where this line stands, so later lines override them", true, key_profile},
     KeyInfo{"listener", G, "PORT [ADDRESS]", "Open a listener on PORT (0: a free port), bound to ADDRESS only (all interfaces without one); `listener 0 PATH` or `listener unix PATH` opens a Unix socket; the listener options that follow apply to it", false, key_listener},
     KeyInfo{"port", G, "PORT", "Port of the default listener (deprecated in mosquitto; prefer listener)", false, key_port},
     KeyInfo{"bind_address", G, "ADDRESS", "Address the default listener binds", false, key_bind_address},

@@ -84,6 +84,10 @@ struct Settings {
   bool per_listener_settings = false;
   SecuritySettings security;  ///< used when per_listener_settings is false
 
+  /// The behaviour profile (server/config/profiles.hpp); its lines are
+  /// applied where it is selected, its choices go to the broker.
+  std::string profile = "mqbroker";
+
   // Limits (0 means no limit where noted).
   std::uint32_t max_inflight_messages = 20;   ///< 0: no limit
   std::uint32_t max_queued_messages = 1000;   ///< 0: no limit

@@ -122,4 +122,60 @@ TEST_CASE("broker: receive_maximum 2 is advertised and the third QoS 2 PUBLISH a
   CHECK(pub.closed());
 }
 
+TEST_CASE("broker: behaviour report_no_subscribers false acknowledges an unmatched 5.0 PUBLISH with 0x00") {
+  Config config = test_config();
+  config.behaviour.report_no_subscribers = false;
+  Harness h(config);
+  Client pub(h, ProtocolVersion::v5);
+  connect(pub, "p");
+  pub.send(publish_packet("nobody/here", "x", 1, 7));
+  CHECK(pub.take() == Bytes{0x40, 0x02, 0x00, 0x07});  // PUBACK 7, reason 0x00 left out
+}
+
+TEST_CASE("broker: behaviour answer_malformed_connect false closes a malformed 5.0 CONNECT silently") {
+  // A 5.0 CONNECT whose property length (5) runs past the packet.
+  const Bytes bad = cat({{0x10, 0x0E, 0x00, 0x04}, text("MQTT"), {0x05, 0x02, 0x00, 0x3C, 0x05, 0x00, 0x01}, text("a")});
+  Harness ours;
+  Client answered(ours, ProtocolVersion::v5);
+  answered.send(bad);
+  CHECK(answered.take() == Bytes{0x20, 0x03, 0x00, 0x81, 0x00});
+  Config config = test_config();
+  config.behaviour.answer_malformed_connect = false;
+  Harness h(config);
+  Client silent(h, ProtocolVersion::v5);
+  silent.send(bad);
+  CHECK(silent.take().empty());
+  CHECK(silent.closed());
+}
+
+TEST_CASE("broker: behaviour refuse_v3_keep_alive false accepts a 3.1.1 keep alive over the maximum and enforces ours") {
+  Config config = test_config();
+  config.max_keepalive = 10;
+  config.behaviour.refuse_v3_keep_alive = false;
+  Harness h(config);
+  Client v3(h);
+  v3.send(connect_packet(ProtocolVersion::v311, "v3", true, 60));
+  CHECK(v3.take() == Bytes{0x20, 0x02, 0x00, 0x00});
+  h.advance_s(16);  // 1.5 x 10 s, not 1.5 x 60 s
+  CHECK(v3.closed());
+}
+
+TEST_CASE("broker: behaviour uuid_client_ids assigns ids shaped like mosquitto's") {
+  Config config = test_config();
+  config.assigned_id_prefix = "auto-";
+  config.behaviour.uuid_client_ids = true;
+  Harness h(config);
+  Client c(h, ProtocolVersion::v5);
+  const Property* id = find(connect(c, "").properties, PropertyId::AssignedClientIdentifier);
+  REQUIRE(id);
+  const std::string v(id->value);
+  REQUIRE(v.size() == 5 + 36);
+  CHECK(v.starts_with("auto-"));
+  for (std::size_t i = 5; i < v.size(); ++i) {
+    const std::size_t at = i - 5;
+    if (at == 8 || at == 13 || at == 18 || at == 23) CHECK(v[i] == '-');
+    else CHECK(((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'F')));
+  }
+}
+
 }  // namespace mq::broker::test

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "server/config/profiles.hpp"
 #include "server/config/reader.hpp"
 #include "server/server.hpp"
 
@@ -97,4 +98,38 @@ TEST_CASE("config: log_dest file PATH and syslog; topic refused") {
   CHECK_FALSE(s.log_timestamp);
   CHECK(read_caps(s, "log_dest file") == "caps.conf:1: log_dest: log_dest file needs a file name");
   CHECK(read_caps(s, "log_dest dlt").find("not supported") != std::string::npos);
+}
+
+TEST_CASE("config: every profile applies cleanly and reaches the broker") {
+  for (const auto& p : profiles()) {
+    INFO(p.name);
+    Settings s;
+    REQUIRE(read_caps(s, std::string("profile ") + std::string(p.name)) == "");
+    mq::broker::Config c;
+    REQUIRE_FALSE(to_broker_config(s, c));
+    CHECK(c.behaviour.report_no_subscribers == p.behaviour.report_no_subscribers);
+    CHECK(c.behaviour.uuid_client_ids == p.behaviour.uuid_client_ids);
+    CHECK(describe_profile(p).find(std::string("profile ") + std::string(p.name)) == 0);
+  }
+}
+
+TEST_CASE("config: profile lines apply where the profile stands; later lines override them") {
+  Settings s;
+  REQUIRE(read_caps(s, "maximum_qos 0\nprofile aws-iot\nmax_topic_levels 20\n") == "");
+  CHECK(s.maximum_qos == 1);        // the profile came after
+  CHECK(s.max_topic_levels == 20);  // the line came after the profile
+  CHECK(s.max_client_id_length == 128);
+  mq::broker::Config c;
+  REQUIRE_FALSE(to_broker_config(s, c));
+  CHECK(c.max_keepalive == 1200);
+  CHECK(c.min_keepalive == 5);
+  CHECK_FALSE(c.behaviour.refuse_v3_keep_alive);
+  Settings m;
+  REQUIRE(read_caps(m, "profile mosquitto") == "");
+  CHECK_FALSE(m.set_tcp_nodelay);
+  CHECK(m.receive_maximum == 20);
+  CHECK(m.auto_id_prefix == "auto-");
+  CHECK(read_caps(m, "profile hivemq") ==
+        "caps.conf:1: profile: unknown profile \"hivemq\"; profiles: mqbroker, mosquitto, aws-iot, azure-iot-hub, emqx, "
+        "hivemq-ce");
 }
