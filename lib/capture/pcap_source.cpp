@@ -62,7 +62,7 @@ CaptureResult read_all(pcap_t* p, const std::string& name, const CaptureOptions&
   return result;
 }
 
-/// Forwards packets until a count is reached.
+/// Forwards packets and connection ends until a count of packets is reached.
 class Limited : public dump::PacketObserver {
  public:
   Limited(dump::PacketObserver& inner, std::uint64_t max) : inner_(inner), max_(max) {}
@@ -71,7 +71,10 @@ class Limited : public dump::PacketObserver {
     ++seen_;
     inner_.packet(p);
   }
-  void connection_end(const dump::ConnectionEnd& end) override { inner_.connection_end(end); }
+  /// Past the count nothing more is shown, so -C N prints exactly N packets.
+  void connection_end(const dump::ConnectionEnd& end) override {
+    if (!done()) inner_.connection_end(end);
+  }
   bool done() const { return max_ != 0 && seen_ >= max_; }
 
  private:
