@@ -6,7 +6,7 @@
 
 #include "codec/properties.hpp"
 #include "codec/rules.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 #include "dump/names.hpp"
 
 namespace mq::dump {

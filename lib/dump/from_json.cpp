@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "codec/properties.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 
 namespace mq::dump {
 
