@@ -11,3 +11,7 @@ complete -c mqdump -l allow-invalid -d 'With --encode: write packets that break 
 complete -c mqdump -l keep-going -d 'Report a bad packet and continue with the next one'
 complete -c mqdump -l show-secrets -d 'Show passwords and authentication data instead of masking them'
 complete -c mqdump -l version -d 'Print the version and exit'
+complete -c mqdump -s i -l interface -x -d 'Capture live on interface IFACE (needs root or CAP_NET_RAW); stop with Ctrl-C, -C or -W'
+complete -c mqdump -l port -x -d 'TCP port of the broker in captures (repeatable; default: 1883 and 8883); the other end is the client'
+complete -c mqdump -s C -l count -x -d 'With --interface: stop after N MQTT packets'
+complete -c mqdump -s W -l timeout -x -d 'With --interface: stop after SECONDS'

@@ -53,8 +53,14 @@ void decode_connect(Reader& r, Connect& out) {
   if (r.failed()) return;
   fail_rule(r, check_protocol_name(out.protocol_name), name_at);
   const std::size_t level_at = r.offset();
-  const std::uint8_t level = r.u8("protocol level");
+  std::uint8_t level = r.u8("protocol level");
   if (r.failed()) return;
+  // mosquitto bridges set bit 7 of a 3.1 or 3.1.1 level (try_private): the
+  // packet is otherwise that level's CONNECT, so it decodes and says so.
+  if (level == 0x83 || level == 0x84) {
+    out.bridge = true;
+    level &= 0x7F;
+  }
   fail_rule(r, check_protocol_level(level), level_at);
   fail_rule(r, check_protocol_pair(out.protocol_name, level), name_at);
   if (r.failed()) return;

@@ -6,7 +6,7 @@
 
 #include "codec/properties.hpp"
 #include "codec/rules.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 #include "dump/names.hpp"
 
 namespace mq::dump {
@@ -157,6 +157,7 @@ struct FieldWriter {
   void operator()(const Connect& c) {
     put_text(obj, "protocol_name", c.protocol_name);
     obj["protocol_level"] = static_cast<unsigned>(c.version);
+    if (c.bridge) obj["bridge"] = true;
     obj["clean_start"] = c.clean_start;
     if (c.reserved_flag) obj["reserved_flag"] = true;
     obj["keep_alive"] = c.keep_alive;
