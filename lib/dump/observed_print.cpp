@@ -1,0 +1,126 @@
+#include "dump/observed_print.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "codec/decode.hpp"
+
+namespace mq::dump {
+
+std::string format_time_utc(std::int64_t time_us) {
+  // Floor division, so times before 1970 still print a valid clock.
+  std::int64_t seconds = time_us / 1000000;
+  std::int64_t micros = time_us % 1000000;
+  if (micros < 0) {
+    micros += 1000000;
+    --seconds;
+  }
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  if (::gmtime_r(&t, &tm) == nullptr) return fmt::format("@{}us", time_us);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+}
+
+std::string format_endpoint(const Endpoint& e) {
+  if (e.port == 0) return e.address;  // a unix socket path
+  if (e.address.find(':') != std::string::npos) return fmt::format("[{}]:{}", e.address, e.port);
+  return fmt::format("{}:{}", e.address, e.port);
+}
+
+namespace {
+
+std::string hex(ByteView bytes) {
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (auto b : bytes) s += fmt::format("{:02x}", b);
+  return s;
+}
+
+std::string endpoint_or_unknown(const Endpoint* e) { return e ? format_endpoint(*e) : std::string("?"); }
+
+}  // namespace
+
+ObservedPrinter::ObservedPrinter(std::function<void(std::string_view)> write, ObservedPrintOptions options)
+    : write_(std::move(write)), options_(options) {}
+
+PacketContext ObservedPrinter::context_for(const ObservedPacket& p) {
+  Position& pos = positions_[p.connection];
+  auto dir = static_cast<std::size_t>(p.direction);
+  PacketContext ctx;
+  ctx.number = ++pos.packets;
+  ctx.offset = pos.sent[dir];
+  ctx.length = p.bytes.size();
+  ctx.version = p.version;
+  pos.sent[dir] += p.bytes.size();
+  return ctx;
+}
+
+void ObservedPrinter::packet(const ObservedPacket& p) {
+  PacketContext ctx = context_for(p);
+  const Endpoint* from = p.direction == Direction::ToServer ? p.client : p.server;
+  const Endpoint* to = p.direction == Direction::ToServer ? p.server : p.client;
+  // The tree needs the field trace, which the source's decode did not keep;
+  // decoding is pure and cheap, so decode again with a trace when needed.
+  FieldTrace trace;
+  std::optional<Result<Packet>> local;
+  const Result<Packet>* decoded = p.decoded;
+  if (!options_.json || decoded == nullptr) {
+    local.emplace(decode_packet(p.bytes, p.version, options_.json ? nullptr : &trace));
+    if (decoded == nullptr) decoded = &*local;
+  }
+  if (!*decoded) ++failures_;
+
+  if (!options_.json) {
+    std::string out = fmt::format("{} connection {} {} {} -> {}\n", format_time_utc(p.time_us), p.connection,
+                                  direction_arrow(p.direction), endpoint_or_unknown(from), endpoint_or_unknown(to));
+    out += format_packet_text(p.bytes, trace, ctx, options_.text);
+    if (!*decoded) out += format_error_text(decoded->error(), ctx, options_.text);
+    write_(out);
+    return;
+  }
+
+  nlohmann::ordered_json j;
+  j["time"] = format_time_utc(p.time_us);
+  j["connection"] = p.connection;
+  j["direction"] = direction_arrow(p.direction);
+  j["client"] = endpoint_or_unknown(p.client);
+  j["server"] = endpoint_or_unknown(p.server);
+  if (*decoded) {
+    nlohmann::ordered_json fields = packet_to_json(**decoded, ctx, options_.json_options);
+    for (auto& [key, value] : fields.items()) j[key] = std::move(value);
+  } else {
+    j["packet"] = ctx.number;
+    j["offset"] = ctx.offset;
+    j["length"] = ctx.length;
+    if (!p.bytes.empty() && (p.bytes[0] >> 4) != 0) j["type"] = packet_type_name(static_cast<PacketType>(p.bytes[0] >> 4));
+    if (p.version) j["version"] = version_name(*p.version);
+    const DecodeError& e = decoded->error();
+    nlohmann::ordered_json err;
+    err["kind"] = kind_name(e.kind);
+    err["offset"] = e.offset;
+    err["field"] = e.field;
+    err["message"] = e.message;
+    if (!e.rule.empty()) err["rule"] = e.rule;
+    j["error"] = std::move(err);
+    j["hex"] = hex(p.bytes);
+  }
+  write_(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+void ObservedPrinter::connection_end(const ConnectionEnd& end) {
+  positions_.erase(end.connection);
+  if (!options_.json) {
+    write_(fmt::format("{} connection {} ended: {}\n", format_time_utc(end.time_us), end.connection, end.how));
+    return;
+  }
+  nlohmann::ordered_json j;
+  j["time"] = format_time_utc(end.time_us);
+  j["connection"] = end.connection;
+  j["event"] = "end";
+  j["how"] = end.how;
+  write_(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace mq::dump
