@@ -11,6 +11,7 @@
 #include "dump/packet_stream.hpp"
 #include "exit_codes.hpp"
 #include "io.hpp"
+#include "proxy.hpp"
 
 namespace mq::mqdump {
 
@@ -148,6 +149,13 @@ int encode_all(const Config& config, const std::vector<Source>& sources) {
 }  // namespace
 
 int run(const Config& config) {
+  if (!config.proxy.listen.empty()) {
+    if (config.mode == Mode::Encode || !config.texts.empty() || !config.files.empty()) {
+      report("--proxy shows live traffic: it takes no input and cannot be used with --encode");
+      return code(Exit::Usage);
+    }
+    return run_proxy(config);
+  }
   auto sources = read_sources(config);
   if (!sources) return code(Exit::BadInput);
   return config.mode == Mode::Encode ? encode_all(config, *sources) : decode_all(config, *sources);
