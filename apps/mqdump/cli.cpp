@@ -98,6 +98,19 @@ apps::AppDoc documentation() {
        "connections have ended, -W seconds have passed, SIGINT or SIGTERM arrives, or the reader of the "
        "output goes away; then it closes the connections still open, after sending what is queued. The exit "
        "status is 1 when a packet failed to decode, whether it was shown or not."},
+      {"SUMMARY",
+       "--summary reads the whole conversation and prints, when it ends: per client (by client id; a 5.0 "
+       "client with an empty id under the id the broker assigned) the connections and the packets and bytes "
+       "sent and received, by type; every exchange that never completed (a CONNECT without CONNACK, a PUBLISH "
+       "without PUBACK or PUBREC, a PUBREC without PUBREL, a PUBREL without PUBCOMP, a SUBSCRIBE or "
+       "UNSUBSCRIBE without its acknowledgement); keep-alive gaps (a client silent for more than one and a "
+       "half times its keep alive, or the Server Keep Alive of the CONNACK, after which a broker closes the "
+       "connection [MQTT-3.1.2-24]); takeovers (a CONNECT with a client id that another open connection "
+       "uses); and every protocol violation with its rule: packets that do not decode, a first packet that "
+       "is not CONNECT [MQTT-3.1.0-1], a second CONNECT [MQTT-3.1.0-2], a packet identifier reused while in "
+       "flight [MQTT-2.3.1-2] (5.0: [MQTT-2.2.1-3]; a PUBLISH with DUP set is a resend, not a reuse), and "
+       "packets sent by the wrong side. With --json each finding is one object with a \"kind\": client, "
+       "never_completed, keep_alive_gap, takeover or violation."},
       {"ENCODING",
        "--encode reads JSON objects, one per line, as --json writes them, and writes each packet's bytes; "
        "--hex writes them as hex, one packet per line. A key that is not a field of the packet (a typo such as "
@@ -209,6 +222,10 @@ void define_options(CLI::App& app, Config& config) {
   app.add_flag("--keep-going", config.keep_going, "Report a bad packet and continue with the next one");
   app.add_flag("--show-secrets", config.show_secrets, "Show passwords and authentication data instead of masking them");
   define_proxy_options(app, config);
+  app.add_flag("--summary", config.summary,
+               "With --proxy: instead of every packet, print per-client counts, QoS exchanges never completed, "
+               "keep-alive gaps, takeovers and protocol violations at the end")
+      ->group("Conversation");
 }
 
 }  // namespace mq::mqdump

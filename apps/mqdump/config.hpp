@@ -40,6 +40,7 @@ struct Config {
   bool allow_invalid = false; ///< --encode writes packets that break protocol rules
   bool show_secrets = false;  ///< do not mask passwords and authentication data
   ProxyConfig proxy;          ///< used when proxy.listen is set
+  bool summary = false;       ///< --summary: the conversation's state instead of every packet
 };
 
 }  // namespace mq::mqdump

@@ -8,6 +8,7 @@
 
 #include "dump/observed_filter.hpp"
 #include "dump/observed_print.hpp"
+#include "dump/summary.hpp"
 #include "exit_codes.hpp"
 #include "io.hpp"
 #include "net/tls_context.hpp"
@@ -130,8 +131,10 @@ int run_proxy(const Config& config) {
       print);
   dump::ObservedFilter filter(filter_options, printer);
   Tally tally;
+  dump::ConversationSummary summary;
   dump::ObserverFanout readers;
-  readers.add(filter);
+  if (config.summary) readers.add(summary);
+  else readers.add(filter);
   readers.add(tally);
 
   net::Loop loop;
@@ -164,6 +167,10 @@ int run_proxy(const Config& config) {
   });
   deadline.stop();
   started.value().reset();
+  if (config.summary) {
+    summary.finish(proxy::now_us());
+    out.write(config.mode == Mode::Json ? dump::format_summary_json(summary) : dump::format_summary_text(summary));
+  }
   out.flush();
   if (out.failed()) {
     report("cannot write the output");

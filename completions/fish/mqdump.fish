@@ -27,3 +27,4 @@ complete -c mqdump -s C -l connections -x -d 'Stop after N connections have ende
 complete -c mqdump -s W -l timeout -x -d 'Stop after SECONDS'
 complete -c mqdump -l max-packet-size -x -d 'Largest packet shown; a larger one ends the display of its direction (it is still forwarded)'
 complete -c mqdump -l buffer -x -d 'Bytes held for a side that does not read before the proxy stops reading the other side'
+complete -c mqdump -l summary -d 'With --proxy: instead of every packet, print per-client counts, QoS exchanges never completed, keep-alive gaps, takeovers and protocol violations at the end'

@@ -379,6 +379,40 @@ class ProxyTest(unittest.TestCase):
         finally:
             proxy.kill()
 
+    def test_summary_lists_what_never_completed(self):
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        server.settimeout(TIMEOUT)
+        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--summary", "--json", "-C", "1")
+        try:
+            client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
+            up, _ = server.accept()
+            up.settimeout(TIMEOUT)
+            # CONNECT "dev", then a QoS 1 PUBLISH to "a/b" id 1 the broker never acknowledges.
+            sent = bytes.fromhex("100f00044d5154540402000a0003646576") + bytes.fromhex("320800036" "12f62000178")
+            client.sendall(sent)
+            got = bytearray()
+            while len(got) < len(sent):
+                got.extend(up.recv(65536))
+            up.sendall(bytes.fromhex("20020000"))
+            self.assertEqual(client.recv(4), bytes.fromhex("20020000"))
+            client.close()
+            up.close()
+            status, out = proxy.finish()
+            self.assertEqual(status, 0)
+            kinds = [json.loads(l) for l in out]
+            self.assertEqual(kinds[0]["kind"], "client")
+            self.assertEqual(kinds[0]["client_id"], "dev")
+            self.assertEqual(kinds[0]["sent"]["types"], {"CONNECT": 1, "PUBLISH": 1})
+            self.assertEqual(kinds[1]["kind"], "never_completed")
+            self.assertEqual(kinds[1]["waiting_for"], "PUBACK")
+            self.assertEqual(kinds[1]["topic"], "a/b")
+            self.assertEqual(len(kinds), 2)
+        finally:
+            proxy.kill()
+            server.close()
+
     def test_bad_addresses_are_one_line_errors(self):
         r = subprocess.run([MQDUMP, "--proxy", "0", "--to", "mqtt://[::1"], capture_output=True, timeout=TIMEOUT)
         self.assertEqual(r.returncode, 2)
