@@ -44,6 +44,11 @@ class Conversation {
     tap(conn).feed(d, bytes, us(seconds));
     return *this;
   }
+  /// Connection `conn` comes from `address` (before its first packet).
+  Conversation& from(std::uint64_t conn, std::string address) {
+    addresses_[conn] = std::move(address);
+    return *this;
+  }
   /// Connection `conn` ends at `seconds`.
   Conversation& end(std::uint64_t conn, double seconds, std::string_view how = "closed by client") {
     tap(conn).end(us(seconds), how);
@@ -55,12 +60,14 @@ class Conversation {
   proxy::ConnectionTap& tap(std::uint64_t conn) {
     auto& t = taps_[conn];
     if (!t)
-      t = std::make_unique<proxy::ConnectionTap>(conn, Endpoint{"127.0.0.1", static_cast<std::uint16_t>(40000 + conn)},
+      t = std::make_unique<proxy::ConnectionTap>(conn, Endpoint{addresses_.count(conn) ? addresses_[conn] : "127.0.0.1",
+                                                          static_cast<std::uint16_t>(40000 + conn)},
                                                  Endpoint{"127.0.0.1", 1883}, reader_, 1u << 20);
     return *t;
   }
   PacketObserver& reader_;
   std::map<std::uint64_t, std::unique_ptr<proxy::ConnectionTap>> taps_;
+  std::map<std::uint64_t, std::string> addresses_;
 };
 
 }  // namespace mq::dump::test
