@@ -29,14 +29,18 @@ apps::AppDoc documentation() {
       "guessed); when both do, mqdump asks for -V.\n"
       "\n"
       "Passwords and authentication data are masked unless --show-secrets is given. --encode turns JSON back "
-      "into the exact bytes; it refuses masked values.";
+      "into the exact bytes; it refuses masked values.\n"
+      "\n"
+      "mqdump also reads the conversations in pcap and pcapng captures (tcpdump, tshark, Wireshark), named as "
+      "arguments, with -f, or on standard input, and captures live with --interface; see CAPTURES.";
   doc.exit_codes = {
       {code(Exit::Ok), "every packet was decoded (or encoded)"},
       {code(Exit::DecodeFailed), "a packet failed to decode (with --keep-going: at least one did)"},
       {code(Exit::Usage), "the command line is wrong"},
       {code(Exit::BadInput),
        "the input cannot be read: a missing file, a bad hex or base64 character, no bytes at all, or (with "
-       "--encode) a line that is not a packet in JSON"},
+       "--encode) a line that is not a packet in JSON; a capture that cannot be read, has no MQTT traffic on the "
+       "broker ports, or an interface that cannot be captured on"},
       {code(Exit::WriteFailed), "the output could not be written; a reader that closes the pipe early is not "
                                 "an error"},
   };
@@ -94,7 +98,7 @@ apps::AppDoc documentation() {
        "\n"
        "--client-id, --type and -t choose what is shown, never what is forwarded. -t matches PUBLISH topics and "
        "SUBSCRIBE and UNSUBSCRIBE filters (a filter is shown when it is equal to, inside or around the one "
-       "asked for), and brings the acknowledgements of what it shows along. The proxy runs until -C "
+       "asked for), and brings the acknowledgements of what it shows along. The proxy runs until --connections "
        "connections have ended, -W seconds have passed, SIGINT or SIGTERM arrives, or the reader of the "
        "output goes away; then it closes the connections still open, after sending what is queued. The exit "
        "status is 1 when a packet failed to decode, whether it was shown or not."},
@@ -111,6 +115,43 @@ apps::AppDoc documentation() {
        "flight [MQTT-2.3.1-2] (5.0: [MQTT-2.2.1-3]; a PUBLISH with DUP set is a resend, not a reuse), and "
        "packets sent by the wrong side. With --json each finding is one object with a \"kind\": client, "
        "never_completed, keep_alive_gap, takeover or violation."},
+      {"CAPTURES",
+       "A file is read as a capture when it starts with a pcap or pcapng magic number; captures cannot be mixed "
+       "with hex or raw input in one run. Link types: Ethernet (with a VLAN tag), Linux cooked capture v1 and v2 "
+       "(-i any), BSD loopback and null, raw IPv4 and IPv6. IP fragments are skipped and counted.\n"
+       "\n"
+       "TCP segments to or from a broker port (1883 and 8883 unless --port is given; the other end is the client) "
+       "are sorted into connections, numbered from 1 in the order they are first seen, and each direction is "
+       "reassembled: retransmitted and overlapping bytes are read once, segments that arrive early wait for the "
+       "hole before them. A hole that never fills is given up when 1 MiB or 1024 segments wait behind it, or when "
+       "the connection or the capture ends: the missing bytes are reported in a note and the stream goes on "
+       "after them. A connection ends on a reset, on a FIN from both ends, when a new SYN reuses its ports, and at "
+       "the end of the capture.\n"
+       "\n"
+       "A connection that opens with an HTTP request carrying \"Upgrade: websocket\" (and an answer with status "
+       "101) is MQTT over WebSocket: the frames are unwrapped, a packet may span several frames. TLS is not "
+       "decrypted: port 8883 is read as plain MQTT, as test setups and TLS-terminating proxies carry it.\n"
+       "\n"
+       "When the start of a stream was not captured, or its framing is lost (missing bytes, a broken fixed "
+       "header), mqdump resynchronises on the first plausible packet: a fixed header with the flags its type "
+       "requires, whose packet decodes strictly at 3.1.1 or 5.0 and is followed by another fixed header or by "
+       "the end of the data; the bytes skipped are reported in a note. While resynchronising, candidates longer "
+       "than 64 KiB are passed over. Packets larger than 16 MiB are skipped, not buffered. A WebSocket stream "
+       "whose framing is lost is not decoded further.\n"
+       "\n"
+       "Each connection's protocol level is taken from its CONNECT; without one, from -V, else from the only "
+       "level that decodes a packet. Every packet is shown with its capture time (ISO 8601, UTC, microseconds), "
+       "its connection, its direction (c->s, s->c) and both addresses; packets are numbered within their "
+       "connection and their offset counts the bytes their sender sent. With --json each object starts with "
+       "time, connection, direction, client and server; a packet that does not decode carries an error object "
+       "{kind, offset, field, message, rule} and its bytes as hex; a connection's end is "
+       "{\"time\", \"connection\", \"event\": \"end\", \"how\"}. Notes go to standard error, prefixed "
+       "\"mqdump: note:\". A packet that fails to decode does not stop the capture; the exit status is then 1.\n"
+       "\n"
+       "--interface captures live (root or CAP_NET_RAW is needed), only the broker ports, and prints each packet "
+       "as it passes. \"mqdump: listening on IFACE\" on standard error says when the capture has started. It "
+       "stops after -C packets, after -W seconds, on Ctrl-C or SIGTERM (open connections are then reported as "
+       "ended), or when the reader of its output goes away."},
       {"ENCODING",
        "--encode reads JSON objects, one per line, as --json writes them, and writes each packet's bytes; "
        "--hex writes them as hex, one packet per line. A key that is not a field of the packet (a typo such as "
@@ -133,6 +174,9 @@ apps::AppDoc documentation() {
       {"mqdump --proxy 1884 --to localhost:1883", "Show every packet between the clients of port 1884 and a broker."},
       {"mqdump --proxy 0 --to mqtts://broker:8883 --cafile ca.pem --json -t 'sensors/#'",
        "A proxy on a free port towards a TLS broker, showing the sensors topics as NDJSON."},
+      {"mqdump capture.pcapng", "Every MQTT packet of a tcpdump or Wireshark capture, by connection."},
+      {"zcat capture.pcap.gz | mqdump --json", "A capture from standard input, one JSON object per packet."},
+      {"mqdump -i lo --port 1884 -C 10", "Capture the next ten packets to or from a broker on port 1884."},
   };
   return doc;
 }
@@ -175,11 +219,8 @@ void define_proxy_options(CLI::App& app, Config& config) {
                             "Show only packets whose topic or filter matches FILTER, with their acknowledgements "
                             "(repeatable)")
                  ->type_name("FILTER"));
-  proxy_only(app.add_option("-C,--connections", p.connections, "Stop after N connections have ended")
+  proxy_only(app.add_option("--connections", p.connections, "Stop after N connections have ended")
                  ->type_name("N")
-                 ->check(CLI::PositiveNumber));
-  proxy_only(app.add_option("-W,--timeout", p.timeout, "Stop after SECONDS")
-                 ->type_name("SECONDS")
                  ->check(CLI::PositiveNumber));
   proxy_only(app.add_option("--max-packet-size", p.max_packet,
                             "Largest packet shown; a larger one ends the display of its direction (it is still "
@@ -226,6 +267,28 @@ void define_options(CLI::App& app, Config& config) {
                "With --proxy: instead of every packet, print per-client counts, QoS exchanges never completed, "
                "keep-alive gaps, takeovers and protocol violations at the end")
       ->group("Conversation");
+
+  const std::string captures = "Captures";
+  auto* iface = app.add_option("-i,--interface", config.interface,
+                               "Capture live on interface IFACE (needs root or CAP_NET_RAW); stop with Ctrl-C, -C or -W")
+                    ->type_name("IFACE")
+                    ->group(captures);
+  iface->excludes(encode);
+  app.add_option("--port", config.ports,
+                 "TCP port of the broker in captures (repeatable; default: 1883 and 8883); the other end is the client")
+      ->type_name("PORT")
+      ->allow_extra_args(false)
+      ->check(CLI::Range(1, 65535))
+      ->group(captures);
+  app.add_option("-C,--count", config.count, "With --interface: stop after N MQTT packets")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber)
+      ->needs(iface)
+      ->group(captures);
+  app.add_option("-W,--timeout", config.timeout, "With --interface or --proxy: stop after SECONDS")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->group(captures);
 }
 
 }  // namespace mq::mqdump

@@ -23,8 +23,7 @@ struct ProxyConfig {
   std::vector<std::string> client_ids;    ///< --client-id display filter
   std::vector<std::string> types;         ///< --type display filter
   std::vector<std::string> topics;        ///< -t display filter
-  std::uint64_t connections = 0;          ///< -C: stop after this many connections ended
-  double timeout = 0;                     ///< -W: stop after this many seconds
+  std::uint64_t connections = 0;          ///< --connections: stop after this many connections ended
   std::uint32_t max_packet = 64u * 1024 * 1024;  ///< largest packet framed
   std::uint64_t high_water = 1024 * 1024;        ///< back-pressure mark
 };
@@ -41,6 +40,11 @@ struct Config {
   bool show_secrets = false;  ///< do not mask passwords and authentication data
   ProxyConfig proxy;          ///< used when proxy.listen is set
   bool summary = false;       ///< --summary: the conversation's state instead of every packet
+  // Captures (pcap/pcapng files and live interfaces):
+  std::string interface;              ///< -i: capture live on this interface
+  std::vector<std::uint16_t> ports;   ///< --port: broker ports to read as MQTT (empty: 1883, 8883)
+  std::uint64_t count = 0;            ///< -C: live capture stops after this many packets (0: no limit)
+  double timeout = 0;                 ///< -W: live capture stops after this many seconds (0: no limit)
 };
 
 }  // namespace mq::mqdump

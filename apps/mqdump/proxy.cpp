@@ -159,8 +159,8 @@ int run_proxy(const Config& config) {
   net::SignalWatcher sigint(loop, SIGINT, [&](int) { stop(); });
   net::SignalWatcher sigterm(loop, SIGTERM, [&](int) { stop(); });
   net::Timer deadline(loop);
-  if (c.timeout > 0)
-    deadline.start(std::chrono::milliseconds(static_cast<std::int64_t>(c.timeout * 1000)), [&] { stop(); });
+  if (config.timeout > 0)
+    deadline.start(std::chrono::milliseconds(static_cast<std::int64_t>(config.timeout * 1000)), [&] { stop(); });
   loop.run_until([&] {
     if (!stopping && ((c.connections && tally.ended >= c.connections) || out.closed() || out.failed())) stop();
     return stopping && p.open_connections() == 0;

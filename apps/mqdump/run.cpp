@@ -1,5 +1,7 @@
 #include "run.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include "dump/format_text.hpp"
 #include "dump/from_json.hpp"
 #include "dump/packet_stream.hpp"
+#include "capture.hpp"
 #include "exit_codes.hpp"
 #include "io.hpp"
 #include "proxy.hpp"
@@ -150,15 +153,28 @@ int encode_all(const Config& config, const std::vector<Source>& sources) {
 
 int run(const Config& config) {
   if (!config.proxy.listen.empty()) {
-    if (config.mode == Mode::Encode || !config.texts.empty() || !config.files.empty()) {
-      report("--proxy shows live traffic: it takes no input and cannot be used with --encode");
+    if (config.mode == Mode::Encode || !config.texts.empty() || !config.files.empty() || !config.interface.empty()) {
+      report("--proxy shows live traffic: it takes no input and cannot be used with --encode or --interface");
       return code(Exit::Usage);
     }
     return run_proxy(config);
   }
-  auto sources = read_sources(config);
-  if (!sources) return code(Exit::BadInput);
-  return config.mode == Mode::Encode ? encode_all(config, *sources) : decode_all(config, *sources);
+  if (config.timeout > 0 && config.interface.empty()) {
+    report("-W needs --interface or --proxy");
+    return code(Exit::Usage);
+  }
+  if (!config.interface.empty()) return capture_interface(config);
+  Config rest = config;
+  std::vector<std::string> capture_files = take_capture_arguments(rest);
+  std::vector<Source> sources;
+  if (capture_files.empty() || !rest.texts.empty() || !rest.files.empty()) {
+    auto read = read_sources(rest);
+    if (!read) return code(Exit::BadInput);
+    sources = std::move(*read);
+  }
+  if (!capture_files.empty() || std::any_of(sources.begin(), sources.end(), is_capture))
+    return decode_captures(config, capture_files, sources);
+  return config.mode == Mode::Encode ? encode_all(config, sources) : decode_all(config, sources);
 }
 
 }  // namespace mq::mqdump

@@ -19,54 +19,17 @@ std::optional<ProtocolVersion> find_connect_version(ByteView input) {
   return std::nullopt;
 }
 
-PacketStream::PacketStream(ByteView input, std::optional<ProtocolVersion> version) : input_(input) {
-  version_ = find_connect_version(input);
-  if (!version_) version_ = version;
-}
+PacketStream::PacketStream(ByteView input, std::optional<ProtocolVersion> version)
+    : input_(input), levels_([&] {
+        auto connect = find_connect_version(input);  // a CONNECT anywhere wins over -V
+        return connect ? connect : version;
+      }()) {}
 
 void PacketStream::decode(StreamPacket& p, ByteView bytes) {
-  auto type = static_cast<PacketType>(bytes[0] >> 4);
-  bool needs_level = type != PacketType::Connect && type != PacketType::Pingreq && type != PacketType::Pingresp;
-  if (version_ || !needs_level) {
-    p.result = decode_packet(bytes, version_, &p.trace);
-    p.ctx.version = version_;
-    p.ctx.version_guessed = guessed_ && needs_level;
-  } else {
-    // No CONNECT and no -V: try both levels.
-    FieldTrace t3, t5;
-    auto r3 = decode_packet(bytes, ProtocolVersion::v311, &t3);
-    auto r5 = decode_packet(bytes, ProtocolVersion::v5, &t5);
-    if (r3 && r5) {
-      DecodeError e{ErrorKind::UnknownVersion, 0, "fixed header",
-                    fmt::format("{} reads differently at MQTT 3.1.1 and 5.0 and the input has no CONNECT to tell "
-                                "which: give -V mqttv311 or -V mqttv5",
-                                packet_type_name(type)),
-                    {}};
-      p.result = e;
-      p.trace = {};
-    } else if (r3 || r5) {
-      version_ = r3 ? ProtocolVersion::v311 : ProtocolVersion::v5;
-      p.ctx.version_guessed = true;
-      guessed_ = true;
-      p.ctx.version = version_;
-      p.trace = r3 ? std::move(t3) : std::move(t5);
-      p.result = r3 ? std::move(r3) : std::move(r5);
-    } else {
-      // Neither decodes: report the attempt that got further.
-      bool five = r5.error().offset >= r3.error().offset;
-      DecodeError e = five ? r5.error() : r3.error();
-      e.message += fmt::format(" (read as MQTT {}; no CONNECT in the input and no -V)", five ? "5.0" : "3.1.1");
-      p.ctx.version = five ? ProtocolVersion::v5 : ProtocolVersion::v311;
-      p.trace = five ? std::move(t5) : std::move(t3);
-      p.result = e;
-    }
-  }
-  if (p.result)
-    if (const auto* c = std::get_if<Connect>(&*p.result)) {
-      version_ = c->version;
-      guessed_ = false;
-      p.ctx.version = c->version;
-    }
+  LevelDecode d = levels_.decode(bytes, &p.trace);
+  p.result = std::move(d.result);
+  p.ctx.version = d.version;
+  p.ctx.version_guessed = d.guessed;
 }
 
 std::optional<StreamPacket> PacketStream::next() {
@@ -80,7 +43,7 @@ std::optional<StreamPacket> PacketStream::next() {
     // Without a complete packet there is no next packet to find.
     p.bytes = rest;
     p.ctx.length = rest.size();
-    p.ctx.version = version_;
+    p.ctx.version = levels_.version();
     p.framing_lost = true;
     stopped_ = true;
     if (!header) {

@@ -11,6 +11,7 @@
 
 #include "codec/decode.hpp"
 #include "dump/format_json.hpp"
+#include "dump/level_tracker.hpp"
 
 namespace mq::dump {
 
@@ -33,7 +34,7 @@ class PacketStream {
   std::optional<StreamPacket> next();
 
   /// The level packets are currently decoded at, if known.
-  std::optional<ProtocolVersion> version() const { return version_; }
+  std::optional<ProtocolVersion> version() const { return levels_.version(); }
 
  private:
   void decode(StreamPacket& p, ByteView bytes);
@@ -42,8 +43,7 @@ class PacketStream {
   std::size_t pos_ = 0;
   std::size_t number_ = 0;
   bool stopped_ = false;
-  std::optional<ProtocolVersion> version_;
-  bool guessed_ = false;  ///< version_ came from a packet that decodes at one level only
+  LevelTracker levels_;
 };
 
 /// The level of the first CONNECT found by walking the fixed headers of

@@ -215,7 +215,7 @@ class ProxyTest(unittest.TestCase):
 
     def test_mosquitto_clients_byte_for_byte(self):
         behind = Relay(self.sock)  # between the proxy and mosquitto
-        proxy = Proxy(f"127.0.0.1:{behind.port}", "--json", "-C", "3")
+        proxy = Proxy(f"127.0.0.1:{behind.port}", "--json", "--connections", "3")
         front = Relay(("127.0.0.1", proxy.port))  # between the clients and the proxy
         try:
             payload = os.path.join(self.tmp, "payload.bin")
@@ -257,7 +257,7 @@ class ProxyTest(unittest.TestCase):
         server.bind(("127.0.0.1", 0))
         server.listen(1)
         server.settimeout(TIMEOUT)
-        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "-C", "1")
+        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "--connections", "1")
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
             up, _ = server.accept()
@@ -302,7 +302,7 @@ class ProxyTest(unittest.TestCase):
         server.bind(("127.0.0.1", 0))
         server.listen(1)
         server.settimeout(TIMEOUT)
-        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "-C", "1", "--type", "CONNECT",
+        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "--connections", "1", "--type", "CONNECT",
                       "--buffer", "65536")
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
@@ -339,8 +339,8 @@ class ProxyTest(unittest.TestCase):
             self.skipTest("mqpub not given")
         ca, crt, key = make_certs(self.tmp)
         # mosquitto <- proxy A (TLS listener) <- proxy B (WebSocket listener, TLS to A) <- mqpub over ws.
-        a = Proxy(self.sock, "--certfile", crt, "--keyfile", key, "--json", "-C", "2", listen="mqtts://127.0.0.1:0")
-        b = Proxy(f"mqtts://localhost:{a.port}", "--cafile", ca, "--json", "-C", "1",
+        a = Proxy(self.sock, "--certfile", crt, "--keyfile", key, "--json", "--connections", "2", listen="mqtts://127.0.0.1:0")
+        b = Proxy(f"mqtts://localhost:{a.port}", "--cafile", ca, "--json", "--connections", "1",
                   listen="ws://127.0.0.1:0/mqtt")
         try:
             sub = subprocess.Popen(["mosquitto_sub", "-h", "localhost", "-p", str(a.port), "--cafile", ca, "-t",
@@ -362,7 +362,7 @@ class ProxyTest(unittest.TestCase):
             b.kill()
 
     def test_type_and_topic_filters_show_without_changing_forwarding(self):
-        proxy = Proxy(self.sock, "--json", "-C", "2", "-t", "proxy/f/#")
+        proxy = Proxy(self.sock, "--json", "--connections", "2", "-t", "proxy/f/#")
         try:
             sub = self.sub(proxy.port, "proxy/f/a", 1, "-q", "1")
             out_lines = Lines(proxy.proc.stdout)
@@ -384,7 +384,7 @@ class ProxyTest(unittest.TestCase):
         server.bind(("127.0.0.1", 0))
         server.listen(1)
         server.settimeout(TIMEOUT)
-        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--summary", "--json", "-C", "1")
+        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--summary", "--json", "--connections", "1")
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
             up, _ = server.accept()
