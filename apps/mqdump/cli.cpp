@@ -1,6 +1,9 @@
 #include "cli.hpp"
 
+#include "dump/lint_rules.hpp"
 #include "exit_codes.hpp"
+
+#include <fmt/format.h>
 
 namespace mq::mqdump {
 
@@ -43,6 +46,7 @@ apps::AppDoc documentation() {
        "broker ports, or an interface that cannot be captured on"},
       {code(Exit::WriteFailed), "the output could not be written; a reader that closes the pipe early is not "
                                 "an error"},
+      {code(Exit::LintFindings), "--lint reported at least one finding, and every packet decoded"},
   };
   doc.sections = {
       {"JSON OUTPUT",
@@ -152,6 +156,14 @@ apps::AppDoc documentation() {
        "as it passes. \"mqdump: listening on IFACE\" on standard error says when the capture has started. It "
        "stops after -C packets, after -W seconds, on Ctrl-C or SIGTERM (open connections are then reported as "
        "ended), or when the reader of its output goes away."},
+      {"LINT RULES", dump::lint_rules_man_text() + "\n\n"
+       "--lint reads the conversation of --proxy or of captures (every packet that decodes; violations are "
+       "--summary's), or the NDJSON records mqsub --json writes (each line a received message, whose publisher "
+       "is unknown: only the topic, payload, retain and property rules apply; the input is read to its end). "
+       "Findings are written as they are made, as two lines of text (the rule, the topic, what was seen and "
+       "the evidence; then the advice) or, with --json, one object: rule, group, time, client_id, connection, "
+       "packet, type, direction, topic (each when known), detail and advice. The exit status is 5 when there "
+       "was a finding."},
       {"ENCODING",
        "--encode reads JSON objects, one per line, as --json writes them, and writes each packet's bytes; "
        "--hex writes them as hex, one packet per line. A key that is not a field of the packet (a typo such as "
@@ -235,6 +247,39 @@ void define_proxy_options(CLI::App& app, Config& config) {
                  ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32)));
 }
 
+/// --lint, --lint-disable and one option per threshold of the lint table.
+void define_lint_options(CLI::App& app, Config& config) {
+  const std::string group = "Lint";
+  app.add_flag("--lint", config.lint,
+               "Report best-practice findings (see LINT RULES) instead of every packet: on --proxy, captures, or "
+               "mqsub --json output")
+      ->group(group);
+  std::vector<std::string> ids;
+  for (const auto& r : dump::lint_rules()) ids.emplace_back(r.id);
+  app.add_option_function<std::vector<std::string>>(
+         "--lint-disable",
+         [&config](const std::vector<std::string>& rules) {
+           for (const auto& id : rules)
+             config.lint_settings.enabled[static_cast<std::size_t>(dump::find_lint_rule(id)->rule)] = false;
+         },
+         "Turn a lint rule off (repeatable)")
+      ->type_name("RULE")
+      ->check(CLI::IsMember(ids))
+      ->group(group);
+  for (const auto& r : dump::lint_rules()) {
+    if (r.threshold_flag.empty()) continue;
+    const auto index = static_cast<std::size_t>(r.rule);
+    app.add_option_function<double>(
+           fmt::format("--lint-{}", r.threshold_flag),
+           [&config, index](double v) { config.lint_settings.threshold[index] = v; },
+           fmt::format("Threshold of {}: {}", r.id, r.threshold_unit))
+        ->type_name("N")
+        ->default_str(fmt::format("{}", r.threshold))
+        ->check(CLI::NonNegativeNumber)
+        ->group(group);
+  }
+}
+
 }  // namespace
 
 void define_options(CLI::App& app, Config& config) {
@@ -264,9 +309,10 @@ void define_options(CLI::App& app, Config& config) {
   app.add_flag("--show-secrets", config.show_secrets, "Show passwords and authentication data instead of masking them");
   define_proxy_options(app, config);
   app.add_flag("--summary", config.summary,
-               "With --proxy: instead of every packet, print per-client counts, QoS exchanges never completed, "
-               "keep-alive gaps, takeovers and protocol violations at the end")
+               "With --proxy or captures: instead of every packet, print per-client counts, QoS exchanges never "
+               "completed, keep-alive gaps, takeovers and protocol violations at the end")
       ->group("Conversation");
+  define_lint_options(app, config);
 
   const std::string captures = "Captures";
   auto* iface = app.add_option("-i,--interface", config.interface,

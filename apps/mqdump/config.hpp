@@ -8,6 +8,7 @@
 
 #include "codec/types.hpp"
 #include "dump/input.hpp"
+#include "dump/lint_rules.hpp"
 
 namespace mq::mqdump {
 
@@ -40,6 +41,8 @@ struct Config {
   bool show_secrets = false;  ///< do not mask passwords and authentication data
   ProxyConfig proxy;          ///< used when proxy.listen is set
   bool summary = false;       ///< --summary: the conversation's state instead of every packet
+  bool lint = false;          ///< --lint: best-practice findings instead of every packet
+  dump::LintSettings lint_settings;  ///< --lint-disable and the threshold options
   // Captures (pcap/pcapng files and live interfaces):
   std::string interface;              ///< -i: capture live on this interface
   std::vector<std::uint16_t> ports;   ///< --port: broker ports to read as MQTT (empty: 1883, 8883)

@@ -8,11 +8,11 @@
 
 #include "dump/observed_filter.hpp"
 #include "dump/observed_print.hpp"
-#include "dump/summary.hpp"
 #include "exit_codes.hpp"
 #include "io.hpp"
 #include "net/tls_context.hpp"
 #include "proxy/proxy.hpp"
+#include "readers.hpp"
 
 namespace mq::mqdump {
 
@@ -90,17 +90,6 @@ std::optional<std::string> make_filter(const ProxyConfig& c, dump::ObservedFilte
   return std::nullopt;
 }
 
-/// Counts connection ends (to stop after -C of them) and packets that did
-/// not decode (for the exit status), whatever the display filter shows.
-struct Tally : dump::PacketObserver {
-  std::uint64_t ended = 0;
-  std::uint64_t failures = 0;
-  void packet(const dump::ObservedPacket& p) override {
-    if (p.decoded && !p.decoded->ok()) ++failures;
-  }
-  void connection_end(const dump::ConnectionEnd&) override { ++ended; }
-};
-
 }  // namespace
 
 int run_proxy(const Config& config) {
@@ -130,15 +119,13 @@ int run_proxy(const Config& config) {
       },
       print);
   dump::ObservedFilter filter(filter_options, printer);
-  Tally tally;
-  dump::ConversationSummary summary;
-  dump::ObserverFanout readers;
-  if (config.summary) readers.add(summary);
-  else readers.add(filter);
-  readers.add(tally);
+  ConversationReaders readers(config, filter, [&out](std::string_view s) {
+    out.write(s);
+    out.flush();
+  });
 
   net::Loop loop;
-  auto started = proxy::Proxy::start(loop, options, readers, [](std::uint64_t id, const std::string& note) {
+  auto started = proxy::Proxy::start(loop, options, readers.observer(), [](std::uint64_t id, const std::string& note) {
     report(id ? fmt::format("connection {}: {}", id, note) : note);
   });
   if (!started) {
@@ -162,21 +149,18 @@ int run_proxy(const Config& config) {
   if (config.timeout > 0)
     deadline.start(std::chrono::milliseconds(static_cast<std::int64_t>(config.timeout * 1000)), [&] { stop(); });
   loop.run_until([&] {
-    if (!stopping && ((c.connections && tally.ended >= c.connections) || out.closed() || out.failed())) stop();
+    if (!stopping && ((c.connections && readers.ended() >= c.connections) || out.closed() || out.failed())) stop();
     return stopping && p.open_connections() == 0;
   });
   deadline.stop();
   started.value().reset();
-  if (config.summary) {
-    summary.finish(proxy::now_us());
-    out.write(config.mode == Mode::Json ? dump::format_summary_json(summary) : dump::format_summary_text(summary));
-  }
+  const Exit status = readers.finish(Exit::Ok, proxy::now_us());
   out.flush();
   if (out.failed()) {
     report("cannot write the output");
     return code(Exit::WriteFailed);
   }
-  return code(tally.failures > 0 ? Exit::DecodeFailed : Exit::Ok);
+  return code(status);
 }
 
 }  // namespace mq::mqdump

@@ -14,6 +14,7 @@
 #include "capture.hpp"
 #include "exit_codes.hpp"
 #include "io.hpp"
+#include "lint_input.hpp"
 #include "proxy.hpp"
 
 namespace mq::mqdump {
@@ -174,6 +175,11 @@ int run(const Config& config) {
   }
   if (!capture_files.empty() || std::any_of(sources.begin(), sources.end(), is_capture))
     return decode_captures(config, capture_files, sources);
+  if (config.summary) {
+    report("--summary reads a conversation: give --proxy, --interface or a capture file");
+    return code(Exit::Usage);
+  }
+  if (config.lint) return lint_messages(config, sources);
   return config.mode == Mode::Encode ? encode_all(config, sources) : decode_all(config, sources);
 }
 

@@ -160,9 +160,10 @@ void Lint::on_subscribe(Conn& c, const Evidence& e, const Subscribe& x) {
 }
 
 void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
-  const bool from_client = e.direction == Direction::ToServer;
+  // A message without a direction was seen by a subscriber: someone published it.
+  const bool from_client = !e.direction || *e.direction == Direction::ToServer;
   std::string topic(x.topic);
-  if (c) {
+  if (c && e.direction) {
     auto& aliases = c->aliases[side(*e.direction)];
     if (const Property* a = find(x.properties, PropertyId::TopicAlias)) {
       const auto alias = static_cast<std::uint16_t>(a->number);
@@ -227,7 +228,7 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
 }
 
 void Lint::message(const Publish& publish, std::int64_t time_us) {
-  Evidence e{"", 0, 0, "PUBLISH", Direction::ToServer, time_us};
+  Evidence e{"", 0, 0, "PUBLISH", std::nullopt, time_us};
   on_publish(nullptr, e, publish);
 }
 
