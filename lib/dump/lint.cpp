@@ -256,8 +256,10 @@ void Lint::finish() {
   for (const auto& f : findings_) last = std::max(last, f.time_us);
   for (const auto& [id, c] : conns_) close_aliases(c, id, last);
   std::vector<std::string> unread;
-  for (const auto& [topic, r] : retained_) {
-    if (!r.live) continue;
+  for (const auto& entry : retained_) {
+    // clang 14 cannot capture a structured binding in a lambda.
+    const std::string& topic = entry.first;
+    if (!entry.second.live) continue;
     const bool read = std::any_of(all_filters_.begin(), all_filters_.end(),
                                   [&](const std::string& f) { return topic_matches(f, topic); });
     if (!read) unread.push_back(topic);
