@@ -174,6 +174,12 @@ def make_certs(d):
     return ca, crt, key
 
 
+def rss_kib(pid):
+    """Resident memory of a process, in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
 def packets(lines):
     """The packet objects of NDJSON output (connection ends left out)."""
     return [json.loads(l) for l in lines if l.strip() and "event" not in json.loads(l)]
@@ -305,6 +311,7 @@ class ProxyTest(unittest.TestCase):
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "--connections", "1", "--type", "CONNECT",
                       "--buffer", "65536")
         try:
+            rss_before = rss_kib(proxy.proc.pid)
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
             up, _ = server.accept()  # ... and never reads, for now
             publish = bytes.fromhex("3082080003612f62") + b"x" * 1024  # QoS 0, 1029 bytes each
@@ -323,9 +330,10 @@ class ProxyTest(unittest.TestCase):
                 except BlockingIOError:
                     pass
             self.assertLess(sent, 64 * 1024 * 1024, "the proxy kept reading")
-            with open(f"/proc/{proxy.proc.pid}/status") as f:
-                rss_kib = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
-            self.assertLess(rss_kib, 48 * 1024)
+            # --buffer and a read or two; sanitizer builds keep freed memory a while.
+            grown = rss_kib(proxy.proc.pid) - rss_before
+            print(f"proxy memory grew by {grown} KiB while {sent} bytes waited", file=sys.stderr)
+            self.assertLess(grown, 16 * 1024)
             client.close()
             up.close()
             status, out = proxy.finish()
