@@ -83,13 +83,17 @@ void ConnectionTap::deliver(dump::Direction d, ByteView packet, std::int64_t tim
     if (decoded) version_ = std::get<Connect>(*decoded).version;
     else if (auto level = peek_connect_level(packet)) version_ = level;
   }
+  hand_out(d, packet, decoded, time_us);
+}
+
+void ConnectionTap::hand_out(dump::Direction d, ByteView bytes, const Result<Packet>& decoded, std::int64_t time_us) {
   dump::ObservedPacket p;
   p.time_us = time_us;
   p.connection = id_;
   p.direction = d;
   p.client = &client_;
   p.server = &server_;
-  p.bytes = packet;
+  p.bytes = bytes;
   p.version = version_;
   p.decoded = &decoded;
   observer_.packet(p);
@@ -101,17 +105,7 @@ void ConnectionTap::lose_framing(dump::Direction d, const DecodeError& error, By
   if (notes_)
     notes_(id_, fmt::format("{}: framing lost ({}); the rest of this direction is forwarded unread",
                             dump::direction_arrow(d), to_string(error)));
-  const Result<Packet> decoded(error);
-  dump::ObservedPacket p;
-  p.time_us = time_us;
-  p.connection = id_;
-  p.direction = d;
-  p.client = &client_;
-  p.server = &server_;
-  p.bytes = rest;
-  p.version = version_;
-  p.decoded = &decoded;
-  observer_.packet(p);
+  hand_out(d, rest, Result<Packet>(error), time_us);
 }
 
 void ConnectionTap::end(std::int64_t time_us, std::string_view how) {

@@ -52,6 +52,8 @@ class ConnectionTap {
   static std::size_t index(dump::Direction d) { return d == dump::Direction::ToServer ? 0 : 1; }
   /// Decodes and hands out one framed packet.
   void deliver(dump::Direction d, ByteView packet, std::int64_t time_us);
+  /// Hands one packet (or the bytes of a framing error) to the observer.
+  void hand_out(dump::Direction d, ByteView bytes, const Result<Packet>& decoded, std::int64_t time_us);
   /// Reports a framing error: the unframeable bytes go out as one malformed packet.
   void lose_framing(dump::Direction d, const DecodeError& error, ByteView rest, std::int64_t time_us);
 

@@ -9,13 +9,13 @@ Usage: mqdump_lint_test.py /path/to/mqdump /path/to/mqsub [unittest options]
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
+
+from mosquitto_socket import MosquittoOnSocket
 
 MQDUMP = None
 MQSUB = None
@@ -73,29 +73,12 @@ def publish(topic, payload, qos=0, packet_id=1):
 class LintTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="mq-lint-")
-        os.chmod(cls.tmp, 0o1777)  # mosquitto, started as root, runs as user mosquitto
-        cls.sock = os.path.join(cls.tmp, "mosquitto.sock")
-        conf = os.path.join(cls.tmp, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write(f"listener 0 {cls.sock}\nallow_anonymous true\n")
-        cls.log = open(os.path.join(cls.tmp, "mosquitto.log"), "w")
-        cls.mosquitto = subprocess.Popen(["mosquitto", "-c", conf], stdout=cls.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + TIMEOUT
-        while not os.path.exists(cls.sock):
-            if time.monotonic() > deadline or cls.mosquitto.poll() is not None:
-                raise AssertionError("mosquitto did not open its socket")
-            time.sleep(0.02)  # polls for the socket file; nothing else tells when mosquitto made it
+        cls.broker = MosquittoOnSocket("mq-lint-", TIMEOUT)
+        cls.tmp, cls.sock = cls.broker.tmp, cls.broker.sock
 
     @classmethod
     def tearDownClass(cls):
-        cls.mosquitto.terminate()
-        try:
-            cls.mosquitto.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            cls.mosquitto.kill()
-        cls.log.close()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        cls.broker.stop()
 
     def pub(self, port, *args):
         subprocess.run(["mosquitto_pub", "-p", str(port), *args], check=True, timeout=TIMEOUT, capture_output=True)

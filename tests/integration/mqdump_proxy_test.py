@@ -12,14 +12,14 @@ import os
 import queue
 import re
 import select
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
+
+from mosquitto_socket import MosquittoOnSocket
 
 MQDUMP = None
 MQPUB = None
@@ -188,31 +188,12 @@ def packets(lines):
 class ProxyTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="mq-proxy-")
-        # mosquitto started as root runs as user mosquitto: it must be able
-        # to create its socket here.
-        os.chmod(cls.tmp, 0o1777)
-        cls.sock = os.path.join(cls.tmp, "mosquitto.sock")
-        conf = os.path.join(cls.tmp, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write(f"listener 0 {cls.sock}\nallow_anonymous true\n")
-        cls.log = open(os.path.join(cls.tmp, "mosquitto.log"), "w")
-        cls.mosquitto = subprocess.Popen(["mosquitto", "-c", conf, "-v"], stdout=cls.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + TIMEOUT
-        while not os.path.exists(cls.sock):
-            if time.monotonic() > deadline or cls.mosquitto.poll() is not None:
-                raise AssertionError("mosquitto did not open its socket")
-            time.sleep(0.02)  # polls for the socket file; no event tells when mosquitto made it
+        cls.broker = MosquittoOnSocket("mq-proxy-", TIMEOUT)
+        cls.tmp, cls.sock = cls.broker.tmp, cls.broker.sock
 
     @classmethod
     def tearDownClass(cls):
-        cls.mosquitto.terminate()
-        try:
-            cls.mosquitto.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            cls.mosquitto.kill()
-        cls.log.close()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        cls.broker.stop()
 
     def sub(self, port, topic, count, *extra):
         """mosquitto_sub through `port`; returns the process once subscribed."""

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "../dump/conversation_util.hpp"
+
 #include "proxy/tap.hpp"
 
 using namespace mq;
@@ -13,16 +15,7 @@ using mq::proxy::ConnectionTap;
 
 namespace {
 
-std::vector<std::uint8_t> hex(std::string_view text) {
-  std::vector<std::uint8_t> out;
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  std::string digits;
-  for (char c : text)
-    if (c != ' ') digits += c;
-  for (std::size_t i = 0; i + 1 < digits.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(nibble(digits[i]) << 4 | nibble(digits[i + 1])));
-  return out;
-}
+using mq::dump::test::hex;
 
 /// What the tap handed out, copied (views live only during the call).
 struct Seen {
