@@ -12,7 +12,6 @@ import re
 import struct
 import subprocess
 import sys
-import time
 import unittest
 
 from mosquitto_socket import MosquittoOnSocket
