@@ -9,6 +9,7 @@
 #include "capture/pcap_source.hpp"
 #include "dump/observed_print.hpp"
 #include "exit_codes.hpp"
+#include "readers.hpp"
 
 namespace mq::mqdump {
 
@@ -105,6 +106,7 @@ int decode_captures(const Config& config, const std::vector<std::string>& files,
     }
   capture::CaptureOptions options = capture_options(config);
   Printing printing(config, false);
+  ConversationReaders readers(config, printing.printer, [&](std::string_view s) { printing.out.write(s); });
   Exit status = Exit::Ok;
   auto one = [&](const capture::CaptureResult& r, const std::string& name) {
     if (r.error) {
@@ -121,13 +123,13 @@ int decode_captures(const Config& config, const std::vector<std::string>& files,
   };
   for (const std::string& f : files) {
     if (g_stop) break;
-    one(capture::read_file(f, options, printing.printer), f);
+    one(capture::read_file(f, options, readers.observer()), f);
   }
   for (const Source& s : sources) {
     if (g_stop) break;
-    one(capture::read_bytes(as_bytes(s.data), s.name, options, printing.printer), s.name);
+    one(capture::read_bytes(as_bytes(s.data), s.name, options, readers.observer()), s.name);
   }
-  return printing.status(status);
+  return printing.status(readers.finish(status));
 }
 
 int capture_interface(const Config& config) {
@@ -138,6 +140,10 @@ int capture_interface(const Config& config) {
   catch_stop_signals();
   capture::CaptureOptions options = capture_options(config);
   Printing printing(config, true);
+  ConversationReaders readers(config, printing.printer, [&](std::string_view s) {
+    printing.out.write(s);
+    printing.out.flush();
+  });
   capture::LiveOptions live;
   live.max_packets = config.count;
   live.timeout_seconds = config.timeout;
@@ -145,12 +151,12 @@ int capture_interface(const Config& config) {
   live.listening = [&](std::string_view name) {
     report(fmt::format("listening on {} ({})", name, port_list(options.ports)));
   };
-  capture::CaptureResult r = capture::capture_live(config.interface, options, live, printing.printer);
+  capture::CaptureResult r = capture::capture_live(config.interface, options, live, readers.observer());
   if (r.error) {
     report(*r.error);
-    return printing.status(Exit::BadInput);
+    return printing.status(readers.finish(Exit::BadInput));
   }
-  return printing.status(Exit::Ok);
+  return printing.status(readers.finish(Exit::Ok));
 }
 
 }  // namespace mq::mqdump

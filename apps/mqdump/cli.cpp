@@ -1,13 +1,16 @@
 #include "cli.hpp"
 
+#include "dump/lint_rules.hpp"
 #include "exit_codes.hpp"
+
+#include <fmt/format.h>
 
 namespace mq::mqdump {
 
 apps::AppDoc documentation() {
   apps::AppDoc doc;
   doc.name = "mqdump";
-  doc.summary = "decode MQTT packets from hex dumps, base64 or raw bytes";
+  doc.summary = "decode MQTT packets from hex dumps, base64 or raw bytes, or between live clients and a broker";
   doc.description =
       "mqdump reads MQTT control packets and shows every field with its offset, its bytes and its decoded "
       "value, or writes one JSON object per packet. It reads what people paste: plain or spaced hex, colon or "
@@ -44,6 +47,7 @@ apps::AppDoc documentation() {
        "broker ports, or an interface that cannot be captured on"},
       {code(Exit::WriteFailed), "the output could not be written; a reader that closes the pipe early is not "
                                 "an error"},
+      {code(Exit::LintFindings), "--lint reported at least one finding, and every packet decoded"},
   };
   doc.sections = {
       {"JSON OUTPUT",
@@ -75,6 +79,48 @@ apps::AppDoc documentation() {
        "tail (5.0 PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT, AUTH) says how much of the optional reason code "
        "and property length was on the wire: \"shortest\", \"reason-only\" or \"full\"; with it, --encode "
        "rebuilds the same bytes."},
+      {"PROXY",
+       "--proxy ADDRESS --to BROKER accepts MQTT clients and connects each one to the broker, forwarding every "
+       "byte unchanged both ways, and shows every packet as it passes: the tree or (--json) one object per line, "
+       "each headed by the time (UTC, microseconds), the connection number, the direction (c->s or s->c) and "
+       "both ends. Each direction is framed on its own and decoded at the level of the connection's CONNECT. "
+       "The listening address is reported on standard error as \"proxy listening on URL, forwarding to URL\"; "
+       "with port 0 it carries the port chosen. A bare port listens on 127.0.0.1 only.\n"
+       "\n"
+       "The proxy never changes what it forwards. A packet that breaks a rule is shown with its error and rule, "
+       "and forwarded as it is. When a direction cannot be framed any more (a reserved packet type, a broken "
+       "remaining length, a packet above --max-packet-size), the proxy says so once and forwards the rest of "
+       "that direction unread; the other direction is still shown.\n"
+       "\n"
+       "Transports: mqtt:// and unix:// on either side; ws:// and wss:// and mqtts:// on either side, "
+       "terminated at the proxy and opened again towards the broker: the listener takes --certfile and "
+       "--keyfile, the connection to the broker --cafile, --capath, --cert, --key and --insecure (any of them "
+       "turns mqtt:// into mqtts:// and ws:// into wss://, as mosquitto's --cafile does). A broker that cannot "
+       "be reached closes the client's connection, with a note on standard error.\n"
+       "\n"
+       "Back-pressure: when more than --buffer bytes wait for a side that does not read, the proxy stops "
+       "reading the other side until half of them are gone, so its memory stays bounded by about --buffer "
+       "plus one read (256 KiB) per direction and connection.\n"
+       "\n"
+       "--client-id, --type and -t choose what is shown, never what is forwarded. -t matches PUBLISH topics and "
+       "SUBSCRIBE and UNSUBSCRIBE filters (a filter is shown when it is equal to, inside or around the one "
+       "asked for), and brings the acknowledgements of what it shows along. The proxy runs until --connections "
+       "connections have ended, -W seconds have passed, SIGINT or SIGTERM arrives, or the reader of the "
+       "output goes away; then it closes the connections still open, after sending what is queued. The exit "
+       "status is 1 when a packet failed to decode, whether it was shown or not."},
+      {"SUMMARY",
+       "--summary reads the whole conversation and prints, when it ends: per client (by client id; a 5.0 "
+       "client with an empty id under the id the broker assigned) the connections and the packets and bytes "
+       "sent and received, by type; every exchange that never completed (a CONNECT without CONNACK, a PUBLISH "
+       "without PUBACK or PUBREC, a PUBREC without PUBREL, a PUBREL without PUBCOMP, a SUBSCRIBE or "
+       "UNSUBSCRIBE without its acknowledgement); keep-alive gaps (a client silent for more than one and a "
+       "half times its keep alive, or the Server Keep Alive of the CONNACK, after which a broker closes the "
+       "connection [MQTT-3.1.2-24]); takeovers (a CONNECT with a client id that another open connection "
+       "uses); and every protocol violation with its rule: packets that do not decode, a first packet that "
+       "is not CONNECT [MQTT-3.1.0-1], a second CONNECT [MQTT-3.1.0-2], a packet identifier reused while in "
+       "flight [MQTT-2.3.1-2] (5.0: [MQTT-2.2.1-3]; a PUBLISH with DUP set is a resend, not a reuse), and "
+       "packets sent by the wrong side. With --json each finding is one object with a \"kind\": client, "
+       "never_completed, keep_alive_gap, takeover or violation."},
       {"CAPTURES",
        "A file is read as a capture when it starts with a pcap or pcapng magic number; captures cannot be mixed "
        "with hex or raw input in one run. Link types: Ethernet (with a VLAN tag), Linux cooked capture v1 and v2 "
@@ -112,6 +158,14 @@ apps::AppDoc documentation() {
        "as it passes. \"mqdump: listening on IFACE\" on standard error says when the capture has started. It "
        "stops after -C packets, after -W seconds, on Ctrl-C or SIGTERM (open connections are then reported as "
        "ended), or when the reader of its output goes away."},
+      {"LINT RULES", dump::lint_rules_man_text() + "\n\n"
+       "--lint reads the conversation of --proxy or of captures (every packet that decodes; violations are "
+       "--summary's), or the NDJSON records mqsub --json writes (each line a received message, whose publisher "
+       "is unknown: only the topic, payload, retain and property rules apply; the input is read to its end). "
+       "Findings are written as they are made, as two lines of text (the rule, the topic, what was seen and "
+       "the evidence; then the advice) or, with --json, one object: rule, group, time, client_id, connection, "
+       "packet, type, direction, topic (each when known), detail and advice. The exit status is 5 when there "
+       "was a finding."},
       {"ENCODING",
        "--encode reads JSON objects, one per line, as --json writes them, and writes each packet's bytes; "
        "--hex writes them as hex, one packet per line. A key that is not a field of the packet (a typo such as "
@@ -131,12 +185,104 @@ apps::AppDoc documentation() {
       {"mqdump --json --show-secrets -f in.hex | mqdump --encode > out.bin",
        "Rebuild the exact bytes from the JSON."},
       {"mqdump --keep-going -f stream.hex", "Report bad packets and go on with the next one."},
+      {"mqdump --proxy 1884 --to localhost:1883", "Show every packet between the clients of port 1884 and a broker."},
+      {"mqdump --proxy 0 --to mqtts://broker:8883 --cafile ca.pem --json -t 'sensors/#'",
+       "A proxy on a free port towards a TLS broker, showing the sensors topics as NDJSON."},
       {"mqdump capture.pcapng", "Every MQTT packet of a tcpdump or Wireshark capture, by connection."},
       {"zcat capture.pcap.gz | mqdump --json", "A capture from standard input, one JSON object per packet."},
       {"mqdump -i lo --port 1884 -C 10", "Capture the next ten packets to or from a broker on port 1884."},
   };
   return doc;
 }
+
+namespace {
+
+constexpr const char* kProxy = "Proxy";
+
+void define_proxy_options(CLI::App& app, Config& config) {
+  ProxyConfig& p = config.proxy;
+  auto* listen = app.add_option("--proxy", p.listen,
+                                "Accept clients on ADDRESS and forward them to --to, showing every packet: a URL "
+                                "(mqtt, mqtts, ws, wss, unix), HOST:PORT, a port on 127.0.0.1 (0: any free port) "
+                                "or a socket path")
+                     ->type_name("ADDRESS")
+                     ->group(kProxy);
+  auto* to = app.add_option("--to", p.upstream, "The broker the proxy forwards to (same forms as --proxy)")
+                 ->type_name("ADDRESS")
+                 ->group(kProxy);
+  listen->needs(to);
+  to->needs(listen);
+  auto proxy_only = [&](CLI::Option* o) { o->needs(listen)->group(kProxy); };
+  proxy_only(app.add_option("--certfile", p.certfile, "Certificate (PEM) of the proxy's TLS listener")
+                 ->check(CLI::ExistingFile));
+  proxy_only(app.add_option("--keyfile", p.keyfile, "Private key (PEM) of the proxy's TLS listener")
+                 ->check(CLI::ExistingFile));
+  proxy_only(app.add_option("--cafile", p.cafile, "CA certificates (PEM) to verify the broker with; enables TLS to it")
+                 ->check(CLI::ExistingFile));
+  proxy_only(app.add_option("--capath", p.capath, "Directory of hashed CA certificates; enables TLS to the broker")
+                 ->check(CLI::ExistingDirectory));
+  proxy_only(app.add_option("--cert", p.cert, "Client certificate (PEM) to present to the broker; needs --key")
+                 ->check(CLI::ExistingFile));
+  proxy_only(app.add_option("--key", p.key, "Client private key (PEM) for --cert")->check(CLI::ExistingFile));
+  proxy_only(app.add_flag("--insecure", p.insecure, "Do not verify the broker's certificate or host name"));
+  proxy_only(app.add_option("--client-id", p.client_ids, "Show only connections of this client id (repeatable)")
+                 ->type_name("ID"));
+  proxy_only(app.add_option("--type", p.types, "Show only packets of this type, e.g. PUBLISH (repeatable)")
+                 ->type_name("TYPE"));
+  proxy_only(app.add_option("-t,--topic", p.topics,
+                            "Show only packets whose topic or filter matches FILTER, with their acknowledgements "
+                            "(repeatable)")
+                 ->type_name("FILTER"));
+  proxy_only(app.add_option("--connections", p.connections, "Stop after N connections have ended")
+                 ->type_name("N")
+                 ->check(CLI::PositiveNumber));
+  proxy_only(app.add_option("--max-packet-size", p.max_packet,
+                            "Largest packet shown; a larger one ends the display of its direction (it is still "
+                            "forwarded)")
+                 ->type_name("BYTES")
+                 ->capture_default_str()
+                 ->check(CLI::Range(16u, 268435460u)));
+  proxy_only(app.add_option("--buffer", p.high_water,
+                            "Bytes held for a side that does not read before the proxy stops reading the other side")
+                 ->type_name("BYTES")
+                 ->capture_default_str()
+                 ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32)));
+}
+
+/// --lint, --lint-disable and one option per threshold of the lint table.
+void define_lint_options(CLI::App& app, Config& config) {
+  const std::string group = "Lint";
+  app.add_flag("--lint", config.lint,
+               "Report best-practice findings (see LINT RULES) instead of every packet: on --proxy, captures, or "
+               "mqsub --json output")
+      ->group(group);
+  std::vector<std::string> ids;
+  for (const auto& r : dump::lint_rules()) ids.emplace_back(r.id);
+  app.add_option_function<std::vector<std::string>>(
+         "--lint-disable",
+         [&config](const std::vector<std::string>& rules) {
+           for (const auto& id : rules)
+             config.lint_settings.enabled[static_cast<std::size_t>(dump::find_lint_rule(id)->rule)] = false;
+         },
+         "Turn a lint rule off (repeatable)")
+      ->type_name("RULE")
+      ->check(CLI::IsMember(ids))
+      ->group(group);
+  for (const auto& r : dump::lint_rules()) {
+    if (r.threshold_flag.empty()) continue;
+    const auto index = static_cast<std::size_t>(r.rule);
+    app.add_option_function<double>(
+           fmt::format("--lint-{}", r.threshold_flag),
+           [&config, index](double v) { config.lint_settings.threshold[index] = v; },
+           fmt::format("Threshold of {}: {}", r.id, r.threshold_unit))
+        ->type_name("N")
+        ->default_str(fmt::format("{}", r.threshold))
+        ->check(CLI::NonNegativeNumber)
+        ->group(group);
+  }
+}
+
+}  // namespace
 
 void define_options(CLI::App& app, Config& config) {
   app.add_option("hex", config.texts, "Packets as hex or base64 text (each argument is one line)")
@@ -163,6 +309,12 @@ void define_options(CLI::App& app, Config& config) {
       ->needs(encode);
   app.add_flag("--keep-going", config.keep_going, "Report a bad packet and continue with the next one");
   app.add_flag("--show-secrets", config.show_secrets, "Show passwords and authentication data instead of masking them");
+  define_proxy_options(app, config);
+  app.add_flag("--summary", config.summary,
+               "With --proxy or captures: instead of every packet, print per-client counts, QoS exchanges never "
+               "completed, keep-alive gaps, takeovers and protocol violations at the end")
+      ->group("Conversation");
+  define_lint_options(app, config);
 
   const std::string captures = "Captures";
   auto* iface = app.add_option("-i,--interface", config.interface,
@@ -181,10 +333,9 @@ void define_options(CLI::App& app, Config& config) {
       ->check(CLI::PositiveNumber)
       ->needs(iface)
       ->group(captures);
-  app.add_option("-W,--timeout", config.timeout, "With --interface: stop after SECONDS")
+  app.add_option("-W,--timeout", config.timeout, "With --interface or --proxy: stop after SECONDS")
       ->type_name("SECONDS")
       ->check(CLI::PositiveNumber)
-      ->needs(iface)
       ->group(captures);
 }
 

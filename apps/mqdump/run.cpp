@@ -14,6 +14,8 @@
 #include "capture.hpp"
 #include "exit_codes.hpp"
 #include "io.hpp"
+#include "lint_input.hpp"
+#include "proxy.hpp"
 
 namespace mq::mqdump {
 
@@ -151,6 +153,17 @@ int encode_all(const Config& config, const std::vector<Source>& sources) {
 }  // namespace
 
 int run(const Config& config) {
+  if (!config.proxy.listen.empty()) {
+    if (config.mode == Mode::Encode || !config.texts.empty() || !config.files.empty() || !config.interface.empty()) {
+      report("--proxy shows live traffic: it takes no input and cannot be used with --encode or --interface");
+      return code(Exit::Usage);
+    }
+    return run_proxy(config);
+  }
+  if (config.timeout > 0 && config.interface.empty()) {
+    report("-W needs --interface or --proxy");
+    return code(Exit::Usage);
+  }
   if (!config.interface.empty()) return capture_interface(config);
   Config rest = config;
   std::vector<std::string> capture_files = take_capture_arguments(rest);
@@ -162,6 +175,11 @@ int run(const Config& config) {
   }
   if (!capture_files.empty() || std::any_of(sources.begin(), sources.end(), is_capture))
     return decode_captures(config, capture_files, sources);
+  if (config.summary) {
+    report("--summary reads a conversation: give --proxy, --interface or a capture file");
+    return code(Exit::Usage);
+  }
+  if (config.lint) return lint_messages(config, sources);
   return config.mode == Mode::Encode ? encode_all(config, sources) : decode_all(config, sources);
 }
 
