@@ -29,7 +29,7 @@ from pubsub_test import make_certs  # noqa: E402
 
 MQBENCH = MQBROKER = None
 TIMEOUT = 120  # seconds for any one probe run
-WAIT = "0.5"   # --probe-wait: seconds per answer
+WAIT = "1"   # --probe-wait: seconds per answer (generous: CI machines are loaded)
 # mqbench's exit statuses (apps/mqbench/exit_codes.hpp)
 OK, USAGE, CONNECT, REFUSED = 0, 2, 3, 4
 
@@ -308,7 +308,7 @@ class ProbeTest(unittest.TestCase):
         finally:
             fake.stop()
         self.assertEqual(status, CONNECT, err)
-        self.assertIn("no CONNACK within 500 ms at any level", err)
+        self.assertIn("no CONNACK within 1000 ms at any level", err)
         self.assertLess(took, 10)
 
     def test_garbage_answer_ends_with_status_3(self):
