@@ -16,6 +16,10 @@ namespace mq::probe {
 
 namespace {
 
+/// The deepest topic the levels bisection tries: far past any broker's
+/// limit seen (mosquitto 200, mqbroker 1024 by default, 4096 at most).
+constexpr std::uint32_t kMaxLevels = 8192;
+
 /// What a bisection found.
 struct Bisection {
   std::optional<std::uint32_t> largest_ok;  ///< unset: not even the smallest was accepted
@@ -165,7 +169,7 @@ void probe_limits(Prober& p) {
     };
     const Bisection b = bisect(static_cast<std::uint32_t>(prefix.size() + 1), topic_cap, std::nullopt, attempt);
     add_bisection(p, "topic_length_max", "Topic length", b,
-                  capped_by_packet && !b.limit_found ? " (bounded by the packet size)" : "");
+                  capped_by_packet && !b.limit_found ? ", the longest that fits the Maximum Packet Size" : "");
   }
   {
     Publisher pub(p);
@@ -177,9 +181,12 @@ void probe_limits(Prober& p) {
       topic += "a";
       return pub.send(topic, ByteView());
     };
-    const std::uint32_t level_cap = std::min<std::uint32_t>(8192, (topic_cap - static_cast<std::uint32_t>(prefix.size())) / 2);
-    const Bisection b = bisect(prefix_levels + 1, std::max(level_cap, prefix_levels + 1), std::nullopt, attempt);
-    add_bisection(p, "topic_levels_max", "Topic levels", b, "");
+    // Each level past the prefix costs two bytes ("a/").
+    const std::uint32_t room = topic_cap > prefix.size() ? topic_cap - static_cast<std::uint32_t>(prefix.size()) : 0;
+    const std::uint32_t level_cap = std::max(std::min<std::uint32_t>(kMaxLevels, prefix_levels + room / 2), prefix_levels + 1);
+    const Bisection b = bisect(prefix_levels + 1, level_cap, std::nullopt, attempt);
+    add_bisection(p, "topic_levels_max", "Topic levels", b,
+                  level_cap < kMaxLevels && !b.limit_found ? ", as many as fit the Maximum Packet Size" : "");
   }
 }
 
