@@ -7,6 +7,7 @@
 #include "bench/name_template.hpp"
 #include "bench/worker.hpp"
 #include "exit_codes.hpp"
+#include "probe.hpp"
 
 namespace mq::mqbench {
 
@@ -35,7 +36,8 @@ apps::AppDoc documentation() {
       "for end-to-end latency; pub only publishes; sub only subscribes (to the publishers of another mqbench "
       "on the same machine); conn opens connections: churn (connect, CONNACK, DISCONNECT, with --in-flight "
       "handshakes at a time) or --hold (open -c connections and keep them). merge FILE... combines the --json "
-      "results of several workers exactly; compare A B shows two results side by side with ratios.\n\n"
+      "results of several workers exactly; compare A B shows two results side by side with ratios; probe URL measures "
+      "what a broker supports and its limits (see PROBE).\n\n"
       "With no broker address (-h, -p, -L, --unix or $MQ_URL) mqbench starts the embedded broker (mqbroker's "
       "core) in-process on a free loopback port, on its own thread, with its in-flight and queue limits "
       "lifted, and says so on stderr; its CPU time is measured from its thread.\n\n"
@@ -91,6 +93,7 @@ apps::AppDoc documentation() {
        "the run's length): a number missing when it leaves the window is lost; a message that arrives later "
        "than that is reported as a late arrival in a warning, its loss standing. An interval shorter than "
        "half --interval (the run's last) is marked \"partial\" and left out of the report's plots over time."},
+      probe_doc_section(),
       {"ENVIRONMENT",
        "MQ_URL: the broker URL when no -h, -p, -L or --unix is given. JOB_COMPLETION_INDEX: the worker index "
        "for --worker N."},
@@ -107,6 +110,8 @@ apps::AppDoc documentation() {
       {"mqbench merge w0.json w1.json w2.json --json all.json", "combine three workers' results"},
       {"mqbench compare before.json after.json", "two runs side by side"},
       {"mqbench -d 30 --report run.html", "a page with the plots, to open in a browser"},
+      {"mqbench probe mqtts://broker:8883 --cafile ca.pem --json caps.json",
+       "what the broker supports and its limits, as a table and as JSON"},
   };
   doc.see_also = {"mqbroker(1)", "mqpub(1)", "mqsub(1)"};
   return doc;
@@ -114,9 +119,9 @@ apps::AppDoc documentation() {
 
 void define_cli(CLI::App& app, BenchOptions& o) {
   app.set_help_flag("--help", "Print this help and exit");
-  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub, conn; or merge FILE..., compare A B")
-      ->check(CLI::IsMember({"pubsub", "pub", "sub", "conn", "merge", "compare"}));
-  app.add_option("files", o.files, "Result files (--json output) for merge and compare")->type_name("FILE");
+  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub, conn; or merge FILE..., compare A B, probe URL")
+      ->check(CLI::IsMember({"pubsub", "pub", "sub", "conn", "merge", "compare", "probe"}));
+  app.add_option("files", o.files, "Result files (--json output) for merge and compare; the broker URL for probe")->type_name("FILE");
 
   app.add_option("-c,--clients", o.clients,
                  "Clients, as emqtt-bench's -c: connections (conn), publishers (pub), subscribers (sub), "

@@ -113,6 +113,7 @@ NetResult<std::shared_ptr<TlsClientContext>> TlsClientContext::create(const TlsC
   if (!ctx) return NetError{NetErrc::Config, "cannot create TLS context: " + openssl_errors()};
   auto result = std::make_shared<TlsClientContext>(ctx, o);  // frees ctx on every error path
   SSL_CTX_set_min_proto_version(ctx, version_constant(o.min_version));
+  if (o.max_version) SSL_CTX_set_max_proto_version(ctx, version_constant(*o.max_version));
   SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   if (o.ca_file.empty() && o.ca_dir.empty()) {
     if (SSL_CTX_set_default_verify_paths(ctx) != 1)

@@ -3,6 +3,7 @@
 /// wording of certificate verification failures.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,9 @@ struct TlsClientOptions {
   std::string server_name;  ///< SNI and name to verify; empty: the URL's host
   std::vector<std::string> alpn;                ///< protocols to offer, e.g. {"mqtt"}
   TlsVersion min_version = TlsVersion::Tls12;   ///< lowest version accepted
+  /// Highest version offered; unset: the highest OpenSSL knows (mqbench
+  /// probe pins both ends to learn which versions a broker speaks).
+  std::optional<TlsVersion> max_version;
   bool insecure = false;    ///< skip certificate and host name verification
 };
 

@@ -179,7 +179,8 @@ std::string build_http_error(int status, std::string_view reason_phrase, std::st
   return out;
 }
 
-std::optional<DecodeError> check_ws_response(std::string_view text, std::string_view expected_accept) {
+std::optional<DecodeError> check_ws_response(std::string_view text, std::string_view expected_accept,
+                                             std::string* chosen) {
   auto parsed = split_head(text);
   if (!parsed) return parsed.error();
   const Head& h = parsed.value();
@@ -201,6 +202,7 @@ std::optional<DecodeError> check_ws_response(std::string_view text, std::string_
   if (!protocol || !(iequals(*protocol, "mqtt") || iequals(*protocol, "mqttv3.1")))
     return DecodeError{ErrorKind::ProtocolError, 0, "Sec-WebSocket-Protocol",
                        "the server did not select the 'mqtt' subprotocol", "MQTT-6.0.0-4"};
+  if (chosen) *chosen = std::string(*protocol);
   return std::nullopt;
 }
 

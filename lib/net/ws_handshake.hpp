@@ -57,7 +57,9 @@ std::string build_ws_response(std::string_view accept_key, std::string_view prot
 std::string build_http_error(int status, std::string_view reason_phrase, std::string_view body);
 
 /// Checks the server's response head: status 101, Upgrade, Connection, the
-/// expected Sec-WebSocket-Accept and the mqtt subprotocol.
-std::optional<DecodeError> check_ws_response(std::string_view head, std::string_view expected_accept);
+/// expected Sec-WebSocket-Accept and the mqtt subprotocol. The subprotocol
+/// the server chose goes to `protocol` when given.
+std::optional<DecodeError> check_ws_response(std::string_view head, std::string_view expected_accept,
+                                             std::string* protocol = nullptr);
 
 }  // namespace mq::net

@@ -76,7 +76,7 @@ void WsStream::handshake_data(ByteView bytes) {
   }
   std::string_view head(head_.data(), len);
   if (is_client_) {
-    if (auto err = check_ws_response(head, expected_accept_)) {
+    if (auto err = check_ws_response(head, expected_accept_, &protocol_)) {
       fail(NetError{NetErrc::WebSocket, "WebSocket handshake with " + peer_address() + " failed: " + err->message +
                                             (err->rule.empty() ? "" : " [" + err->rule + "]")},
            0);

@@ -66,6 +66,8 @@ class WsStream final : public Stream {
   std::string peer_cert_cn() const override { return inner_->peer_cert_cn(); }
   /// The request path (server side, after the handshake).
   const std::string& path() const { return path_; }
+  /// The subprotocol the server chose (client side, after the handshake).
+  const std::string& protocol() const { return protocol_; }
   /// Sends the queued bytes as one binary frame (called by the loop).
   void flush() override;
 
@@ -91,6 +93,7 @@ class WsStream final : public Stream {
   std::string expected_accept_;
   std::string head_;
   std::string path_;
+  std::string protocol_;
   bool open_ = false;
   bool close_sent_ = false;
   ReadyHandler ready_;

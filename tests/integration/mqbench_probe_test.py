@@ -1,0 +1,346 @@
+#!/usr/bin/python3
+"""Runs `mqbench probe` against brokers whose capabilities are known and
+checks that it reports them exactly: mqbroker with unusual limits, mqbroker
+as it comes, mqbroker over TLS 1.3 only, mosquitto (TCP and WebSocket), and
+fake brokers in this file that enforce a Receive Maximum of 3, answer
+nothing, answer garbage, or refuse everyone. A broker that gives no answer
+must yield "unknown" within the bounds, never a hang.
+
+Every process has a timeout; mqbroker and the fake brokers listen on port 0
+and report their port; mosquitto gets a port just found free (it cannot
+report one), as in pubsub_test.py.
+
+Usage: mqbench_probe_test.py /path/to/mqbench /path/to/mqbroker [unittest options]
+"""
+import json
+import os
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pubsub_test import make_certs  # noqa: E402
+
+MQBENCH = MQBROKER = None
+TIMEOUT = 120  # seconds for any one probe run
+WAIT = "1"   # --probe-wait: seconds per answer (generous: CI machines are loaded)
+# mqbench's exit statuses (apps/mqbench/exit_codes.hpp)
+OK, USAGE, CONNECT, REFUSED = 0, 2, 3, 4
+
+
+def probe(url, *extra, timeout=TIMEOUT):
+    """Runs the probe; returns (status, results by key, stderr, seconds)."""
+    start = time.monotonic()
+    p = subprocess.run([MQBENCH, "probe", url, "--probe-wait", WAIT, "--probe-max-size", "65536", "--json", "-", *extra],
+                       capture_output=True, timeout=timeout)
+    took = time.monotonic() - start
+    results = json.loads(p.stdout)["results"] if p.returncode == OK else None
+    return p.returncode, results, p.stderr.decode("utf-8", "replace"), took
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MqBroker:
+    """mqbroker on port 0 with `args`; the address from its 'listening' line."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([MQBROKER, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        r, _, _ = select.select([self.proc.stdout], [], [], 10)
+        line = self.proc.stdout.readline().decode() if r else ""
+        words = line.split()
+        if len(words) != 3 or words[0] != "listening":
+            self.stop()
+            raise AssertionError(f"mqbroker {' '.join(args)} did not start: {line!r}")
+        self.kind, self.address = words[1], words[2]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b, n = n % 128, n // 128
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def packet(first, body):
+    return bytes([first]) + varint(len(body)) + body
+
+
+class FakeBroker:
+    """A few lines of MQTT 5.0 with a chosen behaviour: 'rm3' answers CONNACK
+    with Receive Maximum 3, PUBREC for QoS 2 PUBLISHes while at most 3 are in
+    flight and DISCONNECT 0x93 past that, and nothing else (no SUBACK, no
+    PUBACK); 'silent' accepts connections and never answers; 'garbage'
+    answers CONNECT with bytes that are no MQTT packet; 'refuse' answers
+    CONNACK 0x87 (3.x: return code 5)."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(64)
+        self.port = self.server.getsockname()[1]
+        self.stopped = False
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+        self.thread.start()
+
+    def accept(self):
+        while not self.stopped:
+            r, _, _ = select.select([self.server], [], [], 0.1)
+            if r:
+                conn, _ = self.server.accept()
+                threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def stop(self):
+        self.stopped = True
+        self.thread.join(timeout=5)
+        self.server.close()
+
+    @staticmethod
+    def packets(conn):
+        """Yields (first byte, body) until the peer closes (or 30 s of silence)."""
+        buf = b""
+        while True:
+            if len(buf) >= 2:
+                n, mult, i = 0, 1, 1
+                while i < len(buf) and i <= 4:
+                    n += (buf[i] & 0x7F) * mult
+                    mult *= 128
+                    if not buf[i] & 0x80:
+                        break
+                    i += 1
+                if i < len(buf) and len(buf) >= i + 1 + n:
+                    yield buf[0], bytes(buf[i + 1:i + 1 + n])
+                    buf = buf[i + 1 + n:]
+                    continue
+            r, _, _ = select.select([conn], [], [], 30)
+            data = conn.recv(65536) if r else b""
+            if not data:
+                return
+            buf += data
+
+    def serve(self, conn):
+        inflight = 0
+        version = 5
+        try:
+            for first, body in self.packets(conn):
+                kind = first >> 4
+                if kind == 1:  # CONNECT
+                    version = body[2 + int.from_bytes(body[0:2], "big")]
+                    if self.mode == "silent":
+                        continue
+                    if self.mode == "garbage":
+                        conn.sendall(b"\x00\x05hello")
+                    elif self.mode == "refuse":
+                        conn.sendall(packet(0x20, b"\x00\x87\x00" if version == 5 else b"\x00\x05"))
+                    elif version == 5:
+                        conn.sendall(packet(0x20, b"\x00\x00" + varint(3) + b"\x21\x00\x03"))
+                    else:
+                        conn.sendall(packet(0x20, b"\x00\x00"))
+                elif kind == 3 and self.mode == "rm3" and (first >> 1) & 3 == 2:  # QoS 2 PUBLISH
+                    topic_len = int.from_bytes(body[0:2], "big")
+                    pid = body[2 + topic_len:4 + topic_len]
+                    inflight += 1
+                    if inflight > 3:
+                        conn.sendall(packet(0xE0, b"\x93\x00"))
+                        break
+                    conn.sendall(packet(0x50, pid))
+                elif kind == 6 and self.mode == "rm3":  # PUBREL
+                    inflight -= 1
+                    conn.sendall(packet(0x70, body[0:2]))
+                elif kind == 14:  # DISCONNECT
+                    break
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+
+class ProbeTest(unittest.TestCase):
+    def check(self, results, expected):
+        """Each expected key has this value, measured (or as given: (value, status))."""
+        for key, want in expected.items():
+            value, status = want if isinstance(want, tuple) else (want, "measured")
+            got = results[key]
+            self.assertEqual((got["value"], got["status"]), (value, status), f"{key}: {got}")
+
+    def test_unusual_limits_are_reported_exactly(self):
+        b = MqBroker("-p", "0", "--maximum-qos", "1", "--retain-available", "false", "--max-packet-size", "1000",
+                     "--max-topic-alias", "2", "--max-topic-length", "200", "--max-topic-levels", "12",
+                     "--max-keepalive", "30")
+        try:
+            status, r, err, _ = probe(f"mqtt://{b.address}")
+        finally:
+            b.stop()
+        self.assertEqual(status, OK, err)
+        self.check(r, {
+            "protocol_5_0": True, "protocol_3_1_1": True, "protocol_3_1": True,
+            "maximum_qos": 1, "retain_available": False, "maximum_packet_size": 1000,
+            "topic_alias_maximum": 2, "topic_alias_enforced": True,
+            "topic_length_max": 200, "topic_levels_max": 12, "server_keep_alive": 30,
+        })
+        self.assertIn("DISCONNECT 0x9B", r["maximum_qos"]["detail"])
+        self.assertIn("1001: DISCONNECT 0x95", r["maximum_packet_size"]["detail"])
+        self.assertIn("DISCONNECT 0x9A", r["retain_available"]["detail"])
+
+    def test_default_mqbroker(self):
+        b = MqBroker("-p", "0")
+        try:
+            status, r, err, _ = probe(f"mqtt://{b.address}")
+        finally:
+            b.stop()
+        self.assertEqual(status, OK, err)
+        self.check(r, {
+            "protocol_5_0": True, "protocol_3_1_1": True, "protocol_3_1": True,
+            "maximum_qos": 2, "retain_available": True, "wildcard_subscriptions": True,
+            "shared_subscriptions": True, "subscription_identifiers": True, "sys_topics": True,
+            "maximum_packet_size": 65536, "topic_levels_max": 1024,
+            "receive_maximum": (65535, "advertised"), "receive_maximum_enforced": (None, "unknown"),
+            "topic_alias_maximum": 10, "topic_alias_enforced": True,
+            "empty_client_id": True, "persistent_sessions": True, "session_expiry": True,
+            "message_expiry": True, "will_messages": True, "will_delay": True, "keep_alive_enforced": True,
+            "server_keep_alive": 65535, "auth_methods": "none",
+            "tls_1_2": (None, "not applicable"), "websocket_subprotocol": (None, "not applicable"),
+        })
+        # The cap reached without a refusal is a lower bound, and says so.
+        self.assertTrue(r["maximum_packet_size"].get("at_least"))
+        self.assertNotIn("at_least", r["topic_levels_max"])
+
+    def test_mqbroker_over_tls_1_3_only(self):
+        tmp = tempfile.mkdtemp(prefix="mq-probe-")
+        try:
+            ca, crt, key = make_certs(tmp)
+            b = MqBroker("--listener", "0 127.0.0.1", "--certfile", crt, "--keyfile", key, "--tls-version", "tlsv1.3",
+                         "--allow-anonymous", "true")
+            try:
+                status, r, err, _ = probe(f"mqtts://localhost:{b.address.rsplit(':', 1)[1]}", "--cafile", ca)
+            finally:
+                b.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.assertEqual(status, OK, err)
+        self.check(r, {"tls_1_2": False, "tls_1_3": True, "maximum_qos": 2, "websocket_subprotocol": (None, "not applicable")})
+        self.assertIn(r["alpn"]["value"], ("none", "mqtt"))
+
+    def test_mosquitto(self):
+        if not shutil.which("mosquitto"):
+            self.skipTest("mosquitto is not installed")
+        tmp = tempfile.mkdtemp(prefix="mq-probe-")
+        os.chmod(tmp, 0o755)
+        port, ws_port = free_port(), free_port()
+        conf = os.path.join(tmp, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write(f"per_listener_settings false\nallow_anonymous true\nlistener {port} 127.0.0.1\n"
+                    f"listener {ws_port} 127.0.0.1\nprotocol websockets\n")
+        log = open(os.path.join(tmp, "log"), "w")
+        m = subprocess.Popen(["mosquitto", "-c", conf], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            end = time.monotonic() + 10
+            while time.monotonic() < end:  # bounded: the port opens or the test fails below
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    continue
+            status, r, err, _ = probe(f"mqtt://127.0.0.1:{port}")
+            ws_status, ws, ws_err, _ = probe(f"ws://127.0.0.1:{ws_port}", "-V", "311")
+        finally:
+            m.terminate()
+            m.wait(timeout=10)
+            log.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.assertEqual(status, OK, err)
+        # mosquitto 2.0.11 as it comes: Receive Maximum 20, enforced with
+        # PUBREC 0x97 rather than DISCONNECT 0x93; at most 200 topic
+        # separators; no enhanced authentication.
+        self.check(r, {
+            "protocol_5_0": True, "protocol_3_1_1": True, "protocol_3_1": True,
+            "maximum_qos": 2, "retain_available": True, "wildcard_subscriptions": True,
+            "shared_subscriptions": True, "subscription_identifiers": True, "sys_topics": True,
+            "receive_maximum": 20, "receive_maximum_enforced": True, "topic_levels_max": 201,
+            "topic_alias_maximum": 10, "topic_alias_enforced": True, "maximum_packet_size": 65536,
+            "session_expiry": True, "message_expiry": True, "will_delay": True, "auth_methods": "none",
+        })
+        self.assertIn("PUBREC 0x97", r["receive_maximum_enforced"]["detail"])
+        self.assertEqual(ws_status, OK, ws_err)
+        self.check(ws, {"websocket_subprotocol": "mqtt", "persistent_sessions": True,
+                        "receive_maximum": (None, "not applicable"), "empty_client_id": True})
+        self.assertIn("clean start 0: CONNACK 0x02", ws["empty_client_id"]["detail"])
+
+    def test_fake_broker_with_receive_maximum_3(self):
+        fake = FakeBroker("rm3")
+        try:
+            status, r, err, took = probe(f"mqtt://127.0.0.1:{fake.port}")
+        finally:
+            fake.stop()
+        self.assertEqual(status, OK, err)
+        self.check(r, {"receive_maximum": 3, "receive_maximum_enforced": True,
+                       # It answers no SUBSCRIBE and no QoS 1 PUBLISH: unknown, not a guess.
+                       "maximum_qos": (None, "unknown"), "maximum_packet_size": (None, "unknown"),
+                       "wildcard_subscriptions": (None, "unknown"), "retain_available": (None, "unknown")})
+        self.assertIn("DISCONNECT 0x93", r["receive_maximum_enforced"]["detail"])
+        self.assertLess(took, 90)
+
+    def test_silent_broker_ends_with_status_3_in_bounds(self):
+        fake = FakeBroker("silent")
+        try:
+            status, _, err, took = probe(f"mqtt://127.0.0.1:{fake.port}")
+        finally:
+            fake.stop()
+        self.assertEqual(status, CONNECT, err)
+        self.assertIn("no CONNACK within 1000 ms at any level", err)
+        self.assertLess(took, 10)
+
+    def test_garbage_answer_ends_with_status_3(self):
+        fake = FakeBroker("garbage")
+        try:
+            status, _, err, took = probe(f"mqtt://127.0.0.1:{fake.port}")
+        finally:
+            fake.stop()
+        self.assertEqual(status, CONNECT, err)
+        self.assertLess(took, 10)
+
+    def test_refusing_broker_ends_with_status_4(self):
+        fake = FakeBroker("refuse")
+        try:
+            status, _, err, _ = probe(f"mqtt://127.0.0.1:{fake.port}")
+        finally:
+            fake.stop()
+        self.assertEqual(status, REFUSED, err)
+        self.assertIn("MQTT 5.0: CONNACK 0x87", err)
+
+    def test_command_line_and_unreachable_broker(self):
+        p = subprocess.run([MQBENCH, "probe"], capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(p.returncode, USAGE)
+        self.assertIn(b"probe needs a broker", p.stderr)
+        p = subprocess.run([MQBENCH, "probe", "mqtt://a", "mqtt://b"], capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(p.returncode, USAGE)
+        status, _, err, _ = probe(f"mqtt://127.0.0.1:{free_port()}")
+        self.assertEqual(status, CONNECT, err)
+        self.assertEqual(err.count("\n"), 1, err)
+
+
+if __name__ == "__main__":
+    MQBENCH, MQBROKER = sys.argv[1], sys.argv[2]
+    del sys.argv[1:3]
+    unittest.main()
