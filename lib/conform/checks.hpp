@@ -1,0 +1,100 @@
+#pragma once
+/// The check functions the catalogue table points to, one per check.
+
+#include "conform/context.hpp"
+
+namespace mq::conform::checks {
+
+void connect_accept(Ctx& c);
+void connect_first_packet(Ctx& c);
+void connect_second(Ctx& c);
+void connect_protocol_name(Ctx& c);
+void connect_protocol_level(Ctx& c);
+void connect_reserved_flag(Ctx& c);
+void connect_will_qos3(Ctx& c);
+void connect_will_retain_without_will(Ctx& c);
+void connect_will_qos_without_will(Ctx& c);
+void connect_will_fields_missing(Ctx& c);
+void connect_password_without_username(Ctx& c);
+void connect_username_missing(Ctx& c);
+void connect_password_missing(Ctx& c);
+void connect_client_id_23(Ctx& c);
+void connect_client_id_bad_utf8(Ctx& c);
+void connect_empty_id(Ctx& c);
+void connect_empty_id_persistent(Ctx& c);
+void connect_takeover(Ctx& c);
+void connect_rejected_not_processed(Ctx& c);
+void publish_qos0(Ctx& c);
+void publish_qos1(Ctx& c);
+void publish_qos2(Ctx& c);
+void publish_downgrade(Ctx& c);
+void publish_overlap(Ctx& c);
+void publish_order(Ctx& c);
+void publish_wildcard_topic(Ctx& c);
+void publish_qos3(Ctx& c);
+void publish_empty_topic(Ctx& c);
+void publish_bad_utf8(Ctx& c);
+void publish_nul(Ctx& c);
+void publish_packet_id_zero(Ctx& c);
+void publish_bom(Ctx& c);
+void publish_dollar_topics(Ctx& c);
+void publish_wildcards_match(Ctx& c);
+void puback_no_subscribers(Ctx& c);
+void pubrel_flags(Ctx& c);
+void ack_wrong_type(Ctx& c);
+void pingreq_flags(Ctx& c);
+void remaining_length_long(Ctx& c);
+void session_new_not_present(Ctx& c);
+void session_resume(Ctx& c);
+void session_clean_discards(Ctx& c);
+void session_redeliver(Ctx& c);
+void session_expiry_zero(Ctx& c);
+void keepalive_close(Ctx& c);
+void ping(Ctx& c);
+void will_on_drop(Ctx& c);
+void will_retained(Ctx& c);
+void will_discarded_on_disconnect(Ctx& c);
+void will_delay_reconnect(Ctx& c);
+void disconnect_reserved(Ctx& c);
+void disconnect_session_expiry_from_zero(Ctx& c);
+void subscribe_suback(Ctx& c);
+void subscribe_flags(Ctx& c);
+void subscribe_empty(Ctx& c);
+void subscribe_reserved_bits(Ctx& c);
+void subscribe_qos3(Ctx& c);
+void subscribe_bad_utf8(Ctx& c);
+void subscribe_bad_filter(Ctx& c);
+void subscribe_replace(Ctx& c);
+void unsubscribe_flow(Ctx& c);
+void unsubscribe_flags(Ctx& c);
+void unsubscribe_empty(Ctx& c);
+void retain_deliver(Ctx& c);
+void retain_replace_and_keep(Ctx& c);
+void retain_clear(Ctx& c);
+void v5_retain_handling(Ctx& c);
+void v5_retain_as_published(Ctx& c);
+void v5_no_local(Ctx& c);
+void v5_shared_no_local(Ctx& c);
+void v5_subscription_ids(Ctx& c);
+void v5_subscription_id_zero(Ctx& c);
+void v5_publish_with_subscription_id(Ctx& c);
+void v5_topic_alias(Ctx& c);
+void v5_topic_alias_zero(Ctx& c);
+void v5_properties_forwarded(Ctx& c);
+void v5_message_expiry(Ctx& c);
+void v5_maximum_packet_size(Ctx& c);
+void v5_receive_maximum(Ctx& c);
+void v5_problem_information(Ctx& c);
+void v5_response_information(Ctx& c);
+void v5_unknown_auth_method(Ctx& c);
+void v5_auth_without_method(Ctx& c);
+void v5_property_not_allowed(Ctx& c);
+void v5_shared_delivery(Ctx& c);
+void v5_shared_bad_filter(Ctx& c);
+void v5_maximum_qos(Ctx& c);
+void v5_will_qos_over_maximum(Ctx& c);
+void v5_will_retain_unavailable(Ctx& c);
+
+void v5_topic_alias_client_limit(Ctx& c);
+
+}  // namespace mq::conform::checks
