@@ -168,6 +168,7 @@ void retain_replace_and_keep(Ctx& c) {
   c.publish(pub, topic, "first", 1, true);
   c.publish(pub, topic, "second", 0, true);   // replaces
   c.publish(pub, topic, "not retained", 0, false);  // changes nothing
+  c.barrier(pub);  // the broker has read all three before the subscription below
   Conn& sub = c.connect();
   c.subscribe_ok(sub, topic, 0);
   auto m = c.expect_publish(sub, "the retained message");

@@ -231,7 +231,6 @@ const Statement kStatements[] = {
     {V5, "3.3.4-3", Gap::None},
     {V5, "3.3.4-4", Gap::None},
     {V5, "3.3.4-5", Gap::None},
-    {V5, "3.3.4-6", Gap::None},
     {V5, "3.3.4-9", Gap::None},
     {V5, "3.3.4-10", Gap::None},
     {V5, "3.4.2-1", Gap::None},
