@@ -155,6 +155,19 @@ void connect_client_id_bad_utf8(Ctx& c) {
   refuse_connect(c, encode(p, c.version), "CONNECT with ill-formed UTF-8 in the client identifier");
 }
 
+void connect_will_topic_bad_utf8(Ctx& c) {
+  ConnectSpec spec;
+  spec.will = Will{};
+  spec.will->topic = c.keep(c.topic("will\xC0\xAF"));
+  refuse_connect(c, encode(c.connect_packet(spec), c.version), "CONNECT with ill-formed UTF-8 in the will topic");
+}
+
+void connect_username_bad_utf8(Ctx& c) {
+  Connect p = c.connect_packet({});
+  p.username = c.keep("user\xED\xA0\x80");  // a UTF-16 surrogate
+  refuse_connect(c, encode(p, c.version), "CONNECT with ill-formed UTF-8 in the user name");
+}
+
 void connect_empty_id(Ctx& c) {
   ConnectSpec spec;
   spec.empty_id = true;

@@ -6,14 +6,11 @@
 
 #include "codec/encode.hpp"
 #include "conform/checks.hpp"
+#include "conform/helpers.hpp"
 
 namespace mq::conform::checks {
 
 namespace {
-
-std::string_view text_of(const Publish& p) {
-  return {reinterpret_cast<const char*>(p.payload.data()), p.payload.size()};
-}
 
 /// A raw PUBLISH at QoS 0 with `topic` bytes as given.
 std::vector<std::uint8_t> raw_publish(Ctx& c, std::string_view topic, std::uint8_t first = 0x30) {
@@ -22,13 +19,6 @@ std::vector<std::uint8_t> raw_publish(Ctx& c, std::string_view topic, std::uint8
   if (c.v5()) body.push_back(0x00);
   body.push_back('x');
   return raw_packet(first, body);
-}
-
-/// Sends a malformed packet on a connected client and requires a close.
-void refuse(Ctx& c, std::vector<std::uint8_t> bytes, std::string_view what, std::vector<std::uint8_t> reasons = {}) {
-  Conn& conn = c.connect();
-  conn.send_raw(std::move(bytes));
-  c.choose(c.expect_close(conn, what, std::move(reasons)));
 }
 
 }  // namespace
@@ -119,6 +109,36 @@ void publish_qos2(Ctx& c) {
     take(r);
   }
   if (copies != 1) c.fail(fmt::format("the QoS 2 message was delivered {} times", copies));
+}
+
+void publish_id_reuse(Ctx& c) {
+  // Once acknowledged (PUBACK, or PUBCOMP at QoS 2), a packet identifier
+  // names a new message: sent again, it is delivered again.
+  std::string topic = c.topic("reuse");
+  Conn& sub = c.connect();
+  c.subscribe_ok(sub, topic, 0);
+  Conn& pub = c.connect();
+  for (QoS qos : {QoS(1), QoS(2)}) {
+    for (int round = 0; round < 2; ++round) {
+      Publish p;
+      p.topic = c.keep(topic);
+      p.qos = qos;
+      p.packet_id = 9;
+      p.payload = as_bytes(c.keep(fmt::format("q{}r{}", qos, round)));
+      pub.send(p);
+      if (qos == 1) {
+        c.expect<Puback>(pub, "PUBLISH QoS 1");
+      } else {
+        c.expect<Pubrec>(pub, "PUBLISH QoS 2");
+        Pubrel rel;
+        rel.packet_id = 9;
+        pub.send(rel);
+        c.expect<Pubcomp>(pub, "PUBREL");
+      }
+      auto m = c.expect_publish(sub, "the message sent with a packet identifier used before");
+      if (text_of(m) != text_of(p)) c.fail(fmt::format("expected '{}', got '{}'", text_of(p), text_of(m)));
+    }
+  }
 }
 
 void publish_downgrade(Ctx& c) {

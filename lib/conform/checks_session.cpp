@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "conform/checks.hpp"
+#include "conform/helpers.hpp"
 
 namespace mq::conform::checks {
 
@@ -90,6 +91,27 @@ void session_redeliver(Ctx& c) {
   end_session(c, 1);
 }
 
+void session_refused_ack(Ctx& c) {
+  // PUBACK with a reason code of 0x80 or more acknowledges the message: it is
+  // not sent again when the session resumes.
+  std::string topic = c.topic("refused");
+  Conn& sub = c.connect(persistent(c, 1));
+  c.subscribe_ok(sub, topic, 1);
+  Conn& pub = c.connect();
+  c.publish(pub, topic, "refused", 1);
+  auto m = c.expect_publish(sub, "the QoS 1 message");
+  Puback no;
+  no.packet_id = m.packet_id;
+  no.reason_code = 0x80;
+  sub.send(no);
+  c.barrier(sub);
+  sub.drop();
+  Conn& again = c.connect(persistent(c, 1));
+  if (!Ctx::publishes(c.barrier(again)).empty()) c.fail("a message refused with PUBACK 0x80 was sent again on reconnection");
+  c.disconnect(again);
+  end_session(c, 1);
+}
+
 void session_expiry_zero(Ctx& c) {
   ConnectSpec spec;
   spec.client_id = c.client_id(1);
@@ -137,7 +159,7 @@ void will_on_drop(Ctx& c) {
   c.barrier(dying);
   dying.drop();
   auto will = c.expect_publish(obs, "the will after the client's connection dropped");
-  if (std::string_view(reinterpret_cast<const char*>(will.payload.data()), will.payload.size()) != "gone")
+  if (text_of(will) != "gone")
     c.fail("the will message arrived with another payload");
   if (will.retain) c.fail("a will published with Will Retain 0 arrived with RETAIN 1");
 }
@@ -180,7 +202,7 @@ void will_discarded_on_disconnect(Ctx& c) {
   Conn& next = c.connect(again);
   c.publish(next, topic, "marker", 0);
   auto msg = c.expect_publish(obs, "the marker");
-  if (std::string_view(reinterpret_cast<const char*>(msg.payload.data()), msg.payload.size()) != "marker")
+  if (text_of(msg) != "marker")
     c.fail("the will was published although the client sent DISCONNECT");
 }
 
@@ -204,7 +226,7 @@ void will_delay_reconnect(Ctx& c) {
   Conn& next = c.connect(back);
   c.publish(next, topic, "marker", 0);
   auto msg = c.expect_publish(obs, "the marker");
-  if (std::string_view(reinterpret_cast<const char*>(msg.payload.data()), msg.payload.size()) != "marker")
+  if (text_of(msg) != "marker")
     c.fail("the will was published although the client came back within the Will Delay Interval");
   c.disconnect(next);
   end_session(c, 7);

@@ -4,21 +4,11 @@
 
 #include "codec/encode.hpp"
 #include "conform/checks.hpp"
+#include "conform/helpers.hpp"
 
 namespace mq::conform::checks {
 
 namespace {
-
-std::string_view text_of(const Publish& p) {
-  return {reinterpret_cast<const char*>(p.payload.data()), p.payload.size()};
-}
-
-Subscription sub_of(Ctx& c, const std::string& filter, QoS qos) {
-  Subscription s;
-  s.filter = c.keep(filter);
-  s.qos = qos;
-  return s;
-}
 
 /// A raw SUBSCRIBE or UNSUBSCRIBE (first byte given) for one entry.
 std::vector<std::uint8_t> raw_sub(Ctx& c, std::uint8_t first, std::string_view filter, std::optional<std::uint8_t> options) {
@@ -32,12 +22,6 @@ std::vector<std::uint8_t> raw_sub(Ctx& c, std::uint8_t first, std::string_view f
   return raw_packet(first, body);
 }
 
-void refuse(Ctx& c, std::vector<std::uint8_t> bytes, std::string_view what, std::vector<std::uint8_t> reasons = {}) {
-  Conn& conn = c.connect();
-  conn.send_raw(std::move(bytes));
-  c.choose(c.expect_close(conn, what, std::move(reasons)));
-}
-
 /// Clears the retained message of `topic`.
 void clear_retained(Ctx& c, Conn& conn, const std::string& topic) { c.publish(conn, topic, "", 0, true); }
 
@@ -45,7 +29,7 @@ void clear_retained(Ctx& c, Conn& conn, const std::string& topic) { c.publish(co
 
 void subscribe_suback(Ctx& c) {
   Conn& conn = c.connect();
-  auto codes = c.subscribe(conn, {sub_of(c, c.topic("s0"), 0), sub_of(c, c.topic("s1"), 1), sub_of(c, c.topic("s2"), 2)});
+  auto codes = c.subscribe(conn, {opts(c, c.topic("s0"), 0), opts(c, c.topic("s1"), 1), opts(c, c.topic("s2"), 2)});
   for (std::size_t i = 0; i < codes.size(); ++i) {
     bool ok = codes[i] <= i || codes[i] >= 0x80;
     bool defined = codes[i] <= 2 || (c.v5() ? (codes[i] == 0x80 || codes[i] == 0x83 || codes[i] == 0x87 || codes[i] == 0x8F ||
@@ -73,7 +57,7 @@ void subscribe_bad_filter(Ctx& c) {
   Conn& conn = c.connect();
   Subscribe s;
   s.packet_id = c.pid();
-  s.subscriptions = {sub_of(c, c.topic("#/x"), 0)};
+  s.subscriptions = {opts(c, c.topic("#/x"), 0)};
   conn.send(s);
   Received r = c.next(conn);
   if (const auto* ack = r.as<Suback>()) {
@@ -133,6 +117,45 @@ void unsubscribe_flow(Ctx& c) {
   // "x" was compared character by character with "+": the subscription stays.
   auto m = c.expect_publish(conn, "the message on the remaining subscription");
   if (text_of(m) != "kept") c.fail("a message arrived on a subscription that was removed");
+}
+
+void unsubscribe_bad_utf8(Ctx& c) {
+  refuse(c, raw_sub(c, 0xA2, c.topic("bad\xC3"), std::nullopt), "UNSUBSCRIBE filter with ill-formed UTF-8", {0x81});
+}
+
+void unsubscribe_in_flight(Ctx& c) {
+  // A QoS 2 delivery under way when its subscription goes is still completed.
+  std::string topic = c.topic("inflight");
+  Conn& sub = c.connect();
+  c.subscribe_ok(sub, topic, 2);
+  Conn& pub = c.connect();
+  c.publish(pub, topic, "x", 2);
+  auto m = c.expect_publish(sub, "the QoS 2 message");
+  if (m.qos != 2) c.not_applicable("the broker granted less than QoS 2");
+  Pubrec rec;
+  rec.packet_id = m.packet_id;
+  sub.send(rec);
+  Unsubscribe u;
+  u.packet_id = c.pid();
+  u.filters = {c.keep(topic)};
+  sub.send(u);
+  bool released = false, unsubscribed = false;
+  for (int i = 0; i < 4 && !(released && unsubscribed); ++i) {
+    Received r = c.next(sub);
+    if (const auto* rel = r.as<Pubrel>()) {
+      if (rel->packet_id != m.packet_id) c.fail("PUBREL for another packet identifier");
+      released = true;
+      Pubcomp done;
+      done.packet_id = rel->packet_id;
+      sub.send(done);
+    } else if (r.as<Unsuback>()) {
+      unsubscribed = true;
+    } else {
+      c.fail("expected PUBREL and UNSUBACK, got " + r.describe());
+    }
+  }
+  if (!released) c.fail("the QoS 2 delivery was abandoned when its subscription was removed");
+  c.barrier(sub);
 }
 
 void unsubscribe_flags(Ctx& c) { refuse(c, raw_sub(c, 0xA0, c.topic("f"), std::nullopt), "UNSUBSCRIBE with flags 0000", {0x81}); }
