@@ -17,6 +17,7 @@ constexpr const char* kConn = "Connections (conn mode)";
 constexpr const char* kConnection = "Connection";
 constexpr const char* kTls = "TLS";
 constexpr const char* kOutput = "Output";
+constexpr const char* kConform = "Conformance (conform mode)";
 
 /// This worker's share of `total` items: how many and the first one's index.
 std::pair<unsigned, unsigned> share(unsigned total, const bench::WorkerSpec& w) {
@@ -94,6 +95,29 @@ apps::AppDoc documentation() {
        "than that is reported as a late arrival in a warning, its loss standing. An interval shorter than "
        "half --interval (the run's last) is marked \"partial\" and left out of the report's plots over time."},
       probe_doc_section(),
+      {"CONFORMANCE",
+       "mqbench conform URL runs black-box checks of the server-side normative statements of MQTT 3.1.1 and 5.0 "
+       "against the broker at URL (any transport: mqtt, mqtts, ws, wss, unix). Each check opens its own fresh "
+       "connections, sends exact bytes (well-formed packets, or malformed ones on purpose) and waits for the "
+       "expected packets or for the broker to close, at most --wait seconds per step; absence is shown with a "
+       "PINGREQ round trip or a marker message, never by sleeping. Each check cites the statement ids it shows per "
+       "version, e.g. [MQTT-3.3.1-5]; --list prints the catalogue and, for each version, which server-side "
+       "statements are checked and why the others are not (untestable black-box, needs a second network path, "
+       "needs broker cooperation, needs waiting out an interval, WebSocket framing, no check yet).\n\n"
+       "A check passes, fails (the table then shows every packet exchanged, decoded as mqdump shows it) or does "
+       "not apply: the broker's 5.0 CONNACK says it lacks what the check needs (retained messages, wildcards, "
+       "shared subscriptions, subscription identifiers, QoS 1 or 2), or it does not accept that protocol version. "
+       "Where the specification allows several answers the check accepts each and records the broker's choice "
+       "(\"chose:\"): closing or answering CONNACK/DISCONNECT on a malformed packet, PUBACK 0x00 or 0x10 without "
+       "subscribers, a QoS 2 message forwarded on PUBLISH or on PUBREL, one copy or several for overlapping "
+       "subscriptions. The suite's own reading where the text is loose: a CONNECT with an unknown protocol name or "
+       "level may be refused with CONNACK 0x01 or 0x84 in either layout; Topic Alias 0 may be answered with "
+       "DISCONNECT 0x82 or 0x94; QoS 3 in subscription options is a protocol error (0x82), a property not allowed "
+       "in a packet is malformed (0x81).\n\n"
+       "Output: the table on stdout; --json FILE (- for stdout, then no table) and --junit FILE for CI systems. "
+       "Topics start with mqconf/ and client identifiers with mqconf, followed by a per-run number, so runs "
+       "against a shared broker do not meet; retained messages and sessions a check creates are removed by it. "
+       "Exit status 0 when no check failed, 8 when one did, 3 when no connection succeeded."},
       {"ENVIRONMENT",
        "MQ_URL: the broker URL when no -h, -p, -L or --unix is given. JOB_COMPLETION_INDEX: the worker index "
        "for --worker N."},
@@ -109,6 +133,9 @@ apps::AppDoc documentation() {
        "hold 10,000 connections from 127.0.0.1..4 and report the broker's memory"},
       {"mqbench merge w0.json w1.json w2.json --json all.json", "combine three workers' results"},
       {"mqbench compare before.json after.json", "two runs side by side"},
+      {"mqbench conform mqtt://localhost:1883 --junit conform.xml", "the conformance suite, JUnit XML for CI"},
+      {"mqbench conform mqtt://localhost:1883 -k retain -k 5:v5.topic", "only some checks"},
+      {"mqbench conform --list", "the checks and the statements they cover"},
       {"mqbench -d 30 --report run.html", "a page with the plots, to open in a browser"},
       {"mqbench probe mqtts://broker:8883 --cafile ca.pem --json caps.json",
        "what the broker supports and its limits, as a table and as JSON"},
@@ -119,9 +146,11 @@ apps::AppDoc documentation() {
 
 void define_cli(CLI::App& app, BenchOptions& o) {
   app.set_help_flag("--help", "Print this help and exit");
-  app.add_option("mode", o.mode, "What to run: pubsub (default), pub, sub, conn; or merge FILE..., compare A B, probe URL")
-      ->check(CLI::IsMember({"pubsub", "pub", "sub", "conn", "merge", "compare", "probe"}));
-  app.add_option("files", o.files, "Result files (--json output) for merge and compare; the broker URL for probe")->type_name("FILE");
+  app.add_option("mode", o.mode,
+                 "What to run: pubsub (default), pub, sub, conn; or merge FILE..., compare A B, probe URL, conform URL")
+      ->check(CLI::IsMember({"pubsub", "pub", "sub", "conn", "merge", "compare", "probe", "conform"}));
+  app.add_option("files", o.files, "Result files (--json output) for merge and compare; the broker URL for probe and conform")
+      ->type_name("FILE");
 
   app.add_option("-c,--clients", o.clients,
                  "Clients, as emqtt-bench's -c: connections (conn), publishers (pub), subscribers (sub), "
@@ -248,6 +277,21 @@ void define_cli(CLI::App& app, BenchOptions& o) {
   app.add_option("--slo", o.slo, "Objectives that set the exit status, e.g. 'p99<5ms,loss=0,rate>=100000'")
       ->group(kOutput);
   app.add_flag("--quiet", o.quiet, "No status line and no final table on stderr")->group(kOutput);
+
+  app.add_flag("--list", o.conform_list, "conform: print the checks and the coverage of the server-side statements")
+      ->group(kConform);
+  app.add_option("--select", o.conform_select,
+                 "conform: run the checks whose name contains or matches (glob) PATTERN, or that cite a statement id "
+                 "(3.3.1-5); 311:PATTERN or 5:PATTERN for one version. After conform, -k means --select")
+      ->type_name("PATTERN")
+      ->group(kConform);
+  app.add_option("--junit", o.junit, "conform: write JUnit XML (one testsuite per MQTT version)")
+      ->type_name("FILE")
+      ->group(kConform);
+  app.add_option("--wait", o.conform_wait, "conform: seconds to wait for each expected packet or close")
+      ->check(CLI::Range(0.1, 60.0))
+      ->capture_default_str()
+      ->group(kConform);
 }
 
 std::variant<bench::RunConfig, std::string> make_config(const CLI::App& app, const BenchOptions& o, bool& embedded) {

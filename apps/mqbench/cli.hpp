@@ -42,6 +42,11 @@ struct BenchOptions {
   std::string json, csv, report, slo;
   std::string worker;
   bool quiet = false;
+  // conform mode
+  bool conform_list = false;
+  std::vector<std::string> conform_select;
+  std::string junit;
+  double conform_wait = 2;
 };
 
 /// mqbench's man page prose.

@@ -17,6 +17,7 @@ enum class Exit : int {
   Loss = 5,       ///< messages were lost, or duplicated at QoS 2, at QoS 1 or 2
   Slo = 6,        ///< an --slo objective failed
   Interrupted = 7,  ///< SIGINT or SIGTERM ended the run early (the results so far are still written)
+  Nonconformant = 8,  ///< conform: at least one check failed
 };
 
 /// The exit status as an int for main().
@@ -34,6 +35,8 @@ inline std::vector<apps::ExitCodeDoc> exit_docs() {
           "an --slo objective such as loss=0)."},
       {6, "An --slo objective failed; each failed objective is printed with the measured value."},
       {7, "SIGINT or SIGTERM ended the run early; the results measured so far are still written."},
+      {8, "conform: at least one check failed (0: every selected check passed or does not apply; 3: the broker "
+          "could not be reached)."},
   };
 }
 

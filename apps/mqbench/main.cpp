@@ -1,6 +1,9 @@
 // mqbench: benchmark an MQTT broker.
 
+#include <string_view>
+
 #include "cli.hpp"
+#include "conform.hpp"
 #include "exit_codes.hpp"
 #include "probe.hpp"
 #include "run.hpp"
@@ -12,10 +15,16 @@ int main(int argc, char** argv) {
   mq::mqbench::ProbeOptions probe;
   mq::mqbench::define_probe_cli(app, probe);
   mq::apps::add_doc_generation(app, mq::mqbench::documentation());
+  // In conform mode -k selects checks (as in pytest): keep alive means nothing there.
+  static char select[] = "--select";
+  if (argc > 1 && std::string_view(argv[1]) == "conform")
+    for (int i = 2; i < argc; ++i)
+      if (std::string_view(argv[i]) == "-k") argv[i] = select;
   if (auto status = mq::apps::parse_command_line(app, argc, argv, mq::mqbench::code(mq::mqbench::Exit::Usage)))
     return *status;
   if (options.mode == "merge") return mq::mqbench::run_merge(options);
   if (options.mode == "compare") return mq::mqbench::run_compare(options);
   if (options.mode == "probe") return mq::mqbench::run_probe(app, options, probe);
+  if (options.mode == "conform") return mq::mqbench::run_conform(app, options);
   return mq::mqbench::run_bench(app, options);
 }
