@@ -116,20 +116,7 @@ void define_cli(CLI::App& app, SubOptions& o) {
   app.add_flag("--unsubscribe", o.unsubscribe_on_exit, "Unsubscribe from the -t filters before exiting")
       ->group(kSub);
 
-  const char* kOut = "Output";
-  auto* v = app.add_flag("-v,--verbose", o.verbose, "Print the topic, a space, then the payload")->group(kOut);
-  auto* f = app.add_option("-F,--format", o.format, "Output format as mosquitto_sub's -F (see OUTPUT FORMAT)")
-                ->group(kOut);
-  app.add_flag("-N,--no-eol", o.no_eol, "Do not print a newline after each message (ignored with --json, whose records are lines)")->group(kOut);
-  auto* j = app.add_flag("--json", o.json, "One JSON object per message and line (see JSON OUTPUT)")->group(kOut);
-  app.add_option("--payload-encoding", o.payload_encoding,
-                 "With --json: auto (text when valid UTF-8, else base64), base64 or hex")
-      ->check(CLI::IsMember({"auto", "base64", "hex"}))
-      ->capture_default_str()
-      ->needs(j)
-      ->group(kOut);
-  v->excludes(f)->excludes(j);
-  f->excludes(j);
+  add_print_options(app, o.print, "Output", "each message", "");
 
   const char* kStop = "Stopping";
   app.add_option("-C,--count", o.count,

@@ -341,24 +341,12 @@ int run(const SubOptions& given, apps::ClientSetup setup) {
               !options.properties.empty() || !options.user_properties.empty()))
     return apps::report("mqsub", {ClientExit::Usage, "subscription options and properties need MQTT 5.0 (-V mqttv5)"});
 
-  MessagePrinter::Mode mode = MessagePrinter::Mode::Payload;
-  std::optional<OutputFormat> format;
-  if (options.verbose) mode = MessagePrinter::Mode::Verbose;
-  if (options.json) mode = MessagePrinter::Mode::Json;
-  if (!options.format.empty()) {
-    std::string error;
-    format = OutputFormat::compile(options.format, &error);
-    if (!format) return apps::report("mqsub", {ClientExit::Usage, error});
-    mode = MessagePrinter::Mode::Format;
-  }
-  auto encoding = options.payload_encoding == "base64" ? apps::PayloadEncoding::Base64
-                  : options.payload_encoding == "hex"  ? apps::PayloadEncoding::Hex
-                                                       : apps::PayloadEncoding::Auto;
-  // NDJSON needs its newlines: -N applies to the other output modes only.
-  MessagePrinter printer(mode, !options.no_eol || options.json, std::move(format), encoding);
+  std::string error;
+  auto printer = make_printer(options.print, &error);
+  if (!printer) return apps::report("mqsub", {ClientExit::Usage, error});
   setup.config.manual_acks = true;
   if (options.topic_alias_maximum) setup.config.topic_alias_maximum = options.topic_alias_maximum;  // only what is printed (or filtered out) is acknowledged
-  Subscriber subscriber(options, std::move(setup), std::move(printer));
+  Subscriber subscriber(options, std::move(setup), std::move(*printer));
   return subscriber.run();
 }
 
