@@ -36,6 +36,14 @@ std::chrono::milliseconds seconds_to_ms(double s) {
 
 }  // namespace
 
+std::optional<Outcome> prepare_auth(ClientSetup& setup) {
+  if (!setup.auth_command || setup.config.auth_data) return std::nullopt;
+  auto initial = setup.auth_command->initial();
+  if (auto* failed = std::get_if<Outcome>(&initial)) return std::move(*failed);
+  setup.config.auth_data = std::move(std::get<std::optional<std::string>>(initial));
+  return std::nullopt;
+}
+
 void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option("-h,--host", o.host, "Broker host name or address (default localhost, or the host of $MQ_URL)")
       ->group(kConnection);
@@ -66,8 +74,13 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option_function<std::string>("-P,--pw", [&o](const std::string& v) { o.password = v; }, "Password")
       ->group(kConnection);
   app.add_option("--auth-method", o.auth_method,
-                 "Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; a broker that answers "
-                 "with a further challenge ends the connection (exit 5)")
+                 "Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; without --auth-command a "
+                 "broker that answers with a further challenge ends the connection (exit 5)")
+      ->group(kConnection);
+  app.add_option("--auth-command", o.auth_command,
+                 "Shell command run for each enhanced authentication step (MQTT 5.0, needs --auth-method): the "
+                 "broker's data on its stdin, ours from its stdout (see ENHANCED AUTHENTICATION)")
+      ->type_name("CMD")
       ->group(kConnection);
   app.add_option_function<std::string>(
          "--auth-data", [&o](const std::string& v) { o.auth_data = v; },
@@ -286,6 +299,12 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
     if (!bytes) return "--auth-data: " + error;
     c.auth_data = std::move(*bytes);
   }
+  if (!o.auth_command.empty()) {
+    if (!c.auth_method) return std::string("--auth-command needs --auth-method");
+    // The command's time counts towards the connect timeout: CONNACK is
+    // not sent before the exchange ends.
+    s.auth_command.emplace(o.auth_command, o.auth_method, seconds_to_ms(o.connect_timeout));
+  }
 
   // The will.
   if (!o.will_topic.empty()) {
@@ -410,6 +429,22 @@ std::vector<std::pair<std::string, std::string>> client_doc_sections() {
        "authentication-data) are text, or bytes written hex:0a0b0c or base64:CgsM; text: keeps a value that "
        "starts with one of these prefixes as text. User properties are written name=value, may repeat, and "
        "keep their order."},
+      {"ENHANCED AUTHENTICATION",
+       "--auth-method names the MQTT 5.0 authentication method of CONNECT. --auth-data gives fixed data for "
+       "CONNECT; --auth-command CMD runs CMD with /bin/sh -c for each step of a longer exchange (SCRAM and "
+       "the like):\n\n"
+       "  MQ_AUTH_PACKET=CONNECT  before connecting, unless --auth-data is given: stdin is empty, stdout is\n"
+       "                          CONNECT's Authentication Data (none when nothing is written)\n"
+       "  MQ_AUTH_PACKET=AUTH     for each AUTH 0x18 (Continue authentication) from the broker: stdin holds its\n"
+       "                          Authentication Data, stdout is the data of our AUTH 0x18 answer\n"
+       "  MQ_AUTH_PACKET=CONNACK  when CONNACK carries Authentication Data (the server's final proof): stdin\n"
+       "                          holds it, stdout is ignored, and a non-zero exit ends the run unused\n\n"
+       "Data is raw bytes in both directions, with no framing: stdin ends at end of file, and everything "
+       "written to stdout is the data, byte for byte (a newline from echo is data too: use printf). "
+       "MQ_AUTH_STEP counts the runs from 0 and MQ_AUTH_METHOD holds the method; the command's stderr is the "
+       "client's. A command that exits with a status other than 0, dies or outlives --connect-timeout ends the "
+       "run with status 5, as a refused connection does. With --reconnect, the data of step 0 is sent in every "
+       "CONNECT."},
   };
 }
 

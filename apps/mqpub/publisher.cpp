@@ -403,6 +403,14 @@ void Publisher::on_message(const client::MessageReceived& m) {
 }
 
 void Publisher::on_event(client::Event& event) {
+  if (setup_.auth_command) {
+    if (auto* challenge = std::get_if<client::AuthChallenge>(&event)) {
+      if (auto o = setup_.auth_command->answer(*challenge, session_)) fail(std::move(*o));
+      return;
+    }
+    if (auto* c = std::get_if<client::Connected>(&event))
+      if (auto o = setup_.auth_command->verify(*c)) return fail(std::move(*o));
+  }
   if (response_) {
     if (std::holds_alternative<client::Connected>(event)) return subscribe_response();
     if (auto* m = std::get_if<client::MessageReceived>(&event)) return on_message(*m);
@@ -541,6 +549,7 @@ int run(const PubOptions& given, apps::ClientSetup setup) {
       return apps::report("mqpub", {ClientExit::Usage, fmt::format("-e '{}': {}", options.response_topic, bad->message)});
     options.properties.push_back("response-topic=" + options.response_topic);
   }
+  if (auto failed = apps::prepare_auth(setup)) return apps::report("mqpub", *failed);
   Publisher publisher(options, std::move(setup), std::move(response));
   return publisher.run();
 }

@@ -250,8 +250,14 @@ void Subscriber::on_message(client::MessageReceived& m) {
 }
 
 void Subscriber::on_event(client::Event& event) {
-  if (std::holds_alternative<client::Connected>(event)) {
+  if (auto* c = std::get_if<client::Connected>(&event)) {
+    if (setup_.auth_command)
+      if (auto o = setup_.auth_command->verify(*c)) return stop(std::move(*o));
     on_connected();
+    return;
+  }
+  if (auto* challenge = std::get_if<client::AuthChallenge>(&event); challenge && setup_.auth_command) {
+    if (auto o = setup_.auth_command->answer(*challenge, session_)) stop(std::move(*o));
     return;
   }
   if (auto* m = std::get_if<client::MessageReceived>(&event)) {
@@ -346,6 +352,7 @@ int run(const SubOptions& given, apps::ClientSetup setup) {
   if (!printer) return apps::report("mqsub", {ClientExit::Usage, error});
   setup.config.manual_acks = true;
   if (options.topic_alias_maximum) setup.config.topic_alias_maximum = options.topic_alias_maximum;  // only what is printed (or filtered out) is acknowledged
+  if (auto failed = apps::prepare_auth(setup)) return apps::report("mqsub", *failed);
   Subscriber subscriber(options, std::move(setup), std::move(*printer));
   return subscriber.run();
 }
