@@ -34,6 +34,14 @@ std::chrono::milliseconds seconds_to_ms(double s) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0));
 }
 
+/// "a, b or c".
+std::string join_or(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
+  return out;
+}
+
 }  // namespace
 
 std::optional<Outcome> prepare_auth(ClientSetup& setup) {
@@ -143,29 +151,35 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->check(CLI::IsMember({0, 1, 2}))
       ->group(kWill);
   app.add_flag("--will-retain", o.will_retain, "Retain the will message")->group(kWill);
-  app.add_option("--will-property", o.will_properties,
-                 "Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain")
-      ->group(kWill);
+  auto* will_property = app.add_option("--will-property", o.will_properties,
+                                       "Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or "
+                                       "content-type=text/plain")
+                            ->group(kWill);
+  set_completion_hint(will_property, property_completion(kInWill));
 
   app.add_option("--disconnect-reason", o.disconnect_reason,
                  "Reason code of the DISCONNECT sent at the end (MQTT 5.0), e.g. 0x04 to have the broker publish "
                  "the will; -D disconnect NAME VALUE adds properties")
       ->group(kProperties);
-  app.add_option("--connect-property", o.connect_properties,
-                 "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or "
-                 "request-problem-information=1")
-      ->group(kProperties);
+  auto* connect_property = app.add_option("--connect-property", o.connect_properties,
+                                          "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin "
+                                          "or request-problem-information=1")
+                               ->group(kProperties);
+  set_completion_hint(connect_property, property_completion(kInConnect));
   // One callback per occurrence (trigger_on_parse), so that every -D keeps
   // its own words: 3 for most properties, 4 for a user property.
-  app.add_option_function<std::vector<std::string>>(
-         "-D,--define", [&o](const std::vector<std::string>& words) { o.command_properties.push_back(words); },
-         "Property for a packet, as mosquitto's -D, repeatable: COMMAND NAME VALUE, or COMMAND user-property KEY "
-         "VALUE, where COMMAND is connect, publish, subscribe, unsubscribe, disconnect or will and NAME a property "
-         "name such as content-type; binary values take hex: or base64: prefixes")
-      ->expected(3, 4)
-      ->trigger_on_parse()
-      ->type_name("COMMAND NAME VALUE")
-      ->group(kProperties);
+  auto* define = app.add_option_function<std::vector<std::string>>(
+                         "-D,--define",
+                         [&o](const std::vector<std::string>& words) { o.command_properties.push_back(words); },
+                         fmt::format("Property for a packet, as mosquitto's -D, repeatable: COMMAND NAME VALUE, or "
+                                     "COMMAND user-property KEY VALUE, where COMMAND is {} and NAME a property name "
+                                     "such as content-type; binary values take hex: or base64: prefixes",
+                                     join_or(define_commands())))
+                      ->expected(3, 4)
+                      ->trigger_on_parse()
+                      ->type_name("COMMAND NAME VALUE")
+                      ->group(kProperties);
+  set_completion_hint(define, define_completion());
 
   app.add_flag_callback("--quiet", [] { set_quiet(true); },
                         "Print no error or warning messages on stderr; the exit status still tells what happened")

@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "mosquitto_compat.hpp"
 #include "options_file.hpp"
+#include "property_options.hpp"
 
 namespace mq::mqpub {
 
@@ -129,10 +130,12 @@ void define_cli(CLI::App& app, PubOptions& o) {
   delay->excludes(rate);
 
   const char* kProps = "Properties";
-  app.add_option("--property", o.properties,
-                 "PUBLISH property (MQTT 5.0) as name=value: payload-format-indicator, message-expiry-interval, "
-                 "content-type, response-topic, correlation-data (text, hex:..., base64:...), user-property=k=v")
-      ->group(kProps);
+  auto* property = app.add_option("--property", o.properties,
+                                  "PUBLISH property (MQTT 5.0) as name=value: payload-format-indicator, "
+                                  "message-expiry-interval, content-type, response-topic, correlation-data (text, "
+                                  "hex:..., base64:...), user-property=k=v")
+                       ->group(kProps);
+  apps::set_completion_hint(property, apps::property_completion(kInPublish));
   app.add_option("--user-property", o.user_properties,
                  "User property name=value on each PUBLISH (MQTT 5.0); repeatable, order kept, duplicates allowed")
       ->group(kProps);

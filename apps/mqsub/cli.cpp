@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "mosquitto_compat.hpp"
 #include "options_file.hpp"
+#include "property_options.hpp"
 
 namespace mq::mqsub {
 
@@ -102,7 +103,9 @@ void define_cli(CLI::App& app, SubOptions& o) {
                  "Let the broker replace topics by up to this many topic aliases (MQTT 5.0; default 0, none)")
       ->check(CLI::Range(0, 65535))
       ->group(kSub);
-  app.add_option("--property", o.properties, "SUBSCRIBE property (MQTT 5.0) as name=value")->group(kSub);
+  auto* property = app.add_option("--property", o.properties, "SUBSCRIBE property (MQTT 5.0) as name=value")
+                       ->group(kSub);
+  apps::set_completion_hint(property, apps::property_completion(kInSubscribe));
   app.add_option("--user-property", o.user_properties,
                  "User property name=value on SUBSCRIBE (MQTT 5.0); repeatable, order kept")
       ->group(kSub);
