@@ -583,6 +583,10 @@ class CommandLine(unittest.TestCase):
         rc, out, err = self.run_broker(["--check-config"], "listener 0\nmax_inflight_mesages 3\n")
         self.assertEqual(rc, 2)
         self.assertEqual(err, "mqbroker: c.conf:2: unknown key \"max_inflight_mesages\"\n")
+        # A mosquitto key mqbroker knows but does not support is a configuration error too.
+        rc, out, err = self.run_broker(["--check-config"], "listener 0\nconnection bridge1\n")
+        self.assertEqual((rc, err), (2, "mqbroker: c.conf:2: connection: not supported by mqbroker (bridges are not "
+                                        "supported)\n"))
         rc, out, err = self.run_broker(["--check-config"], "password_file /nonexistent/pw\n")
         self.assertEqual(rc, 1)
         self.assertIn("/nonexistent/pw: cannot read the password file", err)
