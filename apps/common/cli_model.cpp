@@ -1,10 +1,18 @@
 #include "cli_model.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <string_view>
 
 namespace mq::apps {
 namespace {
+
+/// The hints set_completion_hint attached, by option.
+std::map<const CLI::Option*, CompletionHint>& hints() {
+  static std::map<const CLI::Option*, CompletionHint> table;
+  return table;
+}
 
 /// Splits CLI11's full type name "TEXT:{a,b}:FILE" into the type and one
 /// description per validator; colons inside {} or [] belong to a description.
@@ -23,17 +31,30 @@ std::vector<std::string> split_type_name(std::string_view full) {
   return parts;
 }
 
-/// Splits "a,b,c" (the inside of CLI11's "{a,b,c}") into its items.
-std::vector<std::string> split_items(std::string_view inside) {
+/// Splits "a,b,c" at `separator` into its non-empty items.
+std::vector<std::string> split_items_on(std::string_view inside, char separator) {
   std::vector<std::string> items;
   std::size_t start = 0;
   while (start <= inside.size()) {
-    auto comma = inside.find(',', start);
+    auto comma = inside.find(separator, start);
     if (comma == std::string_view::npos) comma = inside.size();
     if (comma > start) items.emplace_back(inside.substr(start, comma - start));
     start = comma + 1;
   }
   return items;
+}
+
+/// Splits "a,b,c" (the inside of CLI11's "{a,b,c}") into its items.
+std::vector<std::string> split_items(std::string_view inside) { return split_items_on(inside, ','); }
+
+/// "true|false", "ipv4|ipv6": a value name that lists the values.
+std::vector<std::string> value_name_choices(const std::string& name) {
+  if (name.find('|') == std::string::npos) return {};
+  for (char c : name)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '|' ||
+          c == '.' || c == '-' || c == '_'))
+      return {};
+  return split_items_on(name, '|');
 }
 
 /// The keys of CLI11's map description "{k1->v1,k2->v2}".
@@ -93,6 +114,8 @@ OptionInfo describe_option(const CLI::Option& opt) {
 
   auto parts = split_type_name(opt.get_type_name());
   for (std::size_t i = 1; i < parts.size(); ++i) apply_validator(parts[i], info);
+  // Capped: a vector option without expected() reports an enormous maximum.
+  info.value_words = static_cast<std::size_t>(std::clamp(opt.get_items_expected_max(), 0, 16));
   if (opt.get_items_expected_max() > 0) {
     info.value_name = parts[0].empty() ? "VALUE" : parts[0];
     // Naming convention: a value called FILE, PATH or DIR completes paths.
@@ -102,6 +125,20 @@ OptionInfo describe_option(const CLI::Option& opt) {
     }
     if (info.value_name == "TEXT" && info.completion == ValueCompletion::file) info.value_name = "FILE";
     if (info.value_name == "TEXT" && info.completion == ValueCompletion::directory) info.value_name = "DIR";
+    if (info.completion == ValueCompletion::none) {
+      info.choices = value_name_choices(info.value_name);
+      if (!info.choices.empty()) info.completion = ValueCompletion::choices;
+    }
+  }
+  if (auto hint = hints().find(&opt); hint != hints().end()) {
+    if (!hint->second.words.empty()) {
+      info.words = hint->second.words;
+      info.completion = ValueCompletion::words;
+    } else if (!hint->second.prefixes.empty()) {
+      info.choices = hint->second.prefixes;
+      info.choices_are_prefixes = true;
+      info.completion = ValueCompletion::choices;
+    }
   }
   return info;
 }
@@ -129,6 +166,14 @@ void collect(const CLI::App& app, const std::string& forced_group, CliInfo& cli)
     group_named(cli, default_group && !forced_group.empty() ? forced_group : opt->get_group())
         .options.push_back(std::move(info));
   }
+  if (forced_group.empty())
+    for (const auto* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); })) {
+      if (sub->get_group().empty()) continue;  // hidden
+      SubcommandInfo info{sub->get_name(), sub->get_description(), {}};
+      info.cli.groups.push_back(OptionGroupInfo{kDefaultGroup, "", {}});
+      collect(*sub, "", info.cli);
+      cli.subcommands.push_back(std::move(info));
+    }
   for (const auto* sub : app.get_subcommands([](const CLI::App* s) { return s->get_name().empty(); })) {
     if (sub->get_group().empty()) continue;  // a hidden option group
     auto& g = group_named(cli, sub->get_group());
@@ -138,6 +183,14 @@ void collect(const CLI::App& app, const std::string& forced_group, CliInfo& cli)
 }
 
 }  // namespace
+
+void set_completion_hint(const CLI::Option* option, CompletionHint hint) { hints()[option] = std::move(hint); }
+
+std::size_t word_depth(const std::vector<WordChoice>& words) {
+  std::size_t deepest = 0;
+  for (const auto& w : words) deepest = std::max(deepest, word_depth(w.next));
+  return words.empty() ? 0 : deepest + 1;
+}
 
 std::string OptionInfo::display_name() const {
   if (!positional_name.empty()) return positional_name;

@@ -34,7 +34,23 @@ std::chrono::milliseconds seconds_to_ms(double s) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0));
 }
 
+/// "a, b or c".
+std::string join_or(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
+  return out;
+}
+
 }  // namespace
+
+std::optional<Outcome> prepare_auth(ClientSetup& setup) {
+  if (!setup.auth_command || setup.config.auth_data) return std::nullopt;
+  auto initial = setup.auth_command->initial();
+  if (auto* failed = std::get_if<Outcome>(&initial)) return std::move(*failed);
+  setup.config.auth_data = std::move(std::get<std::optional<std::string>>(initial));
+  return std::nullopt;
+}
 
 void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option("-h,--host", o.host, "Broker host name or address (default localhost, or the host of $MQ_URL)")
@@ -66,8 +82,13 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option_function<std::string>("-P,--pw", [&o](const std::string& v) { o.password = v; }, "Password")
       ->group(kConnection);
   app.add_option("--auth-method", o.auth_method,
-                 "Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; a broker that answers "
-                 "with a further challenge ends the connection (exit 5)")
+                 "Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; without --auth-command a "
+                 "broker that answers with a further challenge ends the connection (exit 5)")
+      ->group(kConnection);
+  app.add_option("--auth-command", o.auth_command,
+                 "Shell command run for each enhanced authentication step (MQTT 5.0, needs --auth-method): the "
+                 "broker's data on its stdin, ours from its stdout (see ENHANCED AUTHENTICATION)")
+      ->type_name("CMD")
       ->group(kConnection);
   app.add_option_function<std::string>(
          "--auth-data", [&o](const std::string& v) { o.auth_data = v; },
@@ -130,29 +151,35 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->check(CLI::IsMember({0, 1, 2}))
       ->group(kWill);
   app.add_flag("--will-retain", o.will_retain, "Retain the will message")->group(kWill);
-  app.add_option("--will-property", o.will_properties,
-                 "Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain")
-      ->group(kWill);
+  auto* will_property = app.add_option("--will-property", o.will_properties,
+                                       "Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or "
+                                       "content-type=text/plain")
+                            ->group(kWill);
+  set_completion_hint(will_property, property_completion(kInWill));
 
   app.add_option("--disconnect-reason", o.disconnect_reason,
                  "Reason code of the DISCONNECT sent at the end (MQTT 5.0), e.g. 0x04 to have the broker publish "
                  "the will; -D disconnect NAME VALUE adds properties")
       ->group(kProperties);
-  app.add_option("--connect-property", o.connect_properties,
-                 "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or "
-                 "request-problem-information=1")
-      ->group(kProperties);
+  auto* connect_property = app.add_option("--connect-property", o.connect_properties,
+                                          "CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin "
+                                          "or request-problem-information=1")
+                               ->group(kProperties);
+  set_completion_hint(connect_property, property_completion(kInConnect));
   // One callback per occurrence (trigger_on_parse), so that every -D keeps
   // its own words: 3 for most properties, 4 for a user property.
-  app.add_option_function<std::vector<std::string>>(
-         "-D,--define", [&o](const std::vector<std::string>& words) { o.command_properties.push_back(words); },
-         "Property for a packet, as mosquitto's -D, repeatable: COMMAND NAME VALUE, or COMMAND user-property KEY "
-         "VALUE, where COMMAND is connect, publish, subscribe, unsubscribe, disconnect or will and NAME a property "
-         "name such as content-type; binary values take hex: or base64: prefixes")
-      ->expected(3, 4)
-      ->trigger_on_parse()
-      ->type_name("COMMAND NAME VALUE")
-      ->group(kProperties);
+  auto* define = app.add_option_function<std::vector<std::string>>(
+                         "-D,--define",
+                         [&o](const std::vector<std::string>& words) { o.command_properties.push_back(words); },
+                         fmt::format("Property for a packet, as mosquitto's -D, repeatable: COMMAND NAME VALUE, or "
+                                     "COMMAND user-property KEY VALUE, where COMMAND is {} and NAME a property name "
+                                     "such as content-type; binary values take hex: or base64: prefixes",
+                                     join_or(define_commands())))
+                      ->expected(3, 4)
+                      ->trigger_on_parse()
+                      ->type_name("COMMAND NAME VALUE")
+                      ->group(kProperties);
+  set_completion_hint(define, define_completion());
 
   app.add_flag_callback("--quiet", [] { set_quiet(true); },
                         "Print no error or warning messages on stderr; the exit status still tells what happened")
@@ -286,6 +313,12 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
     if (!bytes) return "--auth-data: " + error;
     c.auth_data = std::move(*bytes);
   }
+  if (!o.auth_command.empty()) {
+    if (!c.auth_method) return std::string("--auth-command needs --auth-method");
+    // The command's time counts towards the connect timeout: CONNACK is
+    // not sent before the exchange ends.
+    s.auth_command.emplace(o.auth_command, o.auth_method, seconds_to_ms(o.connect_timeout));
+  }
 
   // The will.
   if (!o.will_topic.empty()) {
@@ -410,6 +443,22 @@ std::vector<std::pair<std::string, std::string>> client_doc_sections() {
        "authentication-data) are text, or bytes written hex:0a0b0c or base64:CgsM; text: keeps a value that "
        "starts with one of these prefixes as text. User properties are written name=value, may repeat, and "
        "keep their order."},
+      {"ENHANCED AUTHENTICATION",
+       "--auth-method names the MQTT 5.0 authentication method of CONNECT. --auth-data gives fixed data for "
+       "CONNECT; --auth-command CMD runs CMD with /bin/sh -c for each step of a longer exchange (SCRAM and "
+       "the like):\n\n"
+       "  MQ_AUTH_PACKET=CONNECT  before connecting, unless --auth-data is given: stdin is empty, stdout is\n"
+       "                          CONNECT's Authentication Data (none when nothing is written)\n"
+       "  MQ_AUTH_PACKET=AUTH     for each AUTH 0x18 (Continue authentication) from the broker: stdin holds its\n"
+       "                          Authentication Data, stdout is the data of our AUTH 0x18 answer\n"
+       "  MQ_AUTH_PACKET=CONNACK  when CONNACK carries Authentication Data (the server's final proof): stdin\n"
+       "                          holds it, stdout is ignored, and a non-zero exit ends the run unused\n\n"
+       "Data is raw bytes in both directions, with no framing: stdin ends at end of file, and everything "
+       "written to stdout is the data, byte for byte (a newline from echo is data too: use printf). "
+       "MQ_AUTH_STEP counts the runs from 0 and MQ_AUTH_METHOD holds the method; the command's stderr is the "
+       "client's. A command that exits with a status other than 0, dies or outlives --connect-timeout ends the "
+       "run with status 5, as a refused connection does. With --reconnect, the data of step 0 is sent in every "
+       "CONNECT."},
   };
 }
 

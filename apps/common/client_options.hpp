@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client/config.hpp"
+#include "auth_command.hpp"
 #include "client/connection.hpp"
 #include "net/connect.hpp"
 #include "net/url.hpp"
@@ -40,6 +41,7 @@ struct ClientOptions {
   std::optional<std::string> password;
   std::string auth_method;                ///< --auth-method (5.0 enhanced authentication)
   std::optional<std::string> auth_data;   ///< --auth-data, binary value syntax
+  std::string auth_command;               ///< --auth-command: run for each enhanced authentication step
   std::string cafile, capath, cert, key, tls_version, sni;
   std::vector<std::string> alpn;
   bool insecure = false;
@@ -82,6 +84,8 @@ struct ClientSetup {
   std::uint8_t disconnect_reason = 0;
   /// The topic of a -L mqtt(s)://host/TOPIC URL, as mosquitto reads it; used when -t is not given.
   std::optional<std::string> url_topic;
+  /// --auth-command; its step 0 has run when prepare_auth() returned.
+  std::optional<AuthCommand> auth_command;
 
   /// The -D properties for one packet scope (empty when none were given).
   client::OwnedProperties properties_for(std::uint32_t scope) const;
@@ -91,6 +95,10 @@ struct ClientSetup {
 /// Builds the setup or returns a usage error message. `app_name` prefixes
 /// a generated client identifier where one is needed.
 std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& options, const std::string& app_name);
+
+/// Runs --auth-command's step 0 for CONNECT's Authentication Data, unless
+/// --auth-data gave it; the failure that ends the run, if any.
+std::optional<Outcome> prepare_auth(ClientSetup& setup);
 
 /// The ENVIRONMENT and URL paragraphs shared by the clients' man pages.
 std::vector<std::pair<std::string, std::string>> client_doc_sections();

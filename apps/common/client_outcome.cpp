@@ -44,8 +44,8 @@ std::optional<Outcome> outcome_of(const client::Event& event, ProtocolVersion ve
     return Outcome{ClientExit::ConnectionLost, "the broker broke the protocol: " + to_string(v->error)};
   if (const auto* a = std::get_if<client::AuthChallenge>(&event))
     return Outcome{ClientExit::Refused,
-                   fmt::format("the broker asks for a further authentication step ({}); only the data given with "
-                               "--auth-data can be sent",
+                   fmt::format("the broker asks for a further authentication step ({}); --auth-command can answer "
+                               "it",
                                a->method.empty() ? "no method named" : "method " + a->method)};
   if (std::holds_alternative<client::KeepaliveTimeout>(event))
     return Outcome{ClientExit::ConnectionLost, "the broker did not answer a keepalive ping in time"};

@@ -1,5 +1,6 @@
 /// Shell completion scripts (bash, zsh, fish) rendered from the CLI model.
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -31,11 +32,37 @@ std::vector<std::string> spellings(const OptionInfo& o) {
   return out;
 }
 
+/// The words of a word tree level, in order.
+std::vector<std::string> words_of(const std::vector<WordChoice>& level) {
+  std::vector<std::string> out;
+  for (const auto& w : level) out.push_back(w.word);
+  return out;
+}
+
+/// Calls `visit(path, choices)` for every level below the first of a word
+/// tree: `path` holds the words that lead there ("publish").
+template <typename Visit>
+void each_level(const std::vector<WordChoice>& level, const std::string& path, Visit&& visit) {
+  for (const auto& w : level) {
+    if (w.next.empty()) continue;
+    const std::string here = path.empty() ? w.word : path + " " + w.word;
+    visit(here, words_of(w.next));
+    each_level(w.next, here, visit);
+  }
+}
+
+/// The bash command that offers `words` for the current word.
+std::string bash_words_reply(const std::vector<std::string>& words) {
+  return "mapfile -t COMPREPLY < <(compgen -W " + shell_quote(join(words, " ")) + " -- \"$cur\")";
+}
+
 /// The bash command that fills COMPREPLY for a value of `o`.
 std::string bash_value_reply(const OptionInfo& o) {
   switch (o.completion) {
+    case ValueCompletion::words: return bash_words_reply(words_of(o.words));
     case ValueCompletion::choices:
-      return "mapfile -t COMPREPLY < <(compgen -W " + shell_quote(join(o.choices, " ")) + " -- \"$cur\")";
+      return std::string(o.choices_are_prefixes ? "compopt -o nospace 2>/dev/null; " : "") +
+             bash_words_reply(o.choices);
     case ValueCompletion::file:
       return "compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")";
     case ValueCompletion::directory:
@@ -44,6 +71,31 @@ std::string bash_value_reply(const OptionInfo& o) {
       break;
   }
   return "COMPREPLY=()";
+}
+
+/// Bash lines that complete the later words of multi-word values (-D
+/// COMMAND NAME VALUE): the option is looked for among the words before.
+std::string bash_word_trees(const CliInfo& cli) {
+  std::size_t depth = 0;
+  std::ostringstream cases;
+  for (const auto* o : cli.all_options()) {
+    if (o->completion != ValueCompletion::words) continue;
+    // Every word of the value, the free ones after the tree included.
+    depth = std::max({depth, word_depth(o->words), o->value_words});
+    cases << "      " << join(spellings(*o), "|") << ")\n";
+    cases << "        case \"${COMP_WORDS[*]:i+1:COMP_CWORD-i-1}\" in\n";
+    each_level(o->words, "", [&](const std::string& path, const std::vector<std::string>& words) {
+      cases << "          " << shell_quote(path) << ") " << bash_words_reply(words) << " ;;\n";
+    });
+    cases << "          *) COMPREPLY=() ;;\n        esac\n        return 0 ;;\n";
+  }
+  if (depth < 2) return {};
+  std::ostringstream out;
+  out << "  # the later words of multi-word values (free text past the listed ones)\n";
+  out << "  local i\n  [[ $cur == -* ]] ||\n";
+  out << "  for ((i = COMP_CWORD - 2; i > 0 && i > COMP_CWORD - " << depth << " - 1; i--)); do\n";
+  out << "    case ${COMP_WORDS[i]} in\n" << cases.str() << "    esac\n  done\n";
+  return out.str();
 }
 
 /// Escapes text for a zsh _arguments spec: `\`, `[`, `]` and `:` are special.
@@ -56,8 +108,35 @@ std::string zsh_escape(std::string_view text) {
   return out;
 }
 
+/// A zsh action that offers `words` as they are (no quoting needed: the
+/// words come from our own tables and hold no blanks or colons).
+std::string zsh_compadd(const std::vector<std::string>& words, bool prefixes) {
+  return std::string("{compadd ") + (prefixes ? "-S \"\" " : "") + "-- " + join(words, " ") + "}";
+}
+
+/// The ":MESSAGE:ACTION" pairs of a multi-word value: the first word from
+/// the tree's top, each later one chosen by the words before it.
+std::string zsh_word_specs(const OptionInfo& o) {
+  std::string out = ":word 1:" + zsh_compadd(words_of(o.words), false);
+  const std::size_t depth = word_depth(o.words);
+  for (std::size_t level = 2; level <= depth; ++level) {
+    std::string key;
+    for (std::size_t back = level - 1; back >= 1; --back)
+      key += (key.empty() ? "" : " ") + std::string("${words[CURRENT-") + std::to_string(back) + "]}";
+    std::string cases;
+    each_level(o.words, "", [&](const std::string& path, const std::vector<std::string>& words) {
+      if (static_cast<std::size_t>(std::count(path.begin(), path.end(), ' ')) + 2 == level)
+        cases += " (" + shell_quote(path) + ") compadd -- " + join(words, " ") + " ;;";
+    });
+    out += ":word " + std::to_string(level) + ":{case \"" + key + "\" in" + cases + " esac}";
+  }
+  return out + ":value: ";
+}
+
 /// The ":MESSAGE:ACTION" tail of a zsh spec for a value of `o`.
 std::string zsh_value_spec(const OptionInfo& o, const std::string& message) {
+  if (o.completion == ValueCompletion::words) return zsh_word_specs(o);
+  if (o.choices_are_prefixes) return ":" + zsh_escape(message) + ":" + zsh_compadd(o.choices, true);
   std::string action = " ";
   switch (o.completion) {
     case ValueCompletion::choices: {
@@ -75,6 +154,7 @@ std::string zsh_value_spec(const OptionInfo& o, const std::string& message) {
     }
     case ValueCompletion::file: action = "_files"; break;
     case ValueCompletion::directory: action = "_files -/"; break;
+    case ValueCompletion::words:
     case ValueCompletion::none: break;
   }
   return ":" + zsh_escape(message) + ":" + action;
@@ -96,9 +176,95 @@ std::string fish_value_flags(const OptionInfo& o) {
     case ValueCompletion::choices: return " -x -a " + fish_quote(join(o.choices, " "));
     case ValueCompletion::file: return " -r -F";
     case ValueCompletion::directory: return " -x -a '(__fish_complete_directories)'";
+    case ValueCompletion::words: return " -x -a " + fish_quote(join(words_of(o.words), " "));
     case ValueCompletion::none: break;
   }
   return " -x";
+}
+
+/// Fish lines for the later words of multi-word values: a function per
+/// option that tells whether the words typed since the option are a given
+/// path, and one completion per path.
+std::string fish_word_trees(const CliInfo& cli, const std::string& app) {
+  std::ostringstream out;
+  for (const auto* o : cli.all_options()) {
+    if (o->completion != ValueCompletion::words) continue;
+    const std::string name = function_name(app + "_words_" + (o->long_names.empty() ? o->short_names[0] : o->long_names[0]));
+    const std::size_t depth = word_depth(o->words);
+    out << "function " << name << " --argument-names expected\n";
+    out << "    set -l tokens (commandline -opc)\n    set -l n (count $tokens)\n";
+    out << "    for i in (seq $n -1 1)\n";
+    out << "        test $i -ge (math $n - " << depth << " + 1); or return 1\n";
+    std::string names;
+    for (const auto& spelling : spellings(*o)) names += " " + spelling;
+    out << "        if test $i -lt $n; and contains -- $tokens[$i]" << names << "\n";
+    out << "            set -l path (string join ' ' -- $tokens[(math $i + 1)..$n])\n";
+    out << "            test \"$path\" = \"$expected\"\n            return\n        end\n    end\n    return 1\nend\n";
+    each_level(o->words, "", [&](const std::string& path, const std::vector<std::string>& words) {
+      out << "complete -c " << app << " -n " << fish_quote(name + " \"" + path + "\"") << " -x -a "
+          << fish_quote(join(words, " ")) << "\n";
+    });
+  }
+  return out.str();
+}
+
+/// The bash lines that complete the options of `cli` and their values,
+/// each line indented by `indent`; they return when they have an answer.
+void bash_options_part(const CliInfo& cli, std::ostringstream& out, const std::string& indent) {
+  std::string trees = bash_word_trees(cli);
+  if (!trees.empty()) {
+    std::istringstream lines(trees);
+    for (std::string line; std::getline(lines, line);) out << indent.substr(2) << line << "\n";
+  }
+  std::vector<std::string> words;
+  std::ostringstream cases;
+  for (const auto* o : cli.all_options()) {
+    auto names = spellings(*o);
+    words.insert(words.end(), names.begin(), names.end());
+    if (o->takes_value())
+      cases << indent << "  " << join(names, "|") << ")\n" << indent << "    " << bash_value_reply(*o) << "\n"
+            << indent << "    return 0 ;;\n";
+  }
+  if (!cases.str().empty()) out << indent << "case $prev in\n" << cases.str() << indent << "esac\n";
+  out << indent << "if [[ $cur == -* ]]; then\n";
+  out << indent << "  mapfile -t COMPREPLY < <(compgen -W " << shell_quote(join(words, " ")) << " -- \"$cur\")\n";
+  out << indent << "  return 0\n" << indent << "fi\n";
+}
+
+/// The _arguments specs of `cli`, each on a continued line indented by `indent`.
+std::string zsh_specs(const CliInfo& cli, const std::string& indent) {
+  std::ostringstream out;
+  for (const auto* o : cli.all_options()) {
+    auto names = spellings(*o);
+    std::string exclusion = o->repeatable ? "*" : "(" + join(names, " ") + ")";
+    std::string description = "[" + zsh_escape(first_line(o->description)) + "]";
+    for (const auto& name : names) {
+      std::string spec = exclusion + name;
+      if (o->takes_value()) spec += name.starts_with("--") ? "=" : "+";
+      spec += description;
+      if (o->takes_value()) spec += zsh_value_spec(*o, o->value_name);
+      out << " \\\n" << indent << shell_quote(spec);
+    }
+  }
+  int position = 1;
+  for (const auto& p : cli.positionals) {
+    std::string where = p.repeatable ? "*" : std::to_string(position++);
+    out << " \\\n" << indent << shell_quote(where + zsh_value_spec(p, p.positional_name));
+  }
+  return out.str();
+}
+
+/// One fish line per option of `cli`, each starting with `prefix`.
+void fish_options(const CliInfo& cli, const std::string& prefix, std::ostringstream& out) {
+  for (const auto* o : cli.all_options()) {
+    out << prefix;
+    for (const auto& s : o->short_names) out << " -s " << s;
+    for (const auto& l : o->long_names) out << " -l " << l;
+    if (o->takes_value()) out << fish_value_flags(*o);
+    auto description = first_line(o->description);
+    if (!description.empty()) out << " -d " << fish_quote(description);
+    out << "\n";
+  }
 }
 
 /// True when the app's positional arguments are file names.
@@ -121,22 +287,51 @@ std::string render_bash(const CLI::App& app, const AppDoc& doc) {
   out << "  # bash splits --option=value into three words: --option, =, value\n";
   out << "  if [[ $cur == = ]]; then\n    cur=\n";
   out << "  elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then\n    prev=${COMP_WORDS[COMP_CWORD-2]}\n  fi\n";
-  std::vector<std::string> words;
-  std::ostringstream cases;
-  for (const auto* o : cli.all_options()) {
-    auto names = spellings(*o);
-    words.insert(words.end(), names.begin(), names.end());
-    if (o->takes_value()) cases << "    " << join(names, "|") << ")\n      " << bash_value_reply(*o) << "\n      return 0 ;;\n";
+  if (!cli.subcommands.empty()) {
+    std::vector<std::string> names;
+    for (const auto& sub : cli.subcommands) names.push_back(sub.name);
+    out << "  local sub= start=0 j\n  for ((j = 1; j < COMP_CWORD; j++)); do\n";
+    out << "    case ${COMP_WORDS[j]} in\n      " << join(names, "|")
+        << ")\n        sub=${COMP_WORDS[j]}\n        start=$j\n        break ;;\n    esac\n  done\n";
+    out << "  case $sub in\n";
+    for (const auto& sub : cli.subcommands) {
+      out << "    " << sub.name << ")\n";
+      bash_options_part(sub.cli, out, "      ");
+      // The n-th word after the subcommand that is neither an option nor its value.
+      std::vector<std::string> valued;
+      for (const auto* o : sub.cli.all_options())
+        if (o->takes_value())
+          for (const auto& name : spellings(*o)) valued.push_back(name);
+      out << "      local n=0\n      for ((j = start + 1; j < COMP_CWORD; j++)); do\n        case ${COMP_WORDS[j]} in\n";
+      if (!valued.empty()) out << "          " << join(valued, "|") << ") ((j++)) ;;\n";
+      out << "          -*) ;;\n          *) ((n++)) ;;\n        esac\n      done\n      case $n in\n";
+      int position = 0;
+      std::string rest = "COMPREPLY=()";
+      for (const auto& p : sub.cli.positionals) {
+        if (p.repeatable) {
+          rest = bash_value_reply(p);
+          break;
+        }
+        out << "        " << position++ << ") " << bash_value_reply(p) << " ;;\n";
+      }
+      out << "        *) " << rest << " ;;\n      esac\n      return 0 ;;\n";
+    }
+    out << "  esac\n";
   }
-  if (!cases.str().empty()) out << "  case $prev in\n" << cases.str() << "  esac\n";
-  out << "  if [[ $cur == -* ]]; then\n";
-  out << "    mapfile -t COMPREPLY < <(compgen -W " << shell_quote(join(words, " ")) << " -- \"$cur\")\n";
-  out << "    return 0\n  fi\n";
+  bash_options_part(cli, out, "  ");
   const OptionInfo* positional = cli.positionals.empty() ? nullptr : &cli.positionals.front();
   for (const auto& p : cli.positionals) {
     if (p.completion != ValueCompletion::none) positional = &p;
   }
-  out << "  " << (positional ? bash_value_reply(*positional) : std::string("COMPREPLY=()")) << "\n";
+  if (positional) {
+    out << "  " << bash_value_reply(*positional) << "\n";
+  } else if (!cli.subcommands.empty()) {
+    std::vector<std::string> names;
+    for (const auto& sub : cli.subcommands) names.push_back(sub.name);
+    out << "  " << bash_words_reply(names) << "\n";
+  } else {
+    out << "  COMPREPLY=()\n";
+  }
   out << "}\n";
   out << "complete -F " << function_name(doc.name) << " " << doc.name << "\n";
   return out.str();
@@ -146,25 +341,19 @@ std::string render_zsh(const CLI::App& app, const AppDoc& doc) {
   auto cli = describe_cli(app);
   std::ostringstream out;
   out << "#compdef " << doc.name << "\n" << banner("zsh", doc) << "\n";
-  out << "_arguments -s -S";
-  for (const auto* o : cli.all_options()) {
-    auto names = spellings(*o);
-    std::string exclusion = o->repeatable ? "*" : "(" + join(names, " ") + ")";
-    std::string description = "[" + zsh_escape(first_line(o->description)) + "]";
-    for (const auto& name : names) {
-      std::string spec = exclusion + name;
-      if (o->takes_value()) spec += name.starts_with("--") ? "=" : "+";
-      spec += description;
-      if (o->takes_value()) spec += zsh_value_spec(*o, o->value_name);
-      out << " \\\n  " << shell_quote(spec);
-    }
+  if (cli.subcommands.empty()) {
+    out << "_arguments -s -S" << zsh_specs(cli, "  ") << "\n";
+    return out.str();
   }
-  int position = 1;
-  for (const auto& p : cli.positionals) {
-    std::string where = p.repeatable ? "*" : std::to_string(position++);
-    out << " \\\n  " << shell_quote(where + zsh_value_spec(p, p.positional_name));
-  }
-  out << "\n";
+  std::vector<std::string> names;
+  for (const auto& sub : cli.subcommands) names.push_back(sub.name);
+  out << "local state line\n";
+  out << "_arguments -C -s -S" << zsh_specs(cli, "  ") << " \\\n  "
+      << shell_quote("1:command:(" + join(names, " ") + ")") << " \\\n  '*::argument:->subcommand'\n";
+  out << "case $state in\n  (subcommand)\n    case $words[1] in\n";
+  for (const auto& sub : cli.subcommands)
+    out << "      (" << sub.name << ")\n        _arguments -s -S" << zsh_specs(sub.cli, "          ") << " ;;\n";
+  out << "    esac ;;\nesac\n";
   return out.str();
 }
 
@@ -177,14 +366,15 @@ std::string render_fish(const CLI::App& app, const AppDoc& doc) {
   for (const auto& p : cli.positionals) {
     if (p.completion == ValueCompletion::choices) out << prefix << " -a " << fish_quote(join(p.choices, " ")) << "\n";
   }
-  for (const auto* o : cli.all_options()) {
-    out << prefix;
-    for (const auto& s : o->short_names) out << " -s " << s;
-    for (const auto& l : o->long_names) out << " -l " << l;
-    if (o->takes_value()) out << fish_value_flags(*o);
-    auto description = first_line(o->description);
-    if (!description.empty()) out << " -d " << fish_quote(description);
-    out << "\n";
+  fish_options(cli, prefix, out);
+  out << fish_word_trees(cli, doc.name);
+  for (const auto& sub : cli.subcommands) {
+    out << prefix << " -n __fish_use_subcommand -x -a " << sub.name << " -d " << fish_quote(sub.description) << "\n";
+    const std::string in_sub = prefix + " -n " + fish_quote("__fish_seen_subcommand_from " + sub.name);
+    fish_options(sub.cli, in_sub, out);
+    if (positionals_complete_files(sub.cli)) out << in_sub << " -F\n";
+    for (const auto& p : sub.cli.positionals)
+      if (p.completion == ValueCompletion::choices) out << in_sub << " -a " << fish_quote(join(p.choices, " ")) << "\n";
   }
   return out.str();
 }

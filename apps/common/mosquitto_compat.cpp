@@ -69,6 +69,17 @@ const std::vector<Row> kPub = {
     {"--repeat-delay", "same"},
 };
 
+/// Options mosquitto_rr adds to mosquitto_pub's: mqpub --wait-response.
+const std::vector<Row> kRequest = {
+    {"-e", "same with --wait-response (mosquitto_rr always waits); -e alone only sets the Response Topic"},
+    {"-F", "same as mqsub's -F, with --wait-response"},
+    {"-N", "same, with --wait-response"},
+    {"-R", "not needed: a retained message is never taken as the response (see REQUEST/RESPONSE)"},
+    {"-v", "same, with --wait-response"},
+    {"-W", "different exit status: 7 (mosquitto_rr: 27); it bounds the acknowledgements too (--timeout)"},
+    {"--pretty", "missing: --json writes one object per line; pipe it into jq for pretty output"},
+};
+
 const std::vector<Row> kSub = {
     {"-C", "same: only the messages printed are acknowledged (see ACKNOWLEDGEMENTS)"},
     {"-E", "same"},
@@ -95,12 +106,14 @@ std::string mosquitto_compatibility(MosquittoTool tool) {
   const bool pub = tool == MosquittoTool::Pub;
   std::string out = fmt::format(
       "Every option of {} 2.0.11 and what {} does with it. Exit statuses are mq's own (see EXIT STATUS).\n\n",
-      pub ? "mosquitto_pub" : "mosquitto_sub", pub ? "mqpub" : "mqsub");
+      pub ? "mosquitto_pub and mosquitto_rr (whose request/response is mqpub --wait-response)" : "mosquitto_sub",
+      pub ? "mqpub" : "mqsub");
   auto add = [&out](const std::vector<Row>& rows) {
     for (const auto& [option, what] : rows) out += fmt::format("  {:<24}{}\n", option, what);
   };
   add(kCommon);
   add(pub ? kPub : kSub);
+  if (pub) add(kRequest);
   return out;
 }
 

@@ -126,4 +126,26 @@ std::vector<std::string> property_keys(std::uint32_t scope) {
   return keys;
 }
 
+const std::vector<std::string>& define_commands() {
+  static const std::vector<std::string> commands = {"connect", "publish", "subscribe", "unsubscribe", "disconnect",
+                                                    "will"};
+  return commands;
+}
+
+CompletionHint define_completion() {
+  CompletionHint hint;
+  for (const auto& command : define_commands()) {
+    WordChoice choice{command, {}};
+    for (auto& key : property_keys(scope_for_command(command))) choice.next.push_back({std::move(key), {}});
+    hint.words.push_back(std::move(choice));
+  }
+  return hint;
+}
+
+CompletionHint property_completion(std::uint32_t scope) {
+  CompletionHint hint;
+  for (auto& key : property_keys(scope)) hint.prefixes.push_back(key + "=");
+  return hint;
+}
+
 }  // namespace mq::apps

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_model.hpp"
 #include "client/message.hpp"
 #include "codec/properties.hpp"
 
@@ -45,5 +46,14 @@ std::uint32_t scope_for_command(std::string_view command);
 
 /// Every property key allowed in `scope`, for help texts.
 std::vector<std::string> property_keys(std::uint32_t scope);
+
+/// The -D commands of mqpub and mqsub, as mosquitto's.
+const std::vector<std::string>& define_commands();
+
+/// Completion of -D: each command, then the properties its packet may carry.
+CompletionHint define_completion();
+
+/// Completion of a --property style option: "key=" for each property allowed in `scope`.
+CompletionHint property_completion(std::uint32_t scope);
 
 }  // namespace mq::apps

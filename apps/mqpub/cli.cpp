@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "mosquitto_compat.hpp"
 #include "options_file.hpp"
+#include "property_options.hpp"
 
 namespace mq::mqpub {
 
@@ -38,6 +39,23 @@ apps::AppDoc pub_doc() {
        "message. With --hex or --base64 each line is decoded on its own; a line that does not decode is reported "
        "with its number and skipped, every other line is published, and mqpub exits with status 1 at the end. "
        "Reading pauses while the broker or the network is slower than the input."});
+  doc.sections.push_back(
+      {"REQUEST/RESPONSE",
+       "With --wait-response mqpub works as mosquitto_rr: it subscribes to the -e topic (at the -q QoS), and once "
+       "the subscription is acknowledged publishes the one message with that topic as its Response Topic and a "
+       "Correlation Data of 16 random bytes (or the one given with --property correlation-data or -D publish "
+       "correlation-data). The first message that arrives on the -e topic carrying the same Correlation Data is "
+       "the response: it is printed (the payload by default, or as -v, -F or --json select, with the formats of "
+       "mqsub(1)) and mqpub exits 0 once the request is acknowledged too. Other messages on the topic (responses "
+       "to other requests, ones without Correlation Data) are ignored and counted; retained messages are never "
+       "taken as a response.\n\n"
+       "-W (--timeout) bounds the whole exchange: when no response came in time, mqpub exits with status 7 and "
+       "says whether the request was acknowledged and how many messages on the topic were ignored. Without -W it "
+       "waits until interrupted (status 10).\n\n"
+       "MQTT 3.1.1 and 3.1 have no properties, so the request cannot carry the response topic or a correlation "
+       "data: the responder has to know the topic. At those levels the first message on the -e topic that "
+       "arrives after the request was sent and is not retained is taken as the response. -e without "
+       "--wait-response only sets the Response Topic, and needs MQTT 5.0."});
   doc.sections.push_back({"MOSQUITTO COMPATIBILITY", apps::mosquitto_compatibility(apps::MosquittoTool::Pub)});
   doc.examples = {
       {"mqpub -t sensors/t1 -m 21.5", "publish one message at QoS 0 to localhost"},
@@ -47,6 +65,8 @@ apps::AppDoc pub_doc() {
       {"mqpub -t cmd --hex -m 'de ad be ef'", "a binary payload written as hex"},
       {"mqpub -t req -m '{}' --property response-topic=resp --property correlation-data=hex:0102",
        "MQTT 5.0 request with response topic and binary correlation data"},
+      {"mqpub -t svc/time -e svc/time/reply/$$ --wait-response -W 5 -m now",
+       "ask a responder and print its answer, as mosquitto_rr; status 7 when none came within 5 s"},
       {"mqsub -t 'a/#' --json -C 100 > saved.ndjson; mqpub --replay saved.ndjson --replay-timing",
        "record messages and publish them again with their original spacing"},
   };
@@ -110,10 +130,12 @@ void define_cli(CLI::App& app, PubOptions& o) {
   delay->excludes(rate);
 
   const char* kProps = "Properties";
-  app.add_option("--property", o.properties,
-                 "PUBLISH property (MQTT 5.0) as name=value: payload-format-indicator, message-expiry-interval, "
-                 "content-type, response-topic, correlation-data (text, hex:..., base64:...), user-property=k=v")
-      ->group(kProps);
+  auto* property = app.add_option("--property", o.properties,
+                                  "PUBLISH property (MQTT 5.0) as name=value: payload-format-indicator, "
+                                  "message-expiry-interval, content-type, response-topic, correlation-data (text, "
+                                  "hex:..., base64:...), user-property=k=v")
+                       ->group(kProps);
+  apps::set_completion_hint(property, apps::property_completion(kInPublish));
   app.add_option("--user-property", o.user_properties,
                  "User property name=value on each PUBLISH (MQTT 5.0); repeatable, order kept, duplicates allowed")
       ->group(kProps);
@@ -127,10 +149,24 @@ void define_cli(CLI::App& app, PubOptions& o) {
       ->check(CLI::Range(1, 65535))
       ->capture_default_str()
       ->group(kFlow);
-  app.add_option("--timeout", o.timeout,
-                 "Give up (exit 7) when not every message is acknowledged this many seconds after start")
+  app.add_option("-W,--timeout", o.timeout,
+                 "Give up (exit 7) when not every message is acknowledged, or with --wait-response no response "
+                 "came, this many seconds after start")
       ->check(CLI::PositiveNumber)
       ->group(kFlow);
+
+  const char* kRequest = "Request/response";
+  auto* e = app.add_option("-e,--response-topic", o.response_topic,
+                           "Response Topic of the message (MQTT 5.0); with --wait-response, the topic the response "
+                           "is awaited on (see REQUEST/RESPONSE)")
+                ->group(kRequest);
+  auto* wait = app.add_flag("--wait-response", o.wait_response,
+                            "Subscribe to the -e topic, publish with a Correlation Data, print the response and exit "
+                            "(as mosquitto_rr)")
+                   ->needs(e)
+                   ->group(kRequest);
+  for (auto* option : mqsub::add_print_options(app, o.print, kRequest, "the response", " in mqsub(1)"))
+    option->needs(wait);
 
   apps::add_doc_generation(app, pub_doc());
 }

@@ -8,6 +8,7 @@
 
 #include "client_options.hpp"
 #include "docs.hpp"
+#include "output.hpp"
 
 namespace mq::mqpub {
 
@@ -27,8 +28,8 @@ struct PubOptions {
   bool hex = false;
   bool base64 = false;
   int qos = 0;
-  bool qos_given = false;
-  bool message_given = false;  ///< -m was on the command line (an empty -m '' is a message)  ///< -q was on the command line (it overrides replayed QoS)
+  bool qos_given = false;  ///< -q was on the command line (it overrides replayed QoS)
+  bool message_given = false;  ///< -m was on the command line (an empty -m '' is a message)
   bool retain = false;
   unsigned repeat = 1;
   double repeat_delay = 0;
@@ -38,6 +39,9 @@ struct PubOptions {
   bool topic_alias = false;
   unsigned max_inflight = 65535;
   double timeout = 0;
+  std::string response_topic;  ///< -e: the Response Topic, subscribed to with --wait-response
+  bool wait_response = false;  ///< request/response as mosquitto_rr
+  mqsub::PrintOptions print;   ///< how the response is printed
 
   /// The source the options select (validated by define_cli's checks).
   Source source() const;

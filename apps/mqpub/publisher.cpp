@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "client/connection.hpp"
+#include "codec/rules.hpp"
 #include "client_outcome.hpp"
 #include "codec/varint.hpp"
 #include "message_json.hpp"
@@ -17,6 +18,7 @@
 #include "packet_trace.hpp"
 #include "payload.hpp"
 #include "property_options.hpp"
+#include "response.hpp"
 #include "text.hpp"
 
 namespace mq::mqpub {
@@ -36,7 +38,7 @@ std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(s
 
 class Publisher {
  public:
-  Publisher(const PubOptions& options, apps::ClientSetup setup)
+  Publisher(const PubOptions& options, apps::ClientSetup setup, std::optional<ResponseWaiter> response)
       : options_(options),
         setup_(std::move(setup)),
         trace_(setup_.trace, setup_.debug, setup_.config.version),
@@ -45,7 +47,8 @@ class Publisher {
         pacing_(loop_),
         deadline_(loop_),
         sigint_(loop_, SIGINT, [this](int) { interrupt(); }),
-        sigterm_(loop_, SIGTERM, [this](int) { interrupt(); }) {}
+        sigterm_(loop_, SIGTERM, [this](int) { interrupt(); }),
+        response_(std::move(response)) {}
 
   int run();
 
@@ -69,6 +72,13 @@ class Publisher {
   void interrupt();
   void fail(Outcome o);
 
+  // --wait-response.
+  void subscribe_response();
+  void on_response_subscribed(const client::Subscribed& s);
+  void on_message(const client::MessageReceived& m);
+  /// Everything asked for is done: input read, every message acknowledged, the response printed.
+  bool all_done() const { return input_done_ && completed_ == submitted_ && (!response_ || response_->received()); }
+
   const PubOptions& options_;
   apps::ClientSetup setup_;
   apps::PacketTrace trace_;
@@ -90,6 +100,9 @@ class Publisher {
   net::Timer deadline_;  ///< --timeout
   net::SignalWatcher sigint_;
   net::SignalWatcher sigterm_;
+  std::optional<ResponseWaiter> response_;
+  std::uint64_t response_subscribe_token_ = 0;
+  bool source_started_ = false;
 
   std::uint64_t submitted_ = 0;
   std::uint64_t completed_ = 0;
@@ -114,7 +127,11 @@ void Publisher::fail(Outcome o) {
 }
 
 void Publisher::interrupt() {
-  if (input_done_ && completed_ == submitted_) return;
+  if (all_done()) return;
+  if (response_ && input_done_ && completed_ == submitted_) {
+    fail({ClientExit::Interrupted, "interrupted while waiting for the response: " + response_->waiting_note()});
+    return;
+  }
   // With -l, Ctrl-C is how an interactive session ends: when every line
   // read so far is acknowledged, that is a success.
   if (options_.source() == Source::Lines && !closing_ && completed_ == submitted_) {
@@ -139,6 +156,11 @@ bool Publisher::prepare_template(std::string* error) {
   for (const auto& p : options_.user_properties)
     if (auto bad = apps::add_user_property(template_.properties, p)) {
       *error = "--user-property: " + *bad;
+      return false;
+    }
+  if (response_)
+    if (auto bad = response_->prepare(template_.properties)) {
+      *error = *bad;
       return false;
     }
   if (!setup_.v5() && !template_.properties.empty()) {
@@ -175,6 +197,7 @@ void Publisher::submit(client::Message message) {
     return;
   }
   ++submitted_;
+  if (response_) response_->request_sent();
 }
 
 void Publisher::check_backpressure() {
@@ -326,13 +349,76 @@ void Publisher::input_finished() {
 }
 
 void Publisher::maybe_finish() {
-  if (closing_ || !input_done_ || completed_ < submitted_) return;
+  if (closing_ || !all_done()) return;
   closing_ = true;
   conn_->stop_reconnecting();
   conn_->close(setup_.disconnect_reason, setup_.properties_for(kInDisconnect));
 }
 
+void Publisher::subscribe_response() {
+  // The read that brought CONNACK may also have ended the session: the
+  // next event says why.
+  if (session_.state() != client::ClientSession::State::Connected || response_->received()) return;
+  auto submitted = session_.subscribe({response_->subscription(static_cast<QoS>(options_.qos))},
+                                      setup_.properties_for(kInSubscribe), Clock::now());
+  if (!submitted) {
+    fail({apps::exit_for(*submitted.error), "cannot subscribe to the response topic: " + submitted.error->message});
+    return;
+  }
+  response_subscribe_token_ = submitted.token;
+}
+
+void Publisher::on_response_subscribed(const client::Subscribed& s) {
+  if (closing_) return;
+  if (s.error) {
+    if (!setup_.reconnect.enabled) fail({apps::exit_for(*s.error), "cannot subscribe to the response topic: " + s.error->message});
+    return;
+  }
+  if (!s.reason_codes.empty() && s.reason_codes[0] >= 0x80) {
+    fail({ClientExit::Rejected,
+          fmt::format("the subscription to the response topic '{}' was refused: {}", response_->topic(),
+                      apps::describe_reason(PacketType::Suback, s.reason_codes[0], setup_.config.version,
+                                            s.reason_string))});
+    return;
+  }
+  // The request goes out only now, so the response cannot arrive before
+  // the subscription that receives it.
+  if (!source_started_) {
+    source_started_ = true;
+    start_source();
+  }
+}
+
+void Publisher::on_message(const client::MessageReceived& m) {
+  if (!response_ || closing_) return;
+  std::optional<std::string> output_error;
+  if (!response_->offer(m, &output_error)) return;
+  if (output_error) {
+    // A reader that went away (EPIPE) is no error, as for mqsub.
+    if (!output_error->empty()) fail({ClientExit::Output, *output_error});
+    else if (completed_ == submitted_) maybe_finish();
+    return;
+  }
+  maybe_finish();
+}
+
 void Publisher::on_event(client::Event& event) {
+  if (setup_.auth_command) {
+    if (auto* challenge = std::get_if<client::AuthChallenge>(&event)) {
+      if (auto o = setup_.auth_command->answer(*challenge, session_)) fail(std::move(*o));
+      return;
+    }
+    if (auto* c = std::get_if<client::Connected>(&event))
+      if (auto o = setup_.auth_command->verify(*c)) return fail(std::move(*o));
+  }
+  if (response_) {
+    if (std::holds_alternative<client::Connected>(event)) return subscribe_response();
+    if (auto* m = std::get_if<client::MessageReceived>(&event)) return on_message(*m);
+    if (auto* s = std::get_if<client::Subscribed>(&event)) {
+      if (s->token == response_subscribe_token_) on_response_subscribed(*s);
+      return;
+    }
+  }
   if (auto* done = std::get_if<client::PublishCompleted>(&event)) {
     ++completed_;
     if (done->error) {
@@ -372,6 +458,8 @@ void Publisher::on_ended(const net::NetError& error) {
     outcome_.fail({ClientExit::ConnectionLost,
                    fmt::format("the connection ended with {} of {} acknowledged", completed_,
                                apps::plural(submitted_, "message"))});
+  } else if (response_ && !response_->received()) {
+    outcome_.fail({ClientExit::ConnectionLost, "the connection ended before the response: " + response_->waiting_note()});
   }
   loop_.stop();
 }
@@ -396,11 +484,19 @@ int Publisher::run() {
                                                std::move(handlers));
   if (options_.timeout > 0)
     deadline_.start(seconds(options_.timeout), [this] {
+      if (response_ && input_done_ && completed_ == submitted_) {
+        fail({ClientExit::Timeout, fmt::format("no response within {} s, the request was {}: {}", options_.timeout,
+                                               options_.qos > 0 ? "acknowledged" : "sent", response_->waiting_note())});
+        return;
+      }
       fail({ClientExit::Timeout, fmt::format("timed out after {} s with {} of {} acknowledged",
                                              options_.timeout, completed_, apps::plural(submitted_, "message"))});
     });
   conn_->open();
-  start_source();
+  if (!response_) {
+    source_started_ = true;
+    start_source();
+  }
   loop_.run_until([this] { return finished_; });
   conn_.reset();
   input_.reset();
@@ -411,6 +507,17 @@ int Publisher::run() {
     outcome_.fail({ClientExit::Failure, fmt::format("{} of {} could not be decoded and {} not sent", bad_lines_,
                                                     apps::plural(line_number_, "line"), bad_lines_ == 1 ? "was" : "were")});
   return apps::report("mqpub", outcome_.outcome());
+}
+
+/// What --wait-response cannot do, as a usage error.
+std::optional<std::string> check_request(const PubOptions& o, const apps::ClientSetup& setup) {
+  if (o.source() == Source::Lines || o.source() == Source::Replay || o.repeat > 1)
+    return std::string("--wait-response sends one request: not with -l, --replay or --repeat");
+  if (auto bad = check_topic_name(o.response_topic)) return fmt::format("-e '{}': {}", o.response_topic, bad->message);
+  // Without No Local (5.0) the request would come back as its own response.
+  if (!setup.v5() && o.response_topic == o.topic)
+    return std::string("-e: the response topic is the request topic; before MQTT 5.0 the request would be taken as its own response");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -428,7 +535,22 @@ int run(const PubOptions& given, apps::ClientSetup setup) {
   if (options.topic_alias) setup.config.topic_aliases = client::TopicAliasPolicy::Automatic;
   // With --reconnect, what a lost session took is published again, not lost.
   setup.config.resend_discarded = setup.reconnect.enabled;
-  Publisher publisher(options, std::move(setup));
+  std::optional<ResponseWaiter> response;
+  if (options.wait_response) {
+    if (auto bad = check_request(options, setup)) return apps::report("mqpub", {ClientExit::Usage, *bad});
+    std::string error;
+    auto printer = mqsub::make_printer(options.print, &error);
+    if (!printer) return apps::report("mqpub", {ClientExit::Usage, error});
+    response.emplace(options.response_topic, setup.v5(), std::move(*printer));
+  } else if (!options.response_topic.empty()) {
+    if (!setup.v5())
+      return apps::report("mqpub", {ClientExit::Usage, "-e (--response-topic) needs MQTT 5.0 (-V mqttv5), or --wait-response"});
+    if (auto bad = check_topic_name(options.response_topic))
+      return apps::report("mqpub", {ClientExit::Usage, fmt::format("-e '{}': {}", options.response_topic, bad->message)});
+    options.properties.push_back("response-topic=" + options.response_topic);
+  }
+  if (auto failed = apps::prepare_auth(setup)) return apps::report("mqpub", *failed);
+  Publisher publisher(options, std::move(setup), std::move(response));
   return publisher.run();
 }
 

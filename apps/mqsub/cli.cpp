@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "mosquitto_compat.hpp"
 #include "options_file.hpp"
+#include "property_options.hpp"
 
 namespace mq::mqsub {
 
@@ -102,7 +103,9 @@ void define_cli(CLI::App& app, SubOptions& o) {
                  "Let the broker replace topics by up to this many topic aliases (MQTT 5.0; default 0, none)")
       ->check(CLI::Range(0, 65535))
       ->group(kSub);
-  app.add_option("--property", o.properties, "SUBSCRIBE property (MQTT 5.0) as name=value")->group(kSub);
+  auto* property = app.add_option("--property", o.properties, "SUBSCRIBE property (MQTT 5.0) as name=value")
+                       ->group(kSub);
+  apps::set_completion_hint(property, apps::property_completion(kInSubscribe));
   app.add_option("--user-property", o.user_properties,
                  "User property name=value on SUBSCRIBE (MQTT 5.0); repeatable, order kept")
       ->group(kSub);
@@ -116,20 +119,7 @@ void define_cli(CLI::App& app, SubOptions& o) {
   app.add_flag("--unsubscribe", o.unsubscribe_on_exit, "Unsubscribe from the -t filters before exiting")
       ->group(kSub);
 
-  const char* kOut = "Output";
-  auto* v = app.add_flag("-v,--verbose", o.verbose, "Print the topic, a space, then the payload")->group(kOut);
-  auto* f = app.add_option("-F,--format", o.format, "Output format as mosquitto_sub's -F (see OUTPUT FORMAT)")
-                ->group(kOut);
-  app.add_flag("-N,--no-eol", o.no_eol, "Do not print a newline after each message (ignored with --json, whose records are lines)")->group(kOut);
-  auto* j = app.add_flag("--json", o.json, "One JSON object per message and line (see JSON OUTPUT)")->group(kOut);
-  app.add_option("--payload-encoding", o.payload_encoding,
-                 "With --json: auto (text when valid UTF-8, else base64), base64 or hex")
-      ->check(CLI::IsMember({"auto", "base64", "hex"}))
-      ->capture_default_str()
-      ->needs(j)
-      ->group(kOut);
-  v->excludes(f)->excludes(j);
-  f->excludes(j);
+  add_print_options(app, o.print, "Output", "each message", "");
 
   const char* kStop = "Stopping";
   app.add_option("-C,--count", o.count,

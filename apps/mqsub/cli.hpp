@@ -8,6 +8,7 @@
 
 #include "client_options.hpp"
 #include "docs.hpp"
+#include "output.hpp"
 
 namespace mq::mqsub {
 
@@ -26,11 +27,7 @@ struct SubOptions {
   std::vector<std::string> filter_out;          ///< -T: messages on matching topics are not printed
   bool unsubscribe_on_exit = false;
 
-  bool verbose = false;
-  std::string format;
-  bool no_eol = false;
-  bool json = false;
-  std::string payload_encoding = "auto";
+  PrintOptions print;
 
   unsigned count = 0;
   double timeout = 0;

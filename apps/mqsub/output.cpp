@@ -6,7 +6,49 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace mq::mqsub {
+
+std::vector<CLI::Option*> add_print_options(CLI::App& app, PrintOptions& o, const char* group, const char* what,
+                                            const char* manual) {
+  auto* v = app.add_flag("-v,--verbose", o.verbose, fmt::format("Print the topic, a space, then the payload of {}", what))
+                ->group(group);
+  auto* f = app.add_option("-F,--format", o.format,
+                           fmt::format("Print {} in mosquitto_sub's -F format (see OUTPUT FORMAT{})", what, manual))
+                ->group(group);
+  auto* n = app.add_flag("-N,--no-eol",
+                         o.no_eol, "Do not print a newline after the payload (ignored with --json, whose records are lines)")
+                ->group(group);
+  auto* j = app.add_flag("--json", o.json, fmt::format("Print {} as one JSON object and line (see JSON OUTPUT{})", what, manual))
+                ->group(group);
+  auto* e = app.add_option("--payload-encoding", o.payload_encoding,
+                           "With --json: auto (text when valid UTF-8, else base64), base64 or hex")
+                ->check(CLI::IsMember({"auto", "base64", "hex"}))
+                ->capture_default_str()
+                ->needs(j)
+                ->group(group);
+  v->excludes(f)->excludes(j);
+  f->excludes(j);
+  return {v, f, n, j, e};
+}
+
+std::optional<MessagePrinter> make_printer(const PrintOptions& o, std::string* error) {
+  MessagePrinter::Mode mode = MessagePrinter::Mode::Payload;
+  std::optional<OutputFormat> format;
+  if (o.verbose) mode = MessagePrinter::Mode::Verbose;
+  if (o.json) mode = MessagePrinter::Mode::Json;
+  if (!o.format.empty()) {
+    format = OutputFormat::compile(o.format, error);
+    if (!format) return std::nullopt;
+    mode = MessagePrinter::Mode::Format;
+  }
+  auto encoding = o.payload_encoding == "base64" ? apps::PayloadEncoding::Base64
+                  : o.payload_encoding == "hex"  ? apps::PayloadEncoding::Hex
+                                                 : apps::PayloadEncoding::Auto;
+  // NDJSON needs its newlines: -N applies to the other output modes only.
+  return MessagePrinter(mode, !o.no_eol || o.json, std::move(format), encoding);
+}
 
 std::string MessagePrinter::render(const MessageView& m, std::string* warning) const {
   std::string out;

@@ -5,6 +5,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "format.hpp"
 #include "message_json.hpp"
@@ -28,6 +31,26 @@ class MessagePrinter {
   std::optional<OutputFormat> format_;
   apps::PayloadEncoding encoding_;
 };
+
+/// The output options as the command line gave them: mqsub's, and mqpub's
+/// for the response of --wait-response.
+struct PrintOptions {
+  bool verbose = false;
+  std::string format;
+  bool no_eol = false;
+  bool json = false;
+  std::string payload_encoding = "auto";
+};
+
+/// Adds -v, -F, -N, --json and --payload-encoding to `app` in group `group`;
+/// `what` names the printed thing in the help ("each message", "the response"),
+/// `manual` where OUTPUT FORMAT and JSON OUTPUT are ("" or " in mqsub(1)").
+/// Returns the options so a caller can add `needs` to them.
+std::vector<CLI::Option*> add_print_options(CLI::App& app, PrintOptions& options, const char* group,
+                                            const char* what, const char* manual);
+
+/// The printer the options select; nullopt and `error` when -F does not compile.
+std::optional<MessagePrinter> make_printer(const PrintOptions& options, std::string* error);
 
 /// Writes whole buffers to a file descriptor.
 class FdWriter {

@@ -250,8 +250,14 @@ void Subscriber::on_message(client::MessageReceived& m) {
 }
 
 void Subscriber::on_event(client::Event& event) {
-  if (std::holds_alternative<client::Connected>(event)) {
+  if (auto* c = std::get_if<client::Connected>(&event)) {
+    if (setup_.auth_command)
+      if (auto o = setup_.auth_command->verify(*c)) return stop(std::move(*o));
     on_connected();
+    return;
+  }
+  if (auto* challenge = std::get_if<client::AuthChallenge>(&event); challenge && setup_.auth_command) {
+    if (auto o = setup_.auth_command->answer(*challenge, session_)) stop(std::move(*o));
     return;
   }
   if (auto* m = std::get_if<client::MessageReceived>(&event)) {
@@ -341,24 +347,13 @@ int run(const SubOptions& given, apps::ClientSetup setup) {
               !options.properties.empty() || !options.user_properties.empty()))
     return apps::report("mqsub", {ClientExit::Usage, "subscription options and properties need MQTT 5.0 (-V mqttv5)"});
 
-  MessagePrinter::Mode mode = MessagePrinter::Mode::Payload;
-  std::optional<OutputFormat> format;
-  if (options.verbose) mode = MessagePrinter::Mode::Verbose;
-  if (options.json) mode = MessagePrinter::Mode::Json;
-  if (!options.format.empty()) {
-    std::string error;
-    format = OutputFormat::compile(options.format, &error);
-    if (!format) return apps::report("mqsub", {ClientExit::Usage, error});
-    mode = MessagePrinter::Mode::Format;
-  }
-  auto encoding = options.payload_encoding == "base64" ? apps::PayloadEncoding::Base64
-                  : options.payload_encoding == "hex"  ? apps::PayloadEncoding::Hex
-                                                       : apps::PayloadEncoding::Auto;
-  // NDJSON needs its newlines: -N applies to the other output modes only.
-  MessagePrinter printer(mode, !options.no_eol || options.json, std::move(format), encoding);
+  std::string error;
+  auto printer = make_printer(options.print, &error);
+  if (!printer) return apps::report("mqsub", {ClientExit::Usage, error});
   setup.config.manual_acks = true;
   if (options.topic_alias_maximum) setup.config.topic_alias_maximum = options.topic_alias_maximum;  // only what is printed (or filtered out) is acknowledged
-  Subscriber subscriber(options, std::move(setup), std::move(printer));
+  if (auto failed = apps::prepare_auth(setup)) return apps::report("mqsub", *failed);
+  Subscriber subscriber(options, std::move(setup), std::move(*printer));
   return subscriber.run();
 }
 

@@ -12,7 +12,8 @@ complete -c mqpub -s k -l keepalive -x -d 'Keep alive interval in seconds; 0 dis
 complete -c mqpub -s V -l protocol-version -x -a 'mqttv5 mqttv311 mqttv31 5 311 31' -d 'MQTT version'
 complete -c mqpub -s u -l username -x -d 'User name'
 complete -c mqpub -s P -l pw -x -d 'Password'
-complete -c mqpub -l auth-method -x -d 'Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; a broker that answers with a further challenge ends the connection (exit 5)'
+complete -c mqpub -l auth-method -x -d 'Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; without --auth-command a broker that answers with a further challenge ends the connection (exit 5)'
+complete -c mqpub -l auth-command -x -d 'Shell command run for each enhanced authentication step (MQTT 5.0, needs --auth-method): the broker\'s data on its stdin, ours from its stdout (see ENHANCED AUTHENTICATION)'
 complete -c mqpub -l auth-data -x -d 'Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...'
 complete -c mqpub -l connect-timeout -x -d 'Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK'
 complete -c mqpub -l ws-header -x -d 'Extra HTTP header for the WebSocket upgrade, \'Name: value\''
@@ -35,11 +36,11 @@ complete -c mqpub -l will-topic -x -d 'Topic of the will message'
 complete -c mqpub -l will-payload -x -d 'Payload of the will message'
 complete -c mqpub -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
 complete -c mqpub -l will-retain -d 'Retain the will message'
-complete -c mqpub -l will-property -x -d 'Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain'
+complete -c mqpub -l will-property -x -a 'payload-format-indicator= message-expiry-interval= content-type= response-topic= correlation-data= will-delay-interval= user-property=' -d 'Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain'
 complete -c mqpub -l disconnect-reason -x -d 'Reason code of the DISCONNECT sent at the end (MQTT 5.0), e.g. 0x04 to have the broker publish the will; -D disconnect NAME VALUE adds properties'
-complete -c mqpub -l connect-property -x -d 'CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or request-problem-information=1'
-complete -c mqpub -s D -l define -x -d 'Property for a packet, as mosquitto\'s -D, repeatable: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE, where COMMAND is connect, publish, subscribe, unsubscribe, disconnect or will and NAME a property name such as content-type; binary values take hex: or base64: prefixes'
-complete -c mqpub -l property -x -d 'PUBLISH property (MQTT 5.0) as name=value: payload-format-indicator, message-expiry-interval, content-type, response-topic, correlation-data (text, hex:..., base64:...), user-property=k=v'
+complete -c mqpub -l connect-property -x -a 'session-expiry-interval= authentication-method= authentication-data= request-problem-information= request-response-information= receive-maximum= topic-alias-maximum= user-property= maximum-packet-size=' -d 'CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or request-problem-information=1'
+complete -c mqpub -s D -l define -x -a 'connect publish subscribe unsubscribe disconnect will' -d 'Property for a packet, as mosquitto\'s -D, repeatable: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE, where COMMAND is connect, publish, subscribe, unsubscribe, disconnect or will and NAME a property name such as content-type; binary values take hex: or base64: prefixes'
+complete -c mqpub -l property -x -a 'payload-format-indicator= message-expiry-interval= content-type= response-topic= correlation-data= subscription-identifier= topic-alias= user-property=' -d 'PUBLISH property (MQTT 5.0) as name=value: payload-format-indicator, message-expiry-interval, content-type, response-topic, correlation-data (text, hex:..., base64:...), user-property=k=v'
 complete -c mqpub -l user-property -x -d 'User property name=value on each PUBLISH (MQTT 5.0); repeatable, order kept, duplicates allowed'
 complete -c mqpub -l topic-alias -d 'Use topic aliases for repeated topics when the broker allows them (MQTT 5.0)'
 complete -c mqpub -l quiet -d 'Print no error or warning messages on stderr; the exit status still tells what happened'
@@ -61,4 +62,30 @@ complete -c mqpub -l repeat -x -d 'Publish the message this many times'
 complete -c mqpub -l repeat-delay -x -d 'Seconds between repeated messages'
 complete -c mqpub -l rate -x -d 'Repeated messages per second (instead of --repeat-delay)'
 complete -c mqpub -s M -l max-inflight -x -d 'Most QoS 1/2 messages awaiting acknowledgement at once (the broker\'s Receive Maximum also limits it)'
-complete -c mqpub -l timeout -x -d 'Give up (exit 7) when not every message is acknowledged this many seconds after start'
+complete -c mqpub -s W -l timeout -x -d 'Give up (exit 7) when not every message is acknowledged, or with --wait-response no response came, this many seconds after start'
+complete -c mqpub -s e -l response-topic -x -d 'Response Topic of the message (MQTT 5.0); with --wait-response, the topic the response is awaited on (see REQUEST/RESPONSE)'
+complete -c mqpub -l wait-response -d 'Subscribe to the -e topic, publish with a Correlation Data, print the response and exit (as mosquitto_rr)'
+complete -c mqpub -s v -l verbose -d 'Print the topic, a space, then the payload of the response'
+complete -c mqpub -s F -l format -x -d 'Print the response in mosquitto_sub\'s -F format (see OUTPUT FORMAT in mqsub(1))'
+complete -c mqpub -s N -l no-eol -d 'Do not print a newline after the payload (ignored with --json, whose records are lines)'
+complete -c mqpub -l json -d 'Print the response as one JSON object and line (see JSON OUTPUT in mqsub(1))'
+complete -c mqpub -l payload-encoding -x -a 'auto base64 hex' -d 'With --json: auto (text when valid UTF-8, else base64), base64 or hex'
+function _mqpub_words_define_completion --argument-names expected
+    set -l tokens (commandline -opc)
+    set -l n (count $tokens)
+    for i in (seq $n -1 1)
+        test $i -ge (math $n - 2 + 1); or return 1
+        if test $i -lt $n; and contains -- $tokens[$i] -D --define
+            set -l path (string join ' ' -- $tokens[(math $i + 1)..$n])
+            test "$path" = "$expected"
+            return
+        end
+    end
+    return 1
+end
+complete -c mqpub -n '_mqpub_words_define_completion "connect"' -x -a 'session-expiry-interval authentication-method authentication-data request-problem-information request-response-information receive-maximum topic-alias-maximum user-property maximum-packet-size'
+complete -c mqpub -n '_mqpub_words_define_completion "publish"' -x -a 'payload-format-indicator message-expiry-interval content-type response-topic correlation-data subscription-identifier topic-alias user-property'
+complete -c mqpub -n '_mqpub_words_define_completion "subscribe"' -x -a 'subscription-identifier user-property'
+complete -c mqpub -n '_mqpub_words_define_completion "unsubscribe"' -x -a 'user-property'
+complete -c mqpub -n '_mqpub_words_define_completion "disconnect"' -x -a 'session-expiry-interval server-reference reason-string user-property'
+complete -c mqpub -n '_mqpub_words_define_completion "will"' -x -a 'payload-format-indicator message-expiry-interval content-type response-topic correlation-data will-delay-interval user-property'

@@ -12,7 +12,8 @@ complete -c mqsub -s k -l keepalive -x -d 'Keep alive interval in seconds; 0 dis
 complete -c mqsub -s V -l protocol-version -x -a 'mqttv5 mqttv311 mqttv31 5 311 31' -d 'MQTT version'
 complete -c mqsub -s u -l username -x -d 'User name'
 complete -c mqsub -s P -l pw -x -d 'Password'
-complete -c mqsub -l auth-method -x -d 'Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; a broker that answers with a further challenge ends the connection (exit 5)'
+complete -c mqsub -l auth-method -x -d 'Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; without --auth-command a broker that answers with a further challenge ends the connection (exit 5)'
+complete -c mqsub -l auth-command -x -d 'Shell command run for each enhanced authentication step (MQTT 5.0, needs --auth-method): the broker\'s data on its stdin, ours from its stdout (see ENHANCED AUTHENTICATION)'
 complete -c mqsub -l auth-data -x -d 'Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...'
 complete -c mqsub -l connect-timeout -x -d 'Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK'
 complete -c mqsub -l ws-header -x -d 'Extra HTTP header for the WebSocket upgrade, \'Name: value\''
@@ -35,10 +36,10 @@ complete -c mqsub -l will-topic -x -d 'Topic of the will message'
 complete -c mqsub -l will-payload -x -d 'Payload of the will message'
 complete -c mqsub -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
 complete -c mqsub -l will-retain -d 'Retain the will message'
-complete -c mqsub -l will-property -x -d 'Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain'
+complete -c mqsub -l will-property -x -a 'payload-format-indicator= message-expiry-interval= content-type= response-topic= correlation-data= will-delay-interval= user-property=' -d 'Will property (MQTT 5.0) as name=value, e.g. will-delay-interval=30 or content-type=text/plain'
 complete -c mqsub -l disconnect-reason -x -d 'Reason code of the DISCONNECT sent at the end (MQTT 5.0), e.g. 0x04 to have the broker publish the will; -D disconnect NAME VALUE adds properties'
-complete -c mqsub -l connect-property -x -d 'CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or request-problem-information=1'
-complete -c mqsub -s D -l define -x -d 'Property for a packet, as mosquitto\'s -D, repeatable: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE, where COMMAND is connect, publish, subscribe, unsubscribe, disconnect or will and NAME a property name such as content-type; binary values take hex: or base64: prefixes'
+complete -c mqsub -l connect-property -x -a 'session-expiry-interval= authentication-method= authentication-data= request-problem-information= request-response-information= receive-maximum= topic-alias-maximum= user-property= maximum-packet-size=' -d 'CONNECT property (MQTT 5.0) as name=value, e.g. user-property=site=berlin or request-problem-information=1'
+complete -c mqsub -s D -l define -x -a 'connect publish subscribe unsubscribe disconnect will' -d 'Property for a packet, as mosquitto\'s -D, repeatable: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE, where COMMAND is connect, publish, subscribe, unsubscribe, disconnect or will and NAME a property name such as content-type; binary values take hex: or base64: prefixes'
 complete -c mqsub -l quiet -d 'Print no error or warning messages on stderr; the exit status still tells what happened'
 complete -c mqsub -s d -l debug -d 'Print each packet sent and received as one line on stderr'
 complete -c mqsub -l trace -x -a 'text json' -d 'Print every packet sent and received on stderr as mqdump does: a field tree (text) or NDJSON'
@@ -49,15 +50,15 @@ complete -c mqsub -l retain-as-published -d 'Keep the retain flag as the publish
 complete -c mqsub -l retain-handling -x -a '0 1 2' -d 'When to send retained messages (MQTT 5.0): 0 at subscribe, 1 only for a new subscription, 2 never'
 complete -c mqsub -l subscription-id -x -d 'Subscription identifier (MQTT 5.0), 1 to 268435455'
 complete -c mqsub -l topic-alias-maximum -x -d 'Let the broker replace topics by up to this many topic aliases (MQTT 5.0; default 0, none)'
-complete -c mqsub -l property -x -d 'SUBSCRIBE property (MQTT 5.0) as name=value'
+complete -c mqsub -l property -x -a 'subscription-identifier= user-property=' -d 'SUBSCRIBE property (MQTT 5.0) as name=value'
 complete -c mqsub -l user-property -x -d 'User property name=value on SUBSCRIBE (MQTT 5.0); repeatable, order kept'
 complete -c mqsub -s U -l unsubscribe-topic -x -d 'Unsubscribe from this filter right after connecting (e.g. to clean a persistent session)'
 complete -c mqsub -s T -l filter-out -x -d 'Do not print messages whose topic matches this filter (wildcards allowed); repeatable. They do not count for -C'
 complete -c mqsub -l unsubscribe -d 'Unsubscribe from the -t filters before exiting'
-complete -c mqsub -s v -l verbose -d 'Print the topic, a space, then the payload'
-complete -c mqsub -s F -l format -x -d 'Output format as mosquitto_sub\'s -F (see OUTPUT FORMAT)'
-complete -c mqsub -s N -l no-eol -d 'Do not print a newline after each message (ignored with --json, whose records are lines)'
-complete -c mqsub -l json -d 'One JSON object per message and line (see JSON OUTPUT)'
+complete -c mqsub -s v -l verbose -d 'Print the topic, a space, then the payload of each message'
+complete -c mqsub -s F -l format -x -d 'Print each message in mosquitto_sub\'s -F format (see OUTPUT FORMAT)'
+complete -c mqsub -s N -l no-eol -d 'Do not print a newline after the payload (ignored with --json, whose records are lines)'
+complete -c mqsub -l json -d 'Print each message as one JSON object and line (see JSON OUTPUT)'
 complete -c mqsub -l payload-encoding -x -a 'auto base64 hex' -d 'With --json: auto (text when valid UTF-8, else base64), base64 or hex'
 complete -c mqsub -s C -l count -x -d 'Exit with status 0 after printing this many messages; later ones are not acknowledged (see ACKNOWLEDGEMENTS)'
 complete -c mqsub -s W -l timeout -x -d 'Exit with status 7 after this many seconds in total'
@@ -66,3 +67,22 @@ complete -c mqsub -s E -l exit-after-sub -d 'Exit with status 0 once the subscri
 complete -c mqsub -s R -l no-retained -d 'Do not print retained (stale) messages, only new ones'
 complete -c mqsub -l retained-only -d 'Print only the retained messages, then exit with status 0'
 complete -c mqsub -l remove-retained -d 'Clear each retained message received (publish an empty retained message to its topic), except on topics excluded with -T; with -R they are cleared without being printed'
+function _mqsub_words_define_completion --argument-names expected
+    set -l tokens (commandline -opc)
+    set -l n (count $tokens)
+    for i in (seq $n -1 1)
+        test $i -ge (math $n - 2 + 1); or return 1
+        if test $i -lt $n; and contains -- $tokens[$i] -D --define
+            set -l path (string join ' ' -- $tokens[(math $i + 1)..$n])
+            test "$path" = "$expected"
+            return
+        end
+    end
+    return 1
+end
+complete -c mqsub -n '_mqsub_words_define_completion "connect"' -x -a 'session-expiry-interval authentication-method authentication-data request-problem-information request-response-information receive-maximum topic-alias-maximum user-property maximum-packet-size'
+complete -c mqsub -n '_mqsub_words_define_completion "publish"' -x -a 'payload-format-indicator message-expiry-interval content-type response-topic correlation-data subscription-identifier topic-alias user-property'
+complete -c mqsub -n '_mqsub_words_define_completion "subscribe"' -x -a 'subscription-identifier user-property'
+complete -c mqsub -n '_mqsub_words_define_completion "unsubscribe"' -x -a 'user-property'
+complete -c mqsub -n '_mqsub_words_define_completion "disconnect"' -x -a 'session-expiry-interval server-reference reason-string user-property'
+complete -c mqsub -n '_mqsub_words_define_completion "will"' -x -a 'payload-format-indicator message-expiry-interval content-type response-topic correlation-data will-delay-interval user-property'

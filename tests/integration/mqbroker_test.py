@@ -584,6 +584,10 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertEqual(err, "mqbroker: c.conf:2: unknown key \"max_inflight_mesages\"; "
                               "did you mean \"max_inflight_messages\"?\n")
+        # A mosquitto key mqbroker knows but does not support is a configuration error too.
+        rc, out, err = self.run_broker(["--check-config"], "listener 0\nconnection bridge1\n")
+        self.assertEqual((rc, err), (2, "mqbroker: c.conf:2: connection: not supported by mqbroker (bridges are not "
+                                        "supported)\n"))
         rc, out, err = self.run_broker(["--check-config"], "password_file /nonexistent/pw\n")
         self.assertEqual(rc, 1)
         self.assertIn("/nonexistent/pw: cannot read the password file", err)

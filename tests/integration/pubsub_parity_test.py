@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Every option of mosquitto_pub and mosquitto_sub (read from their own
---help) has a row in the MOSQUITTO COMPATIBILITY section of mqpub(1) and
-mqsub(1): same, different with the reason, or missing with the reason.
+"""Every option of mosquitto_pub, mosquitto_rr and mosquitto_sub (read from
+their own --help) has a row in the MOSQUITTO COMPATIBILITY section of
+mqpub(1) and mqsub(1): same, different with the reason, or missing with the
+reason.
 
 Usage: pubsub_parity_test.py mqpub mqsub
 """
@@ -35,7 +36,7 @@ def compatibility_rows(ours):
 
 class ParityTest(unittest.TestCase):
     def test_every_mosquitto_option_is_in_the_table(self):
-        for theirs, ours in (("mosquitto_pub", MQPUB), ("mosquitto_sub", MQSUB)):
+        for theirs, ours in (("mosquitto_pub", MQPUB), ("mosquitto_sub", MQSUB), ("mosquitto_rr", MQPUB)):
             with self.subTest(theirs):
                 options = mosquitto_options(theirs)
                 self.assertGreater(len(options), 40, options)  # the help was read

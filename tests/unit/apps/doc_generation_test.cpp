@@ -111,3 +111,76 @@ TEST_CASE("the bash completion completes options, values and files in bash") {
   CHECK(complete("sample -q cap", 2) == "capture.pcap captures\n");  // positional files
   std::filesystem::remove_all(dir);
 }
+
+namespace {
+
+/// An app with what CLI11 alone cannot describe to a shell: a multi-word
+/// value whose second word depends on the first, "key=" prefixes, a value
+/// name that lists the values, and a subcommand with positionals.
+struct WordsApp {
+  CLI::App app{"x", "words"};
+  std::vector<std::string> define, props;
+  std::string flag, pw, iterations;
+  mq::apps::AppDoc doc;
+  WordsApp() {
+    doc.name = "words";
+    auto* d = app.add_option("-D,--define", define, "Property")->expected(3, 4)->type_name("COMMAND NAME VALUE");
+    mq::apps::set_completion_hint(
+        d, {{{"publish", {{"content-type", {}}, {"correlation-data", {}}}}, {"connect", {{"receive-maximum", {}}}}},
+            {}});
+    auto* p = app.add_option("--property", props, "Property as name=value");
+    mq::apps::set_completion_hint(p, {{}, {"content-type=", "topic-alias="}});
+    app.add_option("--anonymous", flag, "Allow anonymous")->type_name("true|false");
+    auto* sub = app.add_subcommand("passwd", "Edit a password file");
+    sub->add_option("file", pw, "The file")->type_name("FILE");
+    sub->add_option("action", flag, "add or remove")->check(CLI::IsMember({"add", "remove"}));
+    sub->add_option("--iterations", iterations, "Rounds");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("completions: multi-word values, key= prefixes, listed values and subcommands") {
+  WordsApp w;
+  auto cli = mq::apps::describe_cli(w.app);
+  REQUIRE(cli.subcommands.size() == 1);
+  CHECK(cli.subcommands[0].name == "passwd");
+  CHECK(cli.subcommands[0].cli.positionals.size() == 2);
+  for (const auto* o : cli.all_options()) {
+    if (o->display_name() == "--anonymous") CHECK(o->choices == std::vector<std::string>{"true", "false"});
+    if (o->display_name() == "-D, --define") CHECK(mq::apps::word_depth(o->words) == 2);
+  }
+
+  auto dir = std::filesystem::temp_directory_path() / ("mq_docs_words_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "users.txt") << "x";
+  std::ofstream(dir / "completion.bash") << mq::apps::render_bash(w.app, w.doc);
+  auto complete = [&](const std::string& words, int cword) {
+    return run("cd '" + dir.string() + "' && bash -c 'source ./completion.bash; COMP_WORDS=(" + words +
+               "); COMP_CWORD=" + std::to_string(cword) + "; _words_completion; echo \"${COMPREPLY[*]}\"'");
+  };
+  CHECK(complete("words -D \"\"", 2) == "publish connect\n");
+  CHECK(complete("words -D publish co", 3) == "content-type correlation-data\n");
+  CHECK(complete("words --anonymous -D connect \"\"", 4) == "receive-maximum\n");
+  CHECK(complete("words -D publish content-type \"\"", 4) == "\n");  // the value is free text
+  CHECK(complete("words --property top", 2) == "topic-alias=\n");
+  CHECK(complete("words --anonymous t", 2) == "true\n");
+  CHECK(complete("words pa", 1) == "passwd\n");
+  CHECK(complete("words passwd us", 2) == "users.txt\n");
+  CHECK(complete("words passwd --iterations 9 users.txt \"\"", 5) == "add remove\n");
+  CHECK(complete("words passwd users.txt add --", 4) == "--help --iterations\n");
+  std::filesystem::remove_all(dir);
+
+  // zsh and fish: the same facts in their languages.
+  auto zsh = mq::apps::render_zsh(w.app, w.doc);
+  CHECK(zsh.find(":word 1:{compadd -- publish connect}:word 2:{case \"${words[CURRENT-1]}\" in ('\\''publish'\\'') "
+                 "compadd -- content-type correlation-data ;;") != std::string::npos);
+  CHECK(zsh.find("'1:command:(passwd)'") != std::string::npos);
+  CHECK(zsh.find("{compadd -S \"\" -- content-type= topic-alias=}") != std::string::npos);
+  auto fish = mq::apps::render_fish(w.app, w.doc);
+  CHECK(fish.find("complete -c words -n '_words_words_define_completion \"publish\"' -x -a 'content-type "
+                  "correlation-data'\n") != std::string::npos);
+  CHECK(fish.find("complete -c words -n __fish_use_subcommand -x -a passwd -d 'Edit a password file'\n") !=
+        std::string::npos);
+  CHECK(fish.find("complete -c words -n '__fish_seen_subcommand_from passwd' -a 'add remove'\n") != std::string::npos);
+}
