@@ -181,6 +181,15 @@ inline Subscribe subscribe_packet(std::uint16_t packet_id, std::string_view filt
   return s;
 }
 
+/// A 5.0 SUBSCRIBE with one filter and Subscription Identifier `id` (none when 0).
+inline Subscribe subscribe_id(std::uint16_t packet_id, std::string_view filter, QoS qos, std::uint32_t id,
+                              bool no_local = false) {
+  Subscribe s = subscribe_packet(packet_id, filter, qos);
+  s.subscriptions[0].no_local = no_local;
+  if (id) s.properties.push_back(Property{PropertyId::SubscriptionIdentifier, id, {}, {}});
+  return s;
+}
+
 /// Subscribes and checks the SUBACK grants `qos`.
 inline void subscribe(Client& c, std::string_view filter, QoS qos = 0, std::uint16_t packet_id = 1) {
   c.send(subscribe_packet(packet_id, filter, qos));
