@@ -27,7 +27,10 @@ void Broker::on_subscribe(Connection& c, const Subscribe& sub, TimePoint now) {
   // is named in the SUBACK's Reason String.
   std::string first_refusal;
   auto refuse_filter = [&](std::string_view filter, std::uint8_t reason, std::string_view text) {
-    if (first_refusal.empty()) first_refusal = fmt::format("topic filter {}: {}", filter, text);
+    // A long filter is not quoted: the Reason String stays short (and within its 65,535-byte field).
+    if (first_refusal.empty())
+      first_refusal = filter.size() <= 100 ? fmt::format("topic filter {}: {}", filter, text)
+                                           : fmt::format("a topic filter of {} bytes: {}", filter.size(), text);
     return v5 ? reason : std::uint8_t{0x80};
   };
 

@@ -106,6 +106,19 @@ TEST_CASE("broker: a SUBACK names its first refused filter") {
                          mq::broker::test::text(text), {0x01, 0xA2}}));
 }
 
+TEST_CASE("broker: a long refused filter is not quoted in the SUBACK's Reason String") {
+  Config config = with_reason_strings();
+  config.wildcard_subscriptions = false;
+  Harness h(config);
+  Client c(h, ProtocolVersion::v5);
+  connect(c, "c");
+  const std::string filter = std::string(65'000, 'a') + "/#";
+  c.send(subscribe_packet(6, filter));
+  Suback ack = c.expect<Suback>();
+  REQUIRE(ack.properties.size() == 1);
+  CHECK(ack.properties[0].value == "a topic filter of 65002 bytes: wildcard subscriptions are not available");
+}
+
 TEST_CASE("broker: reason_strings off sends none") {
   Harness h;  // test_config: off
   Client c(h, ProtocolVersion::v5);
