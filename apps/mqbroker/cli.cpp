@@ -274,7 +274,14 @@ apps::AppDoc documentation() {
        "\n"
        "Message Expiry Interval: a message is forwarded with the time it has left, rounded up to whole seconds, "
        "so a retained or queued message read 0.4 s before it expires says 1, never 0. 0 goes out only when the "
-       "publisher sent 0, or for a message already in flight that is resent after it expired."},
+       "publisher sent 0, or for a message already in flight that is resent after it expired.\n"
+       "\n"
+       "Reason Strings: the broker's own refusals and errors to a 5.0 client (CONNACK, DISCONNECT, the PUBACK or "
+       "PUBREC of a refused PUBLISH, a SUBACK with a refused filter) carry a short Reason String saying why, e.g. "
+       "\"PUBREC for a QoS 1 message (packet identifier 1)\"; a malformed packet's names the byte offset, the "
+       "field and the rule broken. None is sent to a client that set Request Problem Information to 0 (although "
+       "5.0 would allow one on CONNACK and DISCONNECT), and none where it would not fit the client's Maximum "
+       "Packet Size."},
       {"EVENTS LOGGED",
        "At info level (-v): each connection and its close, with the reason; each topic filter of a SUBSCRIBE "
        "with the QoS granted or the refusal code (\"subscribed\", \"subscription refused\"); each filter of "

@@ -163,8 +163,16 @@ class Broker {
   void write(Connection& c, const Packet& p);
   void append_ack(Connection& c, PacketType type, std::uint16_t packet_id, std::uint8_t reason);
   void mark_dirty(Connection& c);
-  /// Sends DISCONNECT `reason` to an active 5.0 client, then closes.
-  void disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now);
+  /// Sends DISCONNECT `reason` to an active 5.0 client, with `why` as its
+  /// Reason String when not empty, then closes.
+  void disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now, std::string_view why = {});
+  /// `text` when the broker may tell `c` why it refuses or ends something
+  /// (config.reason_strings, and the client did not set Request Problem
+  /// Information to 0), else empty. append() still leaves a Reason String
+  /// out where it would not fit the client's Maximum Packet Size.
+  std::string_view why(const Connection& c, std::string_view text) const {
+    return config_.reason_strings && c.problem_info ? text : std::string_view();
+  }
   /// Closes without a DISCONNECT (3.x, or before CONNACK).
   void close_connection(Connection& c, bool with_will, TimePoint now);
   /// Detaches the session: will, session expiry. Leaves the connection.
@@ -199,7 +207,8 @@ class Broker {
   void defer_connect(Connection& c, const Connect& k, std::optional<std::string> assigned);
   /// Keeps a packet sent while the CONNECT waits; closes past a bound.
   void hold_frame(Connection& c, const Framer::Frame& f, TimePoint now);
-  /// Sends CONNACK `reason_v5` (mapped before 5.0) and closes.
+  /// Sends CONNACK `reason_v5` (mapped before 5.0), with `reason_string` at
+  /// 5.0 when not empty, and closes.
   void refuse(Connection& c, std::uint8_t reason_v5, std::string_view reason_string = {});
   std::string assign_client_id();
   void send_connack(Connection& c, bool session_present, const Connect& k, std::optional<std::string_view> assigned,

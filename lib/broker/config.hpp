@@ -110,6 +110,12 @@ struct Config {
   bool wildcard_subscriptions = true;
   bool shared_subscriptions = true;
   bool subscription_identifiers = true;
+  /// Whether the broker's own refusals and errors to 5.0 clients (CONNACK,
+  /// DISCONNECT, a refused PUBACK/PUBREC, SUBACK) carry a short Reason
+  /// String saying why; never to a client that set Request Problem
+  /// Information to 0, and left out where it would not fit the client's
+  /// Maximum Packet Size.
+  bool reason_strings = true;
   /// Anonymous clients (no user name) allowed when the authenticator does not decide.
   bool allow_anonymous = true;
   /// Seconds between $SYS/ updates; 0 turns them off.

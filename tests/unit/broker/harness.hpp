@@ -39,10 +39,13 @@ struct FakeNet final : Output {
   void close(ConnectionId id) override { closed.insert(id); }
 };
 
-/// A config for tests: no $SYS unless a test asks.
+/// A config for tests: no $SYS and no Reason Strings unless a test asks
+/// (the tests of refusals compare whole packets; reason_string_test
+/// covers the strings).
 inline Config test_config() {
   Config c;
   c.sys_interval = 0;
+  c.reason_strings = false;
   return c;
 }
 
@@ -175,6 +178,15 @@ inline Subscribe subscribe_packet(std::uint16_t packet_id, std::string_view filt
   Subscribe s;
   s.packet_id = packet_id;
   s.subscriptions.push_back(Subscription{filter, qos, false, false, 0, 0});
+  return s;
+}
+
+/// A 5.0 SUBSCRIBE with one filter and Subscription Identifier `id` (none when 0).
+inline Subscribe subscribe_id(std::uint16_t packet_id, std::string_view filter, QoS qos, std::uint32_t id,
+                              bool no_local = false) {
+  Subscribe s = subscribe_packet(packet_id, filter, qos);
+  s.subscriptions[0].no_local = no_local;
+  if (id) s.properties.push_back(Property{PropertyId::SubscriptionIdentifier, id, {}, {}});
   return s;
 }
 

@@ -6,23 +6,12 @@
 
 namespace mq::broker::test {
 
-namespace {
-
-/// SUBSCRIBE id `packet_id`, one filter at `qos`, Subscription Identifier `id`.
-Subscribe subscribe_with_id(std::uint16_t packet_id, std::string_view filter, QoS qos, std::uint32_t id) {
-  Subscribe s = subscribe_packet(packet_id, filter, qos);
-  s.properties.push_back(Property{PropertyId::SubscriptionIdentifier, id, {}, {}});
-  return s;
-}
-
-}  // namespace
-
 TEST_CASE("broker: a shared subscription's copy is delivered apart from the session's own match") {
   Harness h;
   Client sub(h, ProtocolVersion::v5);
   connect(sub, "sub");
-  sub.send(subscribe_with_id(1, "mx/#", 0, 1));
-  sub.send(subscribe_with_id(2, "$share/g/mx/a", 1, 2));
+  sub.send(subscribe_id(1, "mx/#", 0, 1));
+  sub.send(subscribe_id(2, "$share/g/mx/a", 1, 2));
   sub.take();
   Client pub(h);
   connect(pub, "pub");

@@ -8,15 +8,6 @@ namespace mq::broker::test {
 
 namespace {
 
-Subscribe subscribe_id(std::uint16_t packet_id, std::string_view filter, QoS qos, std::uint32_t id,
-                       bool no_local = false) {
-  Subscribe s;
-  s.packet_id = packet_id;
-  if (id) s.properties.push_back(Property{PropertyId::SubscriptionIdentifier, id, {}, {}});
-  s.subscriptions.push_back(Subscription{filter, qos, no_local, false, 0, 0});
-  return s;
-}
-
 std::vector<std::uint32_t> ids_of(const Publish& p) {
   std::vector<std::uint32_t> out;
   for (const auto& q : p.properties)
