@@ -12,8 +12,9 @@ namespace {
 constexpr broker::Behaviour kOurs{};
 /// mosquitto 2.0 where the specification lets it choose.
 constexpr broker::Behaviour kMosquitto{
-    .report_no_subscribers = false,
+    .pubrec_no_subscribers = false,
     .answer_malformed_connect = false,
+    .v5_refusal_above_level_5 = false,
     .refuse_v3_keep_alive = false,
     .uuid_client_ids = true,
 };
@@ -100,12 +101,16 @@ constexpr std::array kProfiles = {
 };
 
 constexpr std::array kFields = {
-    BehaviourField{"report_no_subscribers", &broker::Behaviour::report_no_subscribers,
-                   "a 5.0 PUBACK or PUBREC for a message no subscription matched says 0x10 No matching subscribers",
-                   "a 5.0 PUBACK or PUBREC for a message no subscription matched says 0x00 Success"},
+    BehaviourField{"pubrec_no_subscribers", &broker::Behaviour::pubrec_no_subscribers,
+                   "a 5.0 PUBREC for a message no subscription matched says 0x10 No matching subscribers, as a PUBACK "
+                   "does",
+                   "a 5.0 PUBREC says 0x00 Success whatever matched (a PUBACK still says 0x10)"},
     BehaviourField{"answer_malformed_connect", &broker::Behaviour::answer_malformed_connect,
                    "a malformed 5.0 CONNECT gets CONNACK 0x81 or 0x82 before the connection closes",
                    "a malformed 5.0 CONNECT is closed without an answer"},
+    BehaviourField{"v5_refusal_above_level_5", &broker::Behaviour::v5_refusal_above_level_5,
+                   "a CONNECT with a protocol level above 5 gets CONNACK 0x84 in the 5.0 form",
+                   "it gets return code 1 in the 3.1.1 form"},
     BehaviourField{"refuse_v3_keep_alive", &broker::Behaviour::refuse_v3_keep_alive,
                    "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive gets return code 2",
                    "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive is accepted and the "

@@ -122,14 +122,16 @@ TEST_CASE("broker: receive_maximum 2 is advertised and the third QoS 2 PUBLISH a
   CHECK(pub.closed());
 }
 
-TEST_CASE("broker: behaviour report_no_subscribers false acknowledges an unmatched 5.0 PUBLISH with 0x00") {
+TEST_CASE("broker: behaviour pubrec_no_subscribers false answers an unmatched QoS 2 PUBLISH with PUBREC 0x00") {
   Config config = test_config();
-  config.behaviour.report_no_subscribers = false;
+  config.behaviour.pubrec_no_subscribers = false;
   Harness h(config);
   Client pub(h, ProtocolVersion::v5);
   connect(pub, "p");
-  pub.send(publish_packet("nobody/here", "x", 1, 7));
-  CHECK(pub.take() == Bytes{0x40, 0x02, 0x00, 0x07});  // PUBACK 7, reason 0x00 left out
+  pub.send(publish_packet("nobody/here", "x", 2, 7));
+  CHECK(pub.take() == Bytes{0x50, 0x02, 0x00, 0x07});  // PUBREC 7, reason 0x00 left out
+  pub.send(publish_packet("nobody/here", "x", 1, 8));
+  CHECK(pub.take() == Bytes{0x40, 0x03, 0x00, 0x08, 0x10});  // PUBACK 8: 0x10 No matching subscribers
 }
 
 TEST_CASE("broker: behaviour answer_malformed_connect false closes a malformed 5.0 CONNECT silently") {
@@ -176,6 +178,21 @@ TEST_CASE("broker: behaviour uuid_client_ids assigns ids shaped like mosquitto's
     if (at == 8 || at == 13 || at == 18 || at == 23) CHECK(v[i] == '-');
     else CHECK(((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'F')));
   }
+}
+
+TEST_CASE("broker: behaviour v5_refusal_above_level_5 false answers level 6 with return code 1") {
+  const Bytes level6 = cat({{0x10, 0x0D, 0x00, 0x04}, text("MQTT"), {0x06, 0x02, 0x00, 0x3C, 0x00, 0x01}, text("a")});
+  Harness ours;
+  Client v5_form(ours);
+  v5_form.send(level6);
+  CHECK(v5_form.take() == Bytes{0x20, 0x03, 0x00, 0x84, 0x00});
+  Config config = test_config();
+  config.behaviour.v5_refusal_above_level_5 = false;
+  Harness h(config);
+  Client old_form(h);
+  old_form.send(level6);
+  CHECK(old_form.take() == Bytes{0x20, 0x02, 0x00, 0x01});
+  CHECK(old_form.closed());
 }
 
 }  // namespace mq::broker::test
