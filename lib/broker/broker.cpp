@@ -110,7 +110,7 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
     case PacketType::Publish: on_publish(c, std::get<Publish>(p), now); break;
     case PacketType::Puback: on_puback(c, std::get<Puback>(p), now); break;
     case PacketType::Pubrec: on_pubrec(c, std::get<Pubrec>(p), now); break;
-    case PacketType::Pubrel: on_pubrel(c, std::get<Pubrel>(p)); break;
+    case PacketType::Pubrel: on_pubrel(c, std::get<Pubrel>(p), now); break;
     case PacketType::Pubcomp: on_pubcomp(c, std::get<Pubcomp>(p), now); break;
     case PacketType::Subscribe: on_subscribe(c, std::get<Subscribe>(p), now); break;
     case PacketType::Unsubscribe: on_unsubscribe(c, std::get<Unsubscribe>(p)); break;

@@ -34,6 +34,10 @@ struct Behaviour {
   /// is refused with return code 2 (true: it cannot be told a Server Keep
   /// Alive), or accepted with the broker's value enforced (mosquitto).
   bool refuse_v3_keep_alive = true;
+  /// A QoS 2 message is forwarded when its PUBLISH arrives (true), or held
+  /// until the publisher's PUBREL (mosquitto). Held messages live in memory
+  /// only: persistence does not keep them.
+  bool qos2_forward_on_publish = true;
   /// Assigned client identifiers are the prefix and 16 hex digits (false), or
   /// the prefix and a random UUID in upper case, as mosquitto's (true).
   bool uuid_client_ids = false;

@@ -118,6 +118,11 @@ CONVERSATIONS = [
         ("sync", "s"), ("send", "p", connect("d-pub5", level=5)),
         ("send", "p", publish("diff/v5/a", "hello", 1, 3, v5=True)), ("sync", "p"), ("sync", "s"),
         ("send", "s", ack(0x40, 1)), ("sync", "s")]),
+    ("choice: a QoS 2 message is forwarded on PUBREL, not on PUBLISH", [
+        ("send", "s", connect("d-rel")), ("send", "s", subscribe("diff/rel", 2)), ("sync", "s"),
+        ("send", "p", connect("d-relp")), ("send", "p", publish("diff/rel", "held", 2, 8)), ("sync", "p"),
+        ("sync", "s"), ("send", "p", packet(0x62, u16(8))), ("sync", "p"), ("sync", "s"),
+        ("send", "s", ack(0x50, 1)), ("sync", "s"), ("send", "s", ack(0x70, 1)), ("sync", "s")]),
     ("granted QoS is the lower of asked and published", [
         ("send", "s", connect("d-down")), ("send", "s", subscribe("diff/down", 0)), ("sync", "s"),
         ("send", "p", connect("d-downp")), ("send", "p", publish("diff/down", "m", 1, 9)), ("sync", "p"),

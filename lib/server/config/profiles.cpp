@@ -16,6 +16,7 @@ constexpr broker::Behaviour kMosquitto{
     .answer_malformed_connect = false,
     .v5_refusal_above_level_5 = false,
     .refuse_v3_keep_alive = false,
+    .qos2_forward_on_publish = false,
     .uuid_client_ids = true,
 };
 /// A keep alive outside the service's range is replaced by its own, at
@@ -115,6 +116,9 @@ constexpr std::array kFields = {
                    "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive gets return code 2",
                    "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive is accepted and the "
                    "broker's keep alive is enforced"},
+    BehaviourField{"qos2_forward_on_publish", &broker::Behaviour::qos2_forward_on_publish,
+                   "a QoS 2 message is forwarded to subscribers when its PUBLISH arrives",
+                   "it is held until the publisher's PUBREL, in memory only (persistence does not keep it)"},
     BehaviourField{"uuid_client_ids", &broker::Behaviour::uuid_client_ids,
                    "assigned client ids are auto_id_prefix and a random upper-case UUID",
                    "assigned client ids are auto_id_prefix and 16 hex digits"},

@@ -195,4 +195,34 @@ TEST_CASE("broker: behaviour v5_refusal_above_level_5 false answers level 6 with
   CHECK(old_form.closed());
 }
 
+TEST_CASE("broker: behaviour qos2_forward_on_publish false holds a QoS 2 message until PUBREL") {
+  Config config = test_config();
+  config.behaviour.qos2_forward_on_publish = false;
+  Harness h(config);
+  Client sub(h);
+  connect(sub, "s");
+  subscribe(sub, "held/#", 0);
+  Client pub(h);
+  connect(pub, "p");
+  pub.send(publish_packet("held/a", "x", 2, 3, true));
+  CHECK(pub.take() == Bytes{0x50, 0x02, 0x00, 0x03});  // PUBREC
+  CHECK(sub.take().empty());                            // nothing forwarded yet
+  pub.send(publish_packet("held/a", "x", 2, 3, true));  // a duplicate is not held twice
+  CHECK(pub.take() == Bytes{0x50, 0x02, 0x00, 0x03});
+  pub.send(Pubrel{3, 0, {}, {}});
+  CHECK(pub.take() == Bytes{0x70, 0x02, 0x00, 0x03});  // PUBCOMP
+  CHECK(sub.take() == cat({{0x30, 0x09, 0x00, 0x06}, text("held/a"), text("x")}));
+  CHECK(h.broker.counters().retained == 1);  // the retained copy is stored on PUBREL too
+
+  // A session that ends with a message held frees it; the message is not forwarded.
+  pub.send(publish_packet("held/b", "y", 2, 4));
+  pub.take();
+  pub.drop();
+  Client again(h);
+  connect(again, "p");
+  again.send(Pubrel{4, 0, {}, {}});
+  CHECK(again.take() == Bytes{0x70, 0x02, 0x00, 0x04});  // 3.1.1 has no reason code to say "not found"
+  CHECK(sub.take().empty());
+}
+
 }  // namespace mq::broker::test
