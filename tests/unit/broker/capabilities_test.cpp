@@ -168,7 +168,8 @@ TEST_CASE("broker: behaviour uuid_client_ids assigns ids shaped like mosquitto's
   config.behaviour.uuid_client_ids = true;
   Harness h(config);
   Client c(h, ProtocolVersion::v5);
-  const Property* id = find(connect(c, "").properties, PropertyId::AssignedClientIdentifier);
+  const Connack a = connect(c, "");
+  const Property* id = find(a.properties, PropertyId::AssignedClientIdentifier);
   REQUIRE(id);
   const std::string v(id->value);
   REQUIRE(v.size() == 5 + 36);
