@@ -346,6 +346,8 @@ class MosquittoDiff(unittest.TestCase):
                 p.kill()
                 p.wait()
         shutil.rmtree(cls.dir, ignore_errors=True)
+        # A sanitizer report at exit turns into a non-zero status.
+        assert cls.mq.returncode == 0, f"mqbroker exited with {cls.mq.returncode}"
 
     def test_conversations(self):
         for name, steps in CONVERSATIONS:
