@@ -99,7 +99,11 @@ void Broker::handle_frame(Connection& c, const Framer::Frame& f, TimePoint now) 
   }
   auto decoded = decode_body(f.header, f.body, c.version);
   if (!decoded) {
-    decode_failed(c, decoded.error(), now);
+    DecodeError e = decoded.error();
+    const PacketType t = f.header.type();
+    if (!config_.behaviour.protocol_error_in_requests && (t == PacketType::Subscribe || t == PacketType::Unsubscribe))
+      e.kind = ErrorKind::Malformed;  // 0x81 whatever rule the packet broke
+    decode_failed(c, e, now);
     return;
   }
   dispatch(c, *decoded, now);

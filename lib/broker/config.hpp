@@ -26,6 +26,11 @@ struct Behaviour {
   /// A malformed 5.0 CONNECT is answered with CONNACK 0x81 or 0x82 before
   /// the connection closes (true), or closed without an answer (mosquitto).
   bool answer_malformed_connect = true;
+  /// A SUBSCRIBE or UNSUBSCRIBE that breaks a protocol rule (an invalid
+  /// topic filter, say) ends a 5.0 connection with DISCONNECT 0x82 Protocol
+  /// Error (true), or 0x81 Malformed Packet (mosquitto, which still says
+  /// 0x82 for a PUBLISH).
+  bool protocol_error_in_requests = true;
   /// A CONNECT with a protocol level above 5 gets the 5.0 form of CONNACK
   /// (0x84 Unsupported Protocol Version), which a newer client reads (true),
   /// or the 3.1.1 form, return code 1 (mosquitto).

@@ -101,6 +101,7 @@ Config config_from(std::uint8_t b) {
     // mosquitto's choices (held QoS 2 messages, silent refusals) and client id rules.
     c.behaviour = Behaviour{.pubrec_no_subscribers = false,
                             .answer_malformed_connect = false,
+                            .protocol_error_in_requests = false,
                             .v5_refusal_above_level_5 = false,
                             .refuse_v3_keep_alive = false,
                             .qos2_forward_on_publish = false,

@@ -197,6 +197,14 @@ CONVERSATIONS = [
         ("send", "s", subscribe("diff/wc/#", 0, pid=2)), ("sync", "s"), ("send", "p", connect("d-wcp")),
         ("send", "p", publish("diff/wc/a/x", "1")), ("send", "p", publish("diff/wc/b", "2")), ("sync", "p"),
         ("sync", "s")]),
+    ("choice: 5.0 SUBSCRIBE with an invalid filter is malformed (0x81)", [
+        ("send", "s", connect("d-bad5", level=5)), ("send", "s", subscribe("diff/#/x", 0, v5=True)), ("eof", "s")]),
+    ("5.0 PUBLISH to a topic with a wildcard", [
+        ("send", "p", connect("d-wild5", level=5)), ("send", "p", publish("diff/+", "x", v5=True)), ("eof", "p")]),
+    ("choice: 5.0 UNSUBSCRIBE with an invalid filter is malformed (0x81)", [
+        ("send", "s", connect("d-ubad5", level=5)), ("send", "s", unsubscribe("diff/#/y", v5=True)), ("eof", "s")]),
+    ("3.1.1 PUBLISH to a topic with a wildcard", [
+        ("send", "p", connect("d-wild")), ("send", "p", publish("diff/#", "x")), ("eof", "p")]),
     ("$SYS is not matched by #", [
         ("send", "s", connect("d-sys")), ("send", "s", subscribe("#", 0)), ("sync", "s"),
         ("send", "p", connect("d-sysp")), ("send", "p", publish("$SYS/x", "no")), ("sync", "p"), ("sync", "s")]),

@@ -14,6 +14,7 @@ constexpr broker::Behaviour kOurs{};
 constexpr broker::Behaviour kMosquitto{
     .pubrec_no_subscribers = false,
     .answer_malformed_connect = false,
+    .protocol_error_in_requests = false,
     .v5_refusal_above_level_5 = false,
     .refuse_v3_keep_alive = false,
     .qos2_forward_on_publish = false,
@@ -109,6 +110,10 @@ constexpr std::array kFields = {
     BehaviourField{"answer_malformed_connect", &broker::Behaviour::answer_malformed_connect,
                    "a malformed 5.0 CONNECT gets CONNACK 0x81 or 0x82 before the connection closes",
                    "a malformed 5.0 CONNECT is closed without an answer"},
+    BehaviourField{"protocol_error_in_requests", &broker::Behaviour::protocol_error_in_requests,
+                   "a SUBSCRIBE or UNSUBSCRIBE breaking a protocol rule (an invalid topic filter) gets DISCONNECT "
+                   "0x82 Protocol Error",
+                   "it gets 0x81 Malformed Packet"},
     BehaviourField{"v5_refusal_above_level_5", &broker::Behaviour::v5_refusal_above_level_5,
                    "a CONNECT with a protocol level above 5 gets CONNACK 0x84 in the 5.0 form",
                    "it gets return code 1 in the 3.1.1 form"},

@@ -226,4 +226,21 @@ TEST_CASE("broker: behaviour qos2_forward_on_publish false holds a QoS 2 message
   CHECK(sub.take().empty());
 }
 
+TEST_CASE("broker: behaviour protocol_error_in_requests false ends a bad 5.0 SUBSCRIBE with 0x81, not 0x82") {
+  // SUBSCRIBE id 1, no properties, filter "a/#/b" (# not last), options 0.
+  const Bytes bad = cat({{0x82, 0x0A, 0x00, 0x01, 0x00, 0x00, 0x05}, text("a/#/b"), {0x00}});
+  Harness ours;
+  Client protocol_error(ours, ProtocolVersion::v5);
+  connect(protocol_error, "s");
+  protocol_error.send(bad);
+  CHECK(protocol_error.take() == Bytes{0xE0, 0x01, 0x82});
+  Config config = test_config();
+  config.behaviour.protocol_error_in_requests = false;
+  Harness h(config);
+  Client malformed(h, ProtocolVersion::v5);
+  connect(malformed, "s");
+  malformed.send(bad);
+  CHECK(malformed.take() == Bytes{0xE0, 0x01, 0x81});
+}
+
 }  // namespace mq::broker::test
