@@ -102,7 +102,11 @@ void Broker::handle_frame(Connection& c, const Framer::Frame& f, TimePoint now) 
   }
   auto decoded = decode_body(f.header, f.body, c.version);
   if (!decoded) {
-    decode_failed(c, decoded.error(), now);
+    DecodeError e = decoded.error();
+    const PacketType t = f.header.type();
+    if (!config_.behaviour.protocol_error_in_requests && (t == PacketType::Subscribe || t == PacketType::Unsubscribe))
+      e.kind = ErrorKind::Malformed;  // 0x81 whatever rule the packet broke
+    decode_failed(c, e, now);
     return;
   }
   dispatch(c, *decoded, now);
@@ -113,7 +117,7 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
     case PacketType::Publish: on_publish(c, std::get<Publish>(p), now); break;
     case PacketType::Puback: on_puback(c, std::get<Puback>(p), now); break;
     case PacketType::Pubrec: on_pubrec(c, std::get<Pubrec>(p), now); break;
-    case PacketType::Pubrel: on_pubrel(c, std::get<Pubrel>(p)); break;
+    case PacketType::Pubrel: on_pubrel(c, std::get<Pubrel>(p), now); break;
     case PacketType::Pubcomp: on_pubcomp(c, std::get<Pubcomp>(p), now); break;
     case PacketType::Subscribe: on_subscribe(c, std::get<Subscribe>(p), now); break;
     case PacketType::Unsubscribe: on_unsubscribe(c, std::get<Unsubscribe>(p)); break;

@@ -13,6 +13,7 @@
 /// Output callbacks must not call back into the Broker.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -234,7 +235,9 @@ class Broker {
   void on_publish(Connection& c, Publish& p, TimePoint now);
   void on_puback(Connection& c, const Puback& a, TimePoint now);
   void on_pubrec(Connection& c, const Pubrec& a, TimePoint now);
-  void on_pubrel(Connection& c, const Pubrel& a);
+  void on_pubrel(Connection& c, const Pubrel& a, TimePoint now);
+  /// Stores a retained message and routes `m`; returns the sessions reached.
+  std::size_t accept_message(Session& s, const MessageView& m, MessagePtr owned, TimePoint now);
   void on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now);
   /// Delivers `m` to every matching subscription; returns the number of
   /// copies sent or queued (a session gets one for its non-shared matches
@@ -314,6 +317,9 @@ class Broker {
 
   ConnectionTable connections_;
   SessionIndex sessions_;
+  /// QoS 2 messages held until their PUBREL (Behaviour::qos2_forward_on_publish
+  /// false), by session and packet identifier; bounded by receive_maximum.
+  std::map<std::pair<const Session*, std::uint16_t>, MessagePtr> held_qos2_;
   /// Each listener name once; Session::listener views into it (node-based,
   /// so views stay valid as names are added). As many entries as listeners.
   std::set<std::string, std::less<>> listener_names_;

@@ -77,7 +77,8 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
     if (bridge || e.field == "protocol level" || e.field == "protocol name") {
       // Unsupported level: a level above 5 gets the 5.0 form (0x84), which a
       // newer client reads; anything else return code 1 [MQTT-3.1.2-2].
-      c.version = level && *level > 5 ? ProtocolVersion::v5 : ProtocolVersion::v311;
+      c.version = level && *level > 5 && config_.behaviour.v5_refusal_above_level_5 ? ProtocolVersion::v5
+                                                                                    : ProtocolVersion::v311;
       refuse(c, 0x84);
     } else if (level == 5 && config_.behaviour.answer_malformed_connect) {
       // 5.0 may answer a bad CONNECT with CONNACK 0x81/0x82 before closing.

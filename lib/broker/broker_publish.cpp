@@ -104,18 +104,26 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
     if (const Property* e = find(p.properties, PropertyId::MessageExpiryInterval))
       m.expires = now + std::chrono::seconds(e->number);
   }
-  MessagePtr owned;
-  if (p.retain) {
-    owned = Message::make(m);
+  if (p.qos == 2 && !config_.behaviour.qos2_forward_on_publish) {
+    held_qos2_[{&s, p.packet_id}] = Message::make(m);  // forwarded by on_pubrel
+    return acknowledge(0x00);
+  }
+  const std::size_t reached = accept_message(s, m, nullptr, now);
+  // 5.0 tells the publisher when nobody subscribed (0x10 No matching subscribers).
+  const bool tell = p.qos == 1 || config_.behaviour.pubrec_no_subscribers;
+  acknowledge(reached == 0 && v5 && tell ? 0x10 : 0x00);
+}
+
+std::size_t Broker::accept_message(Session& s, const MessageView& m, MessagePtr owned, TimePoint now) {
+  if (m.retain) {
+    if (!owned) owned = Message::make(m);
     const bool may_add = !config_.max_retained || retained_.size() < config_.max_retained;
-    const auto change = retained_.set(p.topic, owned, may_add);
-    journal_retained(p.topic, owned, change);
-    if (change == RetainedStore::Change::Unchanged && !p.payload.empty()) ++counters_.retained_dropped;
+    const auto change = retained_.set(m.topic, owned, may_add);
+    journal_retained(m.topic, owned, change);
+    if (change == RetainedStore::Change::Unchanged && !m.payload.empty()) ++counters_.retained_dropped;
     counters_.retained = retained_.size();
   }
-  const std::size_t reached = route(m, &s, std::move(owned), now);
-  // 5.0 tells the publisher when nobody subscribed (0x10 No matching subscribers).
-  acknowledge(reached == 0 && v5 && config_.behaviour.report_no_subscribers ? 0x10 : 0x00);
+  return route(m, &s, std::move(owned), now);
 }
 
 namespace {
@@ -171,10 +179,15 @@ void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
   if (!it->unsent) append_ack(c, PacketType::Pubrel, a.packet_id, 0);
 }
 
-void Broker::on_pubrel(Connection& c, const Pubrel& a) {
+void Broker::on_pubrel(Connection& c, const Pubrel& a, TimePoint now) {
   Session& s = *c.session;
   const bool known = s.awaiting_pubrel.erase(a.packet_id) > 0;
   if (known && s.persisted) journal(IncomingReleased{s.client_id, a.packet_id});
+  if (auto held = held_qos2_.find({&s, a.packet_id}); held != held_qos2_.end()) {
+    MessagePtr message = std::move(held->second);
+    held_qos2_.erase(held);
+    accept_message(s, message->view(), message, now);
+  }
   append_ack(c, PacketType::Pubcomp, a.packet_id, known ? 0x00 : 0x92);
 }
 

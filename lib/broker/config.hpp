@@ -18,16 +18,31 @@ inline constexpr std::uint32_t kTopicLevelCeiling = 4096;
 /// mqbroker's own; profiles (server/config/profiles.cpp) set others, such as
 /// mosquitto 2.0's.
 struct Behaviour {
-  /// A 5.0 PUBACK or PUBREC for a message no subscription matched carries
-  /// 0x10 No matching subscribers (true), or 0x00 Success (mosquitto).
-  bool report_no_subscribers = true;
+  /// A 5.0 PUBREC for a message no subscription matched carries 0x10 No
+  /// matching subscribers (true), or 0x00 Success (mosquitto, which routes
+  /// a QoS 2 message on PUBREL and so cannot know yet). A PUBACK says 0x10
+  /// either way, as mosquitto's does.
+  bool pubrec_no_subscribers = true;
   /// A malformed 5.0 CONNECT is answered with CONNACK 0x81 or 0x82 before
   /// the connection closes (true), or closed without an answer (mosquitto).
   bool answer_malformed_connect = true;
+  /// A SUBSCRIBE or UNSUBSCRIBE that breaks a protocol rule (an invalid
+  /// topic filter, say) ends a 5.0 connection with DISCONNECT 0x82 Protocol
+  /// Error (true), or 0x81 Malformed Packet (mosquitto, which still says
+  /// 0x82 for a PUBLISH).
+  bool protocol_error_in_requests = true;
+  /// A CONNECT with a protocol level above 5 gets the 5.0 form of CONNACK
+  /// (0x84 Unsupported Protocol Version), which a newer client reads (true),
+  /// or the 3.1.1 form, return code 1 (mosquitto).
+  bool v5_refusal_above_level_5 = true;
   /// A 3.x client whose keep alive is outside min_keepalive..max_keepalive
   /// is refused with return code 2 (true: it cannot be told a Server Keep
   /// Alive), or accepted with the broker's value enforced (mosquitto).
   bool refuse_v3_keep_alive = true;
+  /// A QoS 2 message is forwarded when its PUBLISH arrives (true), or held
+  /// until the publisher's PUBREL (mosquitto). Held messages live in memory
+  /// only: persistence does not keep them.
+  bool qos2_forward_on_publish = true;
   /// Assigned client identifiers are the prefix and 16 hex digits (false), or
   /// the prefix and a random UUID in upper case, as mosquitto's (true).
   bool uuid_client_ids = false;

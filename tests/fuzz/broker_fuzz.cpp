@@ -96,10 +96,24 @@ Config config_from(std::uint8_t b) {
     c.shared_subscriptions = false;
     c.subscription_identifiers = false;
   }
-  if (b & 0x10) c.max_connections = 2;
+  if (b & 0x10) {
+    c.max_connections = 2;
+    // mosquitto's choices (held QoS 2 messages, silent refusals) and client id rules.
+    c.behaviour = Behaviour{.pubrec_no_subscribers = false,
+                            .answer_malformed_connect = false,
+                            .protocol_error_in_requests = false,
+                            .v5_refusal_above_level_5 = false,
+                            .refuse_v3_keep_alive = false,
+                            .qos2_forward_on_publish = false,
+                            .uuid_client_ids = true};
+    c.max_client_id_length = 8;
+    c.allow_zero_length_clientid = false;
+  }
   if (b & 0x20) {
     c.max_keepalive = 30;
+    c.min_keepalive = 5;
     c.max_session_expiry = 60;
+    c.persistent_client_expiration = 30;
     c.connect_timeout = 2;
   }
   c.queue_qos0_offline = (b & 0x40) != 0;

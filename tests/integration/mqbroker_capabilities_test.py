@@ -233,7 +233,7 @@ class Profiles(unittest.TestCase):
         r = subprocess.run([mqbroker_test.MQBROKER, "--profile", "mosquitto", "--show-profile"], capture_output=True,
                            text=True, timeout=TIMEOUT)
         self.assertEqual(r.returncode, 0, r.stderr)
-        for line in ("receive_maximum 20", "set_tcp_nodelay false", "report_no_subscribers false",
+        for line in ("receive_maximum 20", "set_tcp_nodelay false", "pubrec_no_subscribers false",
                      "uuid_client_ids true"):
             self.assertIn(line, r.stdout)
 

@@ -56,8 +56,8 @@ constexpr std::array kUnsupported = {
 /// value is refused with the note as the reason.
 constexpr std::array kInert = {
     InertKey{"retry_interval", "", "removed in mosquitto 2.0; messages are resent on reconnection only, as MQTT 3.1.1 and 5.0 require"},
-    InertKey{"allow_duplicate_messages", "", "obsolete in mosquitto 2.0, which ignores it too; mqbroker sends a client one copy of a message, at the highest QoS of its matching subscriptions"},
-    InertKey{"store_clean_interval", "", "obsolete in mosquitto; messages are freed once delivered"},
+    InertKey{"allow_duplicate_messages", "false", "mqbroker sends a client one copy of a message, at the highest QoS of its matching subscriptions (deprecated in mosquitto 2.0)"},
+    InertKey{"store_clean_interval", "", "removed from mosquitto; messages are freed once delivered"},
     InertKey{"websockets_log_level", "", "WebSocket events are logged at the broker's log level; libwebsockets is not used"},
     InertKey{"memory_limit", "0", "memory is bounded per client (max_queued_messages, max_queued_bytes) and for partly received packets (input_buffer_budget), not by a heap total"},
     InertKey{"max_inflight_bytes", "0", "the in-flight window is bounded by message count (max_inflight_messages) only"},

@@ -12,9 +12,12 @@ namespace {
 constexpr broker::Behaviour kOurs{};
 /// mosquitto 2.0 where the specification lets it choose.
 constexpr broker::Behaviour kMosquitto{
-    .report_no_subscribers = false,
+    .pubrec_no_subscribers = false,
     .answer_malformed_connect = false,
+    .protocol_error_in_requests = false,
+    .v5_refusal_above_level_5 = false,
     .refuse_v3_keep_alive = false,
+    .qos2_forward_on_publish = false,
     .uuid_client_ids = true,
 };
 /// A keep alive outside the service's range is replaced by its own, at
@@ -100,16 +103,27 @@ constexpr std::array kProfiles = {
 };
 
 constexpr std::array kFields = {
-    BehaviourField{"report_no_subscribers", &broker::Behaviour::report_no_subscribers,
-                   "a 5.0 PUBACK or PUBREC for a message no subscription matched says 0x10 No matching subscribers",
-                   "a 5.0 PUBACK or PUBREC for a message no subscription matched says 0x00 Success"},
+    BehaviourField{"pubrec_no_subscribers", &broker::Behaviour::pubrec_no_subscribers,
+                   "a 5.0 PUBREC for a message no subscription matched says 0x10 No matching subscribers, as a PUBACK "
+                   "does",
+                   "a 5.0 PUBREC says 0x00 Success whatever matched (a PUBACK still says 0x10)"},
     BehaviourField{"answer_malformed_connect", &broker::Behaviour::answer_malformed_connect,
                    "a malformed 5.0 CONNECT gets CONNACK 0x81 or 0x82 before the connection closes",
                    "a malformed 5.0 CONNECT is closed without an answer"},
+    BehaviourField{"protocol_error_in_requests", &broker::Behaviour::protocol_error_in_requests,
+                   "a SUBSCRIBE or UNSUBSCRIBE breaking a protocol rule (an invalid topic filter) gets DISCONNECT "
+                   "0x82 Protocol Error",
+                   "it gets 0x81 Malformed Packet"},
+    BehaviourField{"v5_refusal_above_level_5", &broker::Behaviour::v5_refusal_above_level_5,
+                   "a CONNECT with a protocol level above 5 gets CONNACK 0x84 in the 5.0 form",
+                   "it gets return code 1 in the 3.1.1 form"},
     BehaviourField{"refuse_v3_keep_alive", &broker::Behaviour::refuse_v3_keep_alive,
                    "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive gets return code 2",
                    "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive is accepted and the "
                    "broker's keep alive is enforced"},
+    BehaviourField{"qos2_forward_on_publish", &broker::Behaviour::qos2_forward_on_publish,
+                   "a QoS 2 message is forwarded to subscribers when its PUBLISH arrives",
+                   "it is held until the publisher's PUBREL, in memory only (persistence does not keep it)"},
     BehaviourField{"uuid_client_ids", &broker::Behaviour::uuid_client_ids,
                    "assigned client ids are auto_id_prefix and a random upper-case UUID",
                    "assigned client ids are auto_id_prefix and 16 hex digits"},

@@ -122,14 +122,16 @@ TEST_CASE("broker: receive_maximum 2 is advertised and the third QoS 2 PUBLISH a
   CHECK(pub.closed());
 }
 
-TEST_CASE("broker: behaviour report_no_subscribers false acknowledges an unmatched 5.0 PUBLISH with 0x00") {
+TEST_CASE("broker: behaviour pubrec_no_subscribers false answers an unmatched QoS 2 PUBLISH with PUBREC 0x00") {
   Config config = test_config();
-  config.behaviour.report_no_subscribers = false;
+  config.behaviour.pubrec_no_subscribers = false;
   Harness h(config);
   Client pub(h, ProtocolVersion::v5);
   connect(pub, "p");
-  pub.send(publish_packet("nobody/here", "x", 1, 7));
-  CHECK(pub.take() == Bytes{0x40, 0x02, 0x00, 0x07});  // PUBACK 7, reason 0x00 left out
+  pub.send(publish_packet("nobody/here", "x", 2, 7));
+  CHECK(pub.take() == Bytes{0x50, 0x02, 0x00, 0x07});  // PUBREC 7, reason 0x00 left out
+  pub.send(publish_packet("nobody/here", "x", 1, 8));
+  CHECK(pub.take() == Bytes{0x40, 0x03, 0x00, 0x08, 0x10});  // PUBACK 8: 0x10 No matching subscribers
 }
 
 TEST_CASE("broker: behaviour answer_malformed_connect false closes a malformed 5.0 CONNECT silently") {
@@ -166,7 +168,8 @@ TEST_CASE("broker: behaviour uuid_client_ids assigns ids shaped like mosquitto's
   config.behaviour.uuid_client_ids = true;
   Harness h(config);
   Client c(h, ProtocolVersion::v5);
-  const Property* id = find(connect(c, "").properties, PropertyId::AssignedClientIdentifier);
+  const Connack a = connect(c, "");
+  const Property* id = find(a.properties, PropertyId::AssignedClientIdentifier);
   REQUIRE(id);
   const std::string v(id->value);
   REQUIRE(v.size() == 5 + 36);
@@ -176,6 +179,68 @@ TEST_CASE("broker: behaviour uuid_client_ids assigns ids shaped like mosquitto's
     if (at == 8 || at == 13 || at == 18 || at == 23) CHECK(v[i] == '-');
     else CHECK(((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'F')));
   }
+}
+
+TEST_CASE("broker: behaviour v5_refusal_above_level_5 false answers level 6 with return code 1") {
+  const Bytes level6 = cat({{0x10, 0x0D, 0x00, 0x04}, text("MQTT"), {0x06, 0x02, 0x00, 0x3C, 0x00, 0x01}, text("a")});
+  Harness ours;
+  Client v5_form(ours);
+  v5_form.send(level6);
+  CHECK(v5_form.take() == Bytes{0x20, 0x03, 0x00, 0x84, 0x00});
+  Config config = test_config();
+  config.behaviour.v5_refusal_above_level_5 = false;
+  Harness h(config);
+  Client old_form(h);
+  old_form.send(level6);
+  CHECK(old_form.take() == Bytes{0x20, 0x02, 0x00, 0x01});
+  CHECK(old_form.closed());
+}
+
+TEST_CASE("broker: behaviour qos2_forward_on_publish false holds a QoS 2 message until PUBREL") {
+  Config config = test_config();
+  config.behaviour.qos2_forward_on_publish = false;
+  Harness h(config);
+  Client sub(h);
+  connect(sub, "s");
+  subscribe(sub, "held/#", 0);
+  Client pub(h);
+  connect(pub, "p");
+  pub.send(publish_packet("held/a", "x", 2, 3, true));
+  CHECK(pub.take() == Bytes{0x50, 0x02, 0x00, 0x03});  // PUBREC
+  CHECK(sub.take().empty());                            // nothing forwarded yet
+  pub.send(publish_packet("held/a", "x", 2, 3, true));  // a duplicate is not held twice
+  CHECK(pub.take() == Bytes{0x50, 0x02, 0x00, 0x03});
+  pub.send(Pubrel{3, 0, {}, {}});
+  CHECK(pub.take() == Bytes{0x70, 0x02, 0x00, 0x03});  // PUBCOMP
+  CHECK(sub.take() == cat({{0x30, 0x09, 0x00, 0x06}, text("held/a"), text("x")}));
+  CHECK(h.broker.counters().retained == 1);  // the retained copy is stored on PUBREL too
+
+  // A session that ends with a message held frees it; the message is not forwarded.
+  pub.send(publish_packet("held/b", "y", 2, 4));
+  pub.take();
+  pub.drop();
+  Client again(h);
+  connect(again, "p");
+  again.send(Pubrel{4, 0, {}, {}});
+  CHECK(again.take() == Bytes{0x70, 0x02, 0x00, 0x04});  // 3.1.1 has no reason code to say "not found"
+  CHECK(sub.take().empty());
+}
+
+TEST_CASE("broker: behaviour protocol_error_in_requests false ends a bad 5.0 SUBSCRIBE with 0x81, not 0x82") {
+  // SUBSCRIBE id 1, no properties, filter "a/#/b" (# not last), options 0.
+  const Bytes bad = cat({{0x82, 0x0A, 0x00, 0x01, 0x00, 0x00, 0x05}, text("a/#/b"), {0x00}});
+  Harness ours;
+  Client protocol_error(ours, ProtocolVersion::v5);
+  connect(protocol_error, "s");
+  protocol_error.send(bad);
+  CHECK(protocol_error.take() == Bytes{0xE0, 0x01, 0x82});
+  Config config = test_config();
+  config.behaviour.protocol_error_in_requests = false;
+  Harness h(config);
+  Client malformed(h, ProtocolVersion::v5);
+  connect(malformed, "s");
+  malformed.send(bad);
+  CHECK(malformed.take() == Bytes{0xE0, 0x01, 0x81});
 }
 
 }  // namespace mq::broker::test

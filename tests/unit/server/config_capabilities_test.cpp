@@ -107,7 +107,7 @@ TEST_CASE("config: every profile applies cleanly and reaches the broker") {
     REQUIRE(read_caps(s, std::string("profile ") + std::string(p.name)) == "");
     mq::broker::Config c;
     REQUIRE_FALSE(to_broker_config(s, c));
-    CHECK(c.behaviour.report_no_subscribers == p.behaviour.report_no_subscribers);
+    CHECK(c.behaviour.pubrec_no_subscribers == p.behaviour.pubrec_no_subscribers);
     CHECK(c.behaviour.uuid_client_ids == p.behaviour.uuid_client_ids);
     CHECK(describe_profile(p).find(std::string("profile ") + std::string(p.name)) == 0);
   }
