@@ -23,6 +23,7 @@ struct Config {
   bool keep_going = false;    ///< report a bad packet and go on with the next
   bool allow_invalid = false; ///< --encode writes packets that break protocol rules
   bool show_secrets = false;  ///< do not mask passwords and authentication data
+  bool lenient = false;       ///< decode as far as the bytes go, listing every broken rule
   // Captures (pcap/pcapng files and live interfaces):
   std::string interface;              ///< -i: capture live on this interface
   std::vector<std::uint16_t> ports;   ///< --port: broker ports to read as MQTT (empty: 1883, 8883)
