@@ -62,6 +62,10 @@ class Connection {
         : connection(c), direction(d), mqtt(d == Direction::ToServer ? Sender::Client : Sender::Server, *this,
                                             c.options_.extract),
           tcp(c.options_.reassembly) {}
+    // The extractor keeps a reference to this Side: it must never be copied
+    // (the array below is built in place).
+    Side(const Side&) = delete;
+    Side& operator=(const Side&) = delete;
     void packet(ByteView bytes) override { connection.packet(direction, bytes); }
     void note(std::string text) override {
       if (connection.options_.note)

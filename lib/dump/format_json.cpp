@@ -272,4 +272,14 @@ std::string packet_to_json_line(const Packet& packet, const PacketContext& ctx, 
   return packet_to_json(packet, ctx, options).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+nlohmann::ordered_json error_to_json(const DecodeError& e) {
+  nlohmann::ordered_json j;
+  j["kind"] = kind_name(e.kind);
+  j["offset"] = e.offset;
+  j["field"] = e.field;
+  j["message"] = e.message;
+  if (!e.rule.empty()) j["rule"] = e.rule;
+  return j;
+}
+
 }  // namespace mq::dump
