@@ -38,6 +38,11 @@ struct Proxy::Pair {
   std::size_t delayed_bytes[2] = {0, 0};
   std::unique_ptr<net::Timer> delay_timer;
   std::string last_fault;  // the last reason noted, so that a run of drops is noted once
+  /// Client bytes that came before the broker connection was ready. Pausing
+  /// stops reads from the socket, but TLS and WebSocket streams may still
+  /// hand out what they had already decoded (a TLS 1.3 client's first
+  /// packet often travels with its Finished message).
+  std::vector<std::uint8_t> early;
 
   /// The stream bytes travelling in `d` come from.
   net::Stream* source(dump::Direction d) const { return d == dump::Direction::ToServer ? client.get() : server.get(); }
@@ -155,6 +160,7 @@ void Proxy::upstream_ready(std::uint64_t id, std::shared_ptr<net::Stream> stream
     pair.server_closed = true;
     pair.tap->end(now_us(), "broker unreachable");
     if (pair.client->is_open()) pair.client->abort();
+    maybe_reap(pair);
     return;
   }
   pair.server = std::move(stream);
@@ -162,11 +168,23 @@ void Proxy::upstream_ready(std::uint64_t id, std::shared_ptr<net::Stream> stream
     if (auto i = pairs_.find(id); i != pairs_.end()) forward(*i->second, dump::Direction::ToClient, b);
   });
   pair.server->on_close([this, id](const net::NetError& e) { side_closed(id, dump::Direction::ToClient, e); });
+  if (!pair.early.empty()) {
+    pair.server->write(std::move(pair.early));
+    pair.early.clear();
+  }
   if (pair.client_closed) {
     pair.server->close();
     return;
   }
   pair.client->resume_reading();
+}
+
+void Proxy::send(Pair& pair, dump::Direction d, ByteView bytes) {
+  if (net::Stream* to = pair.target(d)) {
+    if (to->is_open()) to->write(bytes);
+  } else if (d == dump::Direction::ToServer && !pair.server_closed) {
+    pair.early.insert(pair.early.end(), bytes.begin(), bytes.end());
+  }
 }
 
 void Proxy::forward(Pair& pair, dump::Direction d, ByteView bytes) {
@@ -175,9 +193,8 @@ void Proxy::forward(Pair& pair, dump::Direction d, ByteView bytes) {
     check_backlog(pair, d);
     return;
   }
-  net::Stream* to = pair.target(d);
   // Forward first: what the tap makes of the bytes never changes them.
-  if (to && to->is_open()) to->write(bytes);
+  send(pair, d, bytes);
   pair.tap->feed(d, bytes, now_us());
   check_backlog(pair, d);
 }
@@ -199,7 +216,7 @@ void Proxy::forward_packet(Pair& pair, dump::Direction d, ByteView bytes, std::o
   }
   if (action == FaultAction::Drop) return;
   if (options_.faults.delay.count() == 0) {
-    if (net::Stream* to = pair.target(d); to && to->is_open()) to->write(bytes);
+    send(pair, d, bytes);
     return;
   }
   const bool idle = pair.delayed.empty();
@@ -220,7 +237,7 @@ void Proxy::release_delayed(std::uint64_t id) {
   while (!pair.delayed.empty() && pair.delayed.front().due <= now) {
     auto& item = pair.delayed.front();
     pair.delayed_bytes[item.direction == dump::Direction::ToServer ? 0 : 1] -= item.bytes.size();
-    if (net::Stream* to = pair.target(item.direction); to && to->is_open()) to->write(std::move(item.bytes));
+    send(pair, item.direction, item.bytes);
     pair.delayed.pop_front();
   }
   if (!pair.delayed.empty())
@@ -276,18 +293,23 @@ void Proxy::side_closed(std::uint64_t id, dump::Direction from, const net::NetEr
     pair.tap->end(now_us(), how);
     note(id, how);
     // The other side gets what is already queued (or delayed) for it, then the close.
-    for (auto& item : pair.delayed)
-      if (net::Stream* to = pair.target(item.direction); to && to->is_open()) to->write(std::move(item.bytes));
+    for (auto& item : pair.delayed) send(pair, item.direction, item.bytes);
     pair.delayed.clear();
     pair.delayed_bytes[0] = pair.delayed_bytes[1] = 0;
     if (pair.delay_timer) pair.delay_timer->stop();
     net::Stream* other = client ? pair.server.get() : pair.client.get();
     if (other && other->is_open()) other->close();
-    if (client && !pair.server) {
+    // A client gone before the broker connection was ready: its early
+    // bytes still go to the broker; without any, there is nothing to do.
+    if (client && !pair.server && pair.early.empty()) {
       pair.connecting.reset();
       pair.server_closed = true;
     }
   }
+  maybe_reap(pair);
+}
+
+void Proxy::maybe_reap(Pair& pair) {
   if (pair.client_closed && pair.server_closed && !pair.reaping) {
     // Streams are not destroyed inside their own callbacks.
     pair.reaping = true;

@@ -70,6 +70,9 @@ class Proxy {
   void accept(std::shared_ptr<net::Stream> client);
   void upstream_ready(std::uint64_t id, std::shared_ptr<net::Stream> stream, const net::NetError& error);
   void forward(Pair& pair, dump::Direction d, ByteView bytes);
+  /// Writes bytes to the side they travel to, or keeps client bytes until
+  /// the broker connection is ready.
+  void send(Pair& pair, dump::Direction d, ByteView bytes);
   /// Forwards one packet under the faults asked for (see faults.hpp).
   void forward_packet(Pair& pair, dump::Direction d, ByteView bytes, std::optional<PacketType> type);
   /// Writes the delayed packets that are due, and arms the pair's timer for the next.
@@ -80,6 +83,8 @@ class Proxy {
   void check_pressure();
   void note(std::uint64_t id, const std::string& text);
   void reap();
+  /// Schedules the pair's removal once both sides are closed.
+  void maybe_reap(Pair& pair);
 
   net::Loop& loop_;
   ProxyOptions options_;
