@@ -117,7 +117,14 @@ apps::AppDoc documentation() {
        "asked for), and brings the acknowledgements of what it shows along. The proxy runs until --connections "
        "connections have ended, -W seconds have passed, SIGINT or SIGTERM arrives, or the reader of the "
        "output goes away; then it closes the connections still open, after sending what is queued. The exit "
-       "status is 1 when a packet failed to decode, whether it was shown or not."},
+       "status is 1 when a packet failed to decode, whether it was shown or not.\n"
+       "\n"
+       "Faults, for testing clients: --delay, --drop-after, --cut-after and --hold. With any of them the proxy "
+       "forwards packet by packet instead of as the bytes arrive (a packet goes on once it is complete); "
+       "packets are counted per connection in both directions, and bytes that cannot be framed count as one "
+       "packet. --hold and --drop-after drop packets silently and keep the connection open; --cut-after closes "
+       "both sides (after what was forwarded) instead of forwarding packet N+1. Each kind of drop is noted once on standard error. Every "
+       "packet is shown (or summarised, or linted) as it arrived at the proxy, forwarded or not."},
       {"SUMMARY",
        "--summary reads the whole conversation and prints, when it ends: per client (by client id; a 5.0 "
        "client with an empty id under the id the broker assigned) the connections and the packets and bytes "
@@ -257,6 +264,19 @@ void define_proxy_options(CLI::App& app, Config& config) {
                  ->type_name("BYTES")
                  ->capture_default_str()
                  ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32)));
+  auto faults = [&](CLI::Option* o) { o->needs(listen)->group("Faults"); };
+  faults(app.add_option("--delay", p.delay_ms, "Forward every packet MS milliseconds late (both ways)")
+             ->type_name("MS")
+             ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{3600000})));
+  faults(app.add_option("--drop-after", p.drop_after,
+                        "Forward the first N packets of each connection (both ways), drop the rest")
+             ->type_name("N")
+             ->check(CLI::PositiveNumber));
+  faults(app.add_option("--cut-after", p.cut_after, "Close both sides of each connection after its first N packets")
+             ->type_name("N")
+             ->check(CLI::PositiveNumber));
+  faults(app.add_option("--hold", p.hold, "Never forward packets of TYPE, e.g. PUBACK (repeatable)")
+             ->type_name("TYPE"));
 }
 
 /// --lint, --lint-disable and one option per threshold of the lint table.

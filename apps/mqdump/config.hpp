@@ -27,6 +27,10 @@ struct ProxyConfig {
   std::uint64_t connections = 0;          ///< --connections: stop after this many connections ended
   std::uint32_t max_packet = 64u * 1024 * 1024;  ///< largest packet framed
   std::uint64_t high_water = 1024 * 1024;        ///< back-pressure mark
+  std::uint64_t delay_ms = 0;             ///< --delay: every packet forwarded this much later
+  std::uint64_t drop_after = 0;           ///< --drop-after: packets after the first N are dropped
+  std::uint64_t cut_after = 0;            ///< --cut-after: connections cut after N packets
+  std::vector<std::string> hold;          ///< --hold: packet types never forwarded
 };
 
 struct Config {

@@ -73,6 +73,14 @@ std::optional<std::string> make_options(const ProxyConfig& c, proxy::ProxyOption
   tls.cert_file = c.cert;
   tls.key_file = c.key;
   tls.insecure = c.insecure;
+  o.faults.delay = std::chrono::milliseconds(c.delay_ms);
+  o.faults.drop_after = c.drop_after;
+  o.faults.cut_after = c.cut_after;
+  for (const auto& t : c.hold) {
+    auto type = parse_packet_type(t);
+    if (!type) return fmt::format("--hold '{}' is not a packet type (CONNECT, PUBLISH, PUBACK, ...)", t);
+    o.faults.hold.push_back(*type);
+  }
   o.max_packet = c.max_packet;
   o.high_water = c.high_water;
   return std::nullopt;

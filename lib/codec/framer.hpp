@@ -63,6 +63,12 @@ class Framer {
     return f;
   }
 
+  /// The bytes fed but not yet returned as packets, in one view (valid
+  /// until the next feed()). After an Error they start with the packet
+  /// that could not be framed: a proxy forwards them as they are.
+  ByteView unframed() const {
+    return pending() > 0 ? ByteView(spill_->buf).subspan(spill_->pos) : borrowed_;
+  }
   /// Bytes buffered but not yet returned as packets.
   std::size_t buffered() const { return pending() + borrowed_.size(); }
   /// Bytes consumed as complete packets since construction.

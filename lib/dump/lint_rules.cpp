@@ -35,7 +35,7 @@ constexpr LintRuleInfo kRules[] = {
    "a client publishing to a topic that begins with '$' (reserved for the broker, like $SYS)",
    "publish application data under an application prefix: '$' topics belong to the broker", "", 0, ""},
   {R::TopicPerMessage, "topic-per-message", "topics",
-   "one client publishing to more distinct topics than the threshold that differ only in an id- or "
+   "one client publishing to at least the threshold's number of distinct topics that differ only in an id- or "
    "timestamp-like level (six or more digits, a UUID, twelve or more hex digits)",
    "put ids and timestamps in the payload (or a 5.0 user property), not in the topic: one topic per message "
    "floods retained state and subscriptions", "max-topics-per-pattern", 20, "topics"},

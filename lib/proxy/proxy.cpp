@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <vector>
 
 #include "proxy/tap.hpp"
@@ -25,12 +26,34 @@ struct Proxy::Pair {
   bool client_paused = false;  // not read because the broker side is backed up
   bool server_paused = false;  // not read because the client side is backed up
   bool reaping = false;
+  bool cut = false;  // --cut-after fired: nothing more is forwarded
+  std::unique_ptr<FaultPlan> faults;
+  /// Packets waiting out --delay, in order, with when they are due.
+  struct Delayed {
+    std::chrono::steady_clock::time_point due;
+    dump::Direction direction;
+    std::vector<std::uint8_t> bytes;
+  };
+  std::deque<Delayed> delayed;
+  std::size_t delayed_bytes[2] = {0, 0};
+  std::unique_ptr<net::Timer> delay_timer;
+  std::string last_fault;  // the last reason noted, so that a run of drops is noted once
+  /// Client bytes that came before the broker connection was ready. Pausing
+  /// stops reads from the socket, but TLS and WebSocket streams may still
+  /// hand out what they had already decoded (a TLS 1.3 client's first
+  /// packet often travels with its Finished message).
+  std::vector<std::uint8_t> early;
 
   /// The stream bytes travelling in `d` come from.
   net::Stream* source(dump::Direction d) const { return d == dump::Direction::ToServer ? client.get() : server.get(); }
   /// The stream bytes travelling in `d` go to.
   net::Stream* target(dump::Direction d) const { return d == dump::Direction::ToServer ? server.get() : client.get(); }
   bool& paused(dump::Direction d) { return d == dump::Direction::ToServer ? client_paused : server_paused; }
+  /// Bytes waiting for the side packets in `d` go to.
+  std::size_t backlog(dump::Direction d) const {
+    const net::Stream* to = target(d);
+    return (to ? to->queued_bytes() : 0) + delayed_bytes[d == dump::Direction::ToServer ? 0 : 1];
+  }
 };
 
 namespace {
@@ -107,6 +130,13 @@ void Proxy::accept(std::shared_ptr<net::Stream> client) {
   pair->tap = std::make_unique<ConnectionTap>(id, parse_endpoint(pair->client->peer_address()),
                                               upstream_endpoint(options_.upstream), observer_, options_.max_packet,
                                               [this](std::uint64_t c, const std::string& n) { note(c, n); });
+  if (options_.faults.any()) {
+    // Packet by packet: the tap frames, the plan decides, then forward_packet writes.
+    pair->faults = std::make_unique<FaultPlan>(options_.faults);
+    pair->tap->set_sink([this, id](dump::Direction d, ByteView b, std::optional<PacketType> t) {
+      if (auto it = pairs_.find(id); it != pairs_.end()) forward_packet(*it->second, d, b, t);
+    });
+  }
   // Nothing is read from the client until the broker is there to take it.
   pair->client->pause_reading();
   pair->client->on_data([this, id](ByteView b) {
@@ -130,6 +160,7 @@ void Proxy::upstream_ready(std::uint64_t id, std::shared_ptr<net::Stream> stream
     pair.server_closed = true;
     pair.tap->end(now_us(), "broker unreachable");
     if (pair.client->is_open()) pair.client->abort();
+    maybe_reap(pair);
     return;
   }
   pair.server = std::move(stream);
@@ -137,6 +168,10 @@ void Proxy::upstream_ready(std::uint64_t id, std::shared_ptr<net::Stream> stream
     if (auto i = pairs_.find(id); i != pairs_.end()) forward(*i->second, dump::Direction::ToClient, b);
   });
   pair.server->on_close([this, id](const net::NetError& e) { side_closed(id, dump::Direction::ToClient, e); });
+  if (!pair.early.empty()) {
+    pair.server->write(std::move(pair.early));
+    pair.early.clear();
+  }
   if (pair.client_closed) {
     pair.server->close();
     return;
@@ -144,13 +179,77 @@ void Proxy::upstream_ready(std::uint64_t id, std::shared_ptr<net::Stream> stream
   pair.client->resume_reading();
 }
 
+void Proxy::send(Pair& pair, dump::Direction d, ByteView bytes) {
+  if (net::Stream* to = pair.target(d)) {
+    if (to->is_open()) to->write(bytes);
+  } else if (d == dump::Direction::ToServer && !pair.server_closed) {
+    pair.early.insert(pair.early.end(), bytes.begin(), bytes.end());
+  }
+}
+
 void Proxy::forward(Pair& pair, dump::Direction d, ByteView bytes) {
-  net::Stream* to = pair.target(d);
+  if (pair.faults) {
+    pair.tap->feed(d, bytes, now_us());  // forward_packet gets each packet
+    check_backlog(pair, d);
+    return;
+  }
   // Forward first: what the tap makes of the bytes never changes them.
-  if (to && to->is_open()) to->write(bytes);
+  send(pair, d, bytes);
   pair.tap->feed(d, bytes, now_us());
-  if (to && to->queued_bytes() > options_.high_water && !pair.paused(d)) {
-    pair.source(d)->pause_reading();
+  check_backlog(pair, d);
+}
+
+void Proxy::forward_packet(Pair& pair, dump::Direction d, ByteView bytes, std::optional<PacketType> type) {
+  if (pair.cut) return;
+  std::string why;
+  const FaultAction action = pair.faults->decide(type, why);
+  if (action != FaultAction::Forward && why != pair.last_fault) {
+    note(pair.id, fmt::format("{}: {}", dump::direction_arrow(d), why));
+    pair.last_fault = why;
+  }
+  if (action == FaultAction::Cut) {
+    // What was forwarded before still arrives; then both sides are closed.
+    pair.cut = true;
+    for (auto* s : {pair.client.get(), pair.server.get()})
+      if (s && s->is_open()) s->close();
+    return;
+  }
+  if (action == FaultAction::Drop) return;
+  if (options_.faults.delay.count() == 0) {
+    send(pair, d, bytes);
+    return;
+  }
+  const bool idle = pair.delayed.empty();
+  pair.delayed.push_back({std::chrono::steady_clock::now() + options_.faults.delay, d, {bytes.begin(), bytes.end()}});
+  pair.delayed_bytes[d == dump::Direction::ToServer ? 0 : 1] += bytes.size();
+  if (idle) {
+    if (!pair.delay_timer) pair.delay_timer = std::make_unique<net::Timer>(loop_);
+    const std::uint64_t id = pair.id;
+    pair.delay_timer->start(options_.faults.delay, [this, id] { release_delayed(id); });
+  }
+}
+
+void Proxy::release_delayed(std::uint64_t id) {
+  auto it = pairs_.find(id);
+  if (it == pairs_.end()) return;
+  Pair& pair = *it->second;
+  const auto now = std::chrono::steady_clock::now();
+  while (!pair.delayed.empty() && pair.delayed.front().due <= now) {
+    auto& item = pair.delayed.front();
+    pair.delayed_bytes[item.direction == dump::Direction::ToServer ? 0 : 1] -= item.bytes.size();
+    send(pair, item.direction, item.bytes);
+    pair.delayed.pop_front();
+  }
+  if (!pair.delayed.empty())
+    pair.delay_timer->start(std::chrono::duration_cast<std::chrono::milliseconds>(pair.delayed.front().due - now) +
+                                std::chrono::milliseconds(1),
+                            [this, id] { release_delayed(id); });
+}
+
+void Proxy::check_backlog(Pair& pair, dump::Direction d) {
+  net::Stream* from = pair.source(d);
+  if (from && pair.backlog(d) > options_.high_water && !pair.paused(d)) {
+    from->pause_reading();
     pair.paused(d) = true;
     ++pauses_;
     if (!pressure_timer_.active())
@@ -166,7 +265,7 @@ void Proxy::check_pressure() {
       net::Stream* to = pair->target(d);
       // Read again once half the backlog is gone (or the target is gone:
       // then the source is being closed anyway).
-      if (!to || !to->is_open() || to->queued_bytes() <= options_.high_water / 2) {
+      if (!to || !to->is_open() || pair->backlog(d) <= options_.high_water / 2) {
         pair->paused(d) = false;
         if (net::Stream* from = pair->source(d); from && from->is_open()) from->resume_reading();
       } else {
@@ -193,14 +292,24 @@ void Proxy::side_closed(std::uint64_t id, dump::Direction from, const net::NetEr
     else how = fmt::format("{} failed: {}", client ? "client" : "broker", why.message);
     pair.tap->end(now_us(), how);
     note(id, how);
-    // The other side gets what is already queued for it, then the close.
+    // The other side gets what is already queued (or delayed) for it, then the close.
+    for (auto& item : pair.delayed) send(pair, item.direction, item.bytes);
+    pair.delayed.clear();
+    pair.delayed_bytes[0] = pair.delayed_bytes[1] = 0;
+    if (pair.delay_timer) pair.delay_timer->stop();
     net::Stream* other = client ? pair.server.get() : pair.client.get();
     if (other && other->is_open()) other->close();
-    if (client && !pair.server) {
+    // A client gone before the broker connection was ready: its early
+    // bytes still go to the broker; without any, there is nothing to do.
+    if (client && !pair.server && pair.early.empty()) {
       pair.connecting.reset();
       pair.server_closed = true;
     }
   }
+  maybe_reap(pair);
+}
+
+void Proxy::maybe_reap(Pair& pair) {
   if (pair.client_closed && pair.server_closed && !pair.reaping) {
     // Streams are not destroyed inside their own callbacks.
     pair.reaping = true;

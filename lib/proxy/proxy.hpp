@@ -16,6 +16,7 @@
 #include "net/connect.hpp"
 #include "net/listener.hpp"
 #include "net/loop.hpp"
+#include "proxy/faults.hpp"
 
 namespace mq::proxy {
 
@@ -31,6 +32,8 @@ struct ProxyOptions {
   /// Bytes queued towards a side that does not read beyond which the other
   /// side is no longer read: the proxy's memory stays bounded.
   std::size_t high_water = 1024 * 1024;
+  /// Faults to inject (none by default).
+  FaultOptions faults;
 };
 
 /// Forwards connections and observes them. Lives on one loop.
@@ -67,10 +70,21 @@ class Proxy {
   void accept(std::shared_ptr<net::Stream> client);
   void upstream_ready(std::uint64_t id, std::shared_ptr<net::Stream> stream, const net::NetError& error);
   void forward(Pair& pair, dump::Direction d, ByteView bytes);
+  /// Writes bytes to the side they travel to, or keeps client bytes until
+  /// the broker connection is ready.
+  void send(Pair& pair, dump::Direction d, ByteView bytes);
+  /// Forwards one packet under the faults asked for (see faults.hpp).
+  void forward_packet(Pair& pair, dump::Direction d, ByteView bytes, std::optional<PacketType> type);
+  /// Writes the delayed packets that are due, and arms the pair's timer for the next.
+  void release_delayed(std::uint64_t id);
+  /// Stops reading the side that sends in `d` when its target is backed up.
+  void check_backlog(Pair& pair, dump::Direction d);
   void side_closed(std::uint64_t id, dump::Direction from, const net::NetError& why);
   void check_pressure();
   void note(std::uint64_t id, const std::string& text);
   void reap();
+  /// Schedules the pair's removal once both sides are closed.
+  void maybe_reap(Pair& pair);
 
   net::Loop& loop_;
   ProxyOptions options_;

@@ -53,9 +53,9 @@ void ConnectionTap::feed(dump::Direction direction, ByteView bytes, std::int64_t
   Side& side = sides_[index(direction)];
   if (side.lost) {
     side.raw += bytes.size();
+    if (sink_) sink_(direction, bytes, std::nullopt);
     return;
   }
-  const std::uint64_t chunk_start = side.framer.consumed() + side.framer.buffered();
   side.framer.feed(bytes);
   for (;;) {
     Framer::Frame f = side.framer.next();
@@ -64,10 +64,9 @@ void ConnectionTap::feed(dump::Direction direction, ByteView bytes, std::int64_t
       deliver(direction, f.packet, time_us);
       continue;
     }
-    // The bytes from the broken packet's start, as far as this chunk holds
-    // them (an earlier part may have come in an earlier chunk).
-    const std::uint64_t from = std::max(side.framer.consumed(), chunk_start);
-    const ByteView rest = bytes.subspan(static_cast<std::size_t>(from - chunk_start));
+    // Everything from the broken packet's start (part of it may have come
+    // in an earlier chunk).
+    const ByteView rest = side.framer.unframed();
     DecodeError error = f.error;
     error.offset = error.offset >= side.framer.consumed() ? error.offset - side.framer.consumed() : 0;
     side.raw += rest.size();
@@ -84,6 +83,7 @@ void ConnectionTap::deliver(dump::Direction d, ByteView packet, std::int64_t tim
     else if (auto level = peek_connect_level(packet)) version_ = level;
   }
   hand_out(d, packet, decoded, time_us);
+  if (sink_) sink_(d, packet, static_cast<PacketType>(packet[0] >> 4));
 }
 
 void ConnectionTap::hand_out(dump::Direction d, ByteView bytes, const Result<Packet>& decoded, std::int64_t time_us) {
@@ -106,6 +106,7 @@ void ConnectionTap::lose_framing(dump::Direction d, const DecodeError& error, By
     notes_(id_, fmt::format("{}: framing lost ({}); the rest of this direction is forwarded unread",
                             dump::direction_arrow(d), to_string(error)));
   hand_out(d, rest, Result<Packet>(error), time_us);
+  if (sink_) sink_(d, rest, std::nullopt);
 }
 
 void ConnectionTap::end(std::int64_t time_us, std::string_view how) {

@@ -28,6 +28,12 @@ class ConnectionTap {
   ConnectionTap(std::uint64_t id, dump::Endpoint client, dump::Endpoint server, dump::PacketObserver& observer,
                 std::uint32_t max_packet, NoteHandler notes = {});
 
+  /// Receives each framed packet after the observer has seen it, and bytes
+  /// that could not be framed (type empty): for forwarding packet by packet.
+  using PacketSink = std::function<void(dump::Direction, ByteView bytes, std::optional<PacketType> type)>;
+  /// Sets the sink (none by default).
+  void set_sink(PacketSink sink) { sink_ = std::move(sink); }
+
   /// Takes bytes that travelled in `direction` at `time_us`.
   void feed(dump::Direction direction, ByteView bytes, std::int64_t time_us);
   /// Reports the end of the connection (once; later calls do nothing).
@@ -62,6 +68,7 @@ class ConnectionTap {
   dump::Endpoint server_;
   dump::PacketObserver& observer_;
   NoteHandler notes_;
+  PacketSink sink_;
   std::array<Side, 2> sides_;
   std::optional<ProtocolVersion> version_;
   bool ended_ = false;

@@ -337,8 +337,9 @@ class ProxyTest(unittest.TestCase):
                                    stderr=subprocess.PIPE)
             a_out = Lines(a.proc.stdout)
             a_out.wait_for(r'"type":"SUBACK"')
-            subprocess.run([MQPUB, "-L", f"ws://127.0.0.1:{b.port}/mqtt", "-t", "proxy/tls", "-m", "through both",
-                            "-q", "1"], check=True, timeout=TIMEOUT, capture_output=True)
+            r = subprocess.run([MQPUB, "-L", f"ws://127.0.0.1:{b.port}/mqtt", "-t", "proxy/tls", "-m",
+                                "through both", "-q", "1"], timeout=TIMEOUT, capture_output=True)
+            self.assertEqual(r.returncode, 0, (r.stderr, b.err.all, a.err.all))
             out, err = sub.communicate(timeout=TIMEOUT)
             self.assertEqual(out, b"through both\n", err)
             status, b_lines = b.finish()

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "../net/net_test_util.hpp"
+#include "../net/test_pki.hpp"
+#include "net/tls_context.hpp"
 #include "proxy/proxy.hpp"
 
 using namespace mq;
@@ -161,6 +163,49 @@ TEST_CASE("proxy: a broker that stops reading stops the proxy reading the client
   job.reset();
   client.reset();
   broker_side.reset();
+  upstream.value().reset();
+  p.value().reset();
+  t.check_clean();
+}
+
+TEST_CASE("proxy: a TLS client's first bytes that come with its handshake reach the broker") {
+  // A TLS 1.3 client's first packet often travels with its Finished
+  // message: the TLS stream hands it out at once, before the broker
+  // connection is ready and whatever the pause. It must be kept, not lost.
+  static TestPki pki = [] {
+    TestPki x;
+    make_pki(x);
+    return x;
+  }();
+  TestLoop t;
+  EchoServer broker;
+  auto upstream = Listener::listen(t.loop, url_of("mqtt://127.0.0.1:0"), {}, broker.handler());
+  REQUIRE(upstream);
+  Counter seen;
+  proxy::ProxyOptions o;
+  o.listen = url_of("mqtts://127.0.0.1:0");
+  TlsServerOptions server_tls;
+  server_tls.cert_file = pki.server_cert;
+  server_tls.key_file = pki.server_key;
+  auto ctx = TlsServerContext::create(server_tls);
+  REQUIRE(ctx);
+  o.listen_options.tls = ctx.value();
+  o.upstream = upstream.value()->url();
+  auto p = proxy::Proxy::start(t.loop, o, seen);
+  REQUIRE(p);
+  for (int i = 0; i < 5; ++i) {
+    EchoClient client;
+    client.payload = conversation(1);
+    ConnectOptions co;
+    co.tls.ca_file = pki.ca_cert;
+    auto job = connect(t.loop, p.value()->url(), co, client.callback());
+    t.run_until([&] { return client.done() && p.value()->open_connections() == 0; });
+    CHECK_MESSAGE(!client.connect_error, client.connect_error.message);
+    CHECK(client.received == client.payload);
+    job.reset();
+    client.stream.reset();
+  }
+  broker.streams.clear();
   upstream.value().reset();
   p.value().reset();
   t.check_clean();

@@ -146,3 +146,23 @@ TEST_CASE("tap: endpoints from peer addresses") {
   CHECK(c.address == "/run/mq.sock");
   CHECK(c.port == 0);
 }
+
+TEST_CASE("tap: a broken fixed header split across reads is handed out whole, to the observer and the sink") {
+  Recorder r;
+  ConnectionTap tap(1, {}, {}, r, 1024);
+  std::vector<std::uint8_t> sunk;
+  std::size_t unframed = 0;
+  tap.set_sink([&](Direction, ByteView b, std::optional<PacketType> type) {
+    sunk.insert(sunk.end(), b.begin(), b.end());
+    if (!type) ++unframed;
+  });
+  // PINGREQ, then a remaining length of five continuation bytes [MQTT-1.5.5]: the
+  // broken header starts in the first read and ends in the second.
+  tap.feed(Direction::ToServer, hex("c0 00 30 ff"), 1);
+  tap.feed(Direction::ToServer, hex("ff ff ff 01"), 2);
+  tap.feed(Direction::ToServer, hex("aa"), 3);
+  REQUIRE(r.packets.size() == 2);
+  CHECK(r.packets[1].bytes == hex("30 ff ff ff ff 01"));
+  CHECK(sunk == hex("c0 00 30 ff ff ff ff 01 aa"));  // every byte, once, in order
+  CHECK(unframed == 2);
+}
