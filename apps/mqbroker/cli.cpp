@@ -2,8 +2,11 @@
 
 #include <map>
 
+#include <fmt/format.h>
+
 #include "exit_codes.hpp"
 #include "server/config/keys.hpp"
+#include "server/config/profiles.hpp"
 
 namespace mq::mqbroker {
 namespace {
@@ -17,9 +20,58 @@ std::string flag_name(std::string_view key) {
 
 /// Keys whose flag would clash with a mosquitto option of the same name:
 /// `port` is -p/--port (a listener), log_format is set here directly.
-bool has_own_flag(std::string_view key) { return key == "port"; }
+bool has_own_flag(std::string_view key) { return key == "port" || key == "profile"; }
 
 }  // namespace
+
+/// The LOGGING AND MOSQUITTO.CONF section, with the inert keys from their table.
+std::string logging_section() {
+  std::string text =
+      "log_dest chooses where log lines go, as in mosquitto: stderr when no log_dest is given; otherwise each "
+      "log_dest line adds one of stderr, stdout, syslog (facility DAEMON, or LOCAL0..LOCAL7 with log_facility) "
+      "and file PATH (appended to; closed and reopened on SIGHUP, so logrotate's postrotate kill -HUP works); "
+      "none silences them all. log_dest topic (log lines published under $SYS/broker/log/) and log_dest dlt are "
+      "refused: they are not implemented. log_type selects the level (information, subscribe and unsubscribe: "
+      "info; debug and all: debug); -v and --log-level override it. log_timestamp false drops the time from "
+      "text lines; log_timestamp_format gives a strftime(3) format in local time instead of ISO 8601 UTC with "
+      "milliseconds. connection_messages false stops logging connections.\n"
+      "\n"
+      "set_tcp_nodelay true (mqbroker's default) sends small packets at once; false leaves Nagle's algorithm "
+      "on, mosquitto's default.\n"
+      "\n"
+      "Debian's stock /etc/mosquitto/mosquitto.conf (pid_file, persistence, persistence_location, log_dest file, "
+      "include_dir) is read as it is. A misspelt key is refused with the nearest known key (\"did you mean\"). "
+      "Keys that change behaviour and are not implemented are refused with the reason (see NOT IMPLEMENTED). "
+      "These mosquitto keys are accepted because they do not apply, with a note logged at start; those with "
+      "a value shown are accepted with that value only and refused with any other:";
+  for (const auto& k : server::inert_keys()) {
+    text += fmt::format("\n\n{}{}{}: {}.", k.name, k.value.empty() ? "" : " ", k.value, k.note);
+  }
+  return text;
+}
+
+/// The PROFILES section, from the profile table.
+std::string profiles_section() {
+  std::string text =
+      "--profile NAME (or the profile key) selects a set of limits, applied as the configuration lines shown by "
+      "--profile NAME --show-profile (before the configuration file, which may override any of them; the profile "
+      "key applies them where it stands), and the broker's choices where the specification leaves one:";
+  for (const auto& f : server::behaviour_fields())
+    text += fmt::format("\n\n{}: true: {}; false: {}.", f.name, f.when_true, f.when_false);
+  for (const auto& p : server::profiles()) {
+    text += fmt::format("\n\n{}: {}.", p.name, p.summary);
+    if (!p.sources.empty()) text += fmt::format(" Sources: {}.", p.sources);
+  }
+  text +=
+      "\n\nThe mosquitto profile copies mosquitto only where the specification allows a choice; where mosquitto "
+      "departs from it (its Maximum Packet Size check, its will handling on session takeover) mqbroker keeps to "
+      "the specification. Property order in a packet is not a choice the profile copies: MQTT gives it no "
+      "meaning. The limits profiles set only the figures "
+      "their sources publish (the sources are cited above with the date they were read); every other setting "
+      "keeps mqbroker's default, and a managed service's authentication, rate limits and per-SUBSCRIBE limits "
+      "are not imitated.";
+  return text;
+}
 
 apps::AppDoc documentation() {
   apps::AppDoc doc;
@@ -32,12 +84,13 @@ apps::AppDoc documentation() {
       "speaks mosquitto.conf (listener, port, allow_anonymous, password_file, acl_file, "
       "max_inflight_messages, max_queued_messages, certfile, keyfile, cafile, require_certificate, protocol "
       "websockets, ...). Keys mosquitto has that mqbroker does not implement are refused with the file and "
-      "line, never ignored.\n"
+      "line, never ignored (misspelt ones with the nearest known key), and those that do not apply to mqbroker are "
+      "accepted with a note (see LOGGING AND MOSQUITTO.CONF).\n"
       "\n"
       "With no arguments mqbroker serves 127.0.0.1:1883 to anonymous clients. Once every listener is bound it "
       "prints one line per listener on standard output, e.g. \"listening mqtt 127.0.0.1:45123\" (kinds: mqtt, "
       "mqtts, ws, wss, unix), so that a script can start it on port 0 and read the real port. Logs go to "
-      "standard error.\n"
+      "standard error unless log_dest says otherwise.\n"
       "\n"
       "Every configuration key is also a flag: --max-queued-messages 100 is the line \"max_queued_messages "
       "100\", applied after the configuration file, in command-line order (so --listener \"0 ::1\" "
@@ -142,6 +195,31 @@ apps::AppDoc documentation() {
        "(a warning names the offset; see Damaged files above). Each fsync blocks the broker while it runs, so publish throughput is "
        "bounded by the disk's sync latency. If the data cannot be written, mqbroker cuts off every client "
        "without sending what was not saved and exits 1."},
+      {"LOGGING AND MOSQUITTO.CONF", logging_section()},
+      {"PROFILES", profiles_section()},
+      {"SERVER CAPABILITIES",
+       "Each capability a 5.0 CONNACK can advertise is a key (and a flag), advertised when it differs from the "
+       "protocol's default and enforced with the reason code the specification gives: receive_maximum (Receive "
+       "Maximum; one more QoS 2 PUBLISH awaiting PUBREL gets DISCONNECT 0x93), maximum_qos (Maximum QoS; SUBACK "
+       "grants are capped, a PUBLISH above it gets DISCONNECT 0x9B, a will above it CONNACK 0x9B), retain_available "
+       "(0x9A), wildcard_subscription_available (SUBACK 0xA2), shared_subscription_available (SUBACK 0x9E), "
+       "subscription_identifier_available (DISCONNECT 0xA1), max_topic_alias (Topic Alias Maximum; 0x94), "
+       "max_packet_size (Maximum Packet Size; 0x95), max_keepalive and min_keepalive (Server Keep Alive), "
+       "max_session_expiry and persistent_client_expiration (Session Expiry Interval), auto_id_prefix (Assigned "
+       "Client Identifier). max_topic_length and max_topic_levels answer 0x90 (PUBLISH) and 0x8F (SUBSCRIBE); "
+       "max_client_id_length and allow_zero_length_clientid false answer CONNACK 0x85. Before 5.0 a SUBACK "
+       "refusal is 0x80 and a CONNACK refusal the nearest return code.\n"
+       "\n"
+       "Choices: a 3.1 or 3.1.1 client whose keep alive is outside min_keepalive..max_keepalive cannot be told a "
+       "Server Keep Alive, so it is refused with return code 2 (mosquitto 2.0 accepts it and keeps its own "
+       "value; --profile mosquitto does the same). persistent_client_expiration applies only to sessions that "
+       "ask never to expire (3.x clean session false, 5.0 interval 0xFFFFFFFF), as in mosquitto; a 5.0 client "
+       "is told the interval it gets. An assigned client id is not subject to max_client_id_length.\n"
+       "\n"
+       "Redirection: server_reference REFERENCE refuses every CONNECT with CONNACK 0x9C Use another server "
+       "(server_reference REFERENCE moved: 0x9D Server moved) carrying REFERENCE as Server Reference, before any "
+       "authentication, so that a client's redirect handling can be tested; 3.1 and 3.1.1 clients, which cannot "
+       "be redirected, get return code 3 (Server unavailable)."},
       {"GUARANTEES",
        "Delivery: QoS 0 at most once (a subscriber with more than 8 MiB unread loses QoS 0 messages, each "
        "counted in $SYS/broker/messages/dropped, and slows no one else); QoS 1 at least once; QoS 2 exactly "
@@ -177,6 +255,8 @@ apps::AppDoc documentation() {
       {"mqbroker", "Serve 127.0.0.1:1883 to anonymous clients."},
       {"mqbroker -p 0 -v", "Serve a free port on 127.0.0.1 and log connections; the port is printed."},
       {"mqbroker -c /etc/mosquitto/mosquitto.conf --check-config", "Check a mosquitto configuration."},
+      {"mqbroker -p 0 --profile aws-iot", "Refuse what AWS IoT Core would refuse (QoS 2, long topics, ...)."},
+      {"mqbroker --profile mosquitto --show-profile", "Print what the mosquitto profile changes."},
       {"mqbroker --persistence true --persistence-location /var/lib/mq --persistence-mode durable",
        "Keep sessions and retained messages; acknowledge QoS 1/2 only once on disk."},
       {"mqbroker --listener '8883 ::1' --certfile srv.pem --keyfile srv.key",
@@ -198,6 +278,13 @@ void define_options(CLI::App& app, Options& o) {
   app.add_flag("-v,--verbose", o.verbose, "Log connections and subscriptions; twice for debug");
   app.add_option("--log-level", o.log_level, "Log events at this level and above (default: notice)")
       ->check(CLI::IsMember({"error", "warning", "notice", "info", "debug"}));
+  std::vector<std::string> names;
+  for (const auto& p : server::profiles()) names.emplace_back(p.name);
+  app.add_option("--profile", o.profile,
+                 "Behave as NAME (see PROFILES), applied before the configuration file, which may override it")
+      ->type_name("NAME")
+      ->check(CLI::IsMember(names));
+  app.add_flag("--show-profile", o.show_profile, "Print every setting and choice the profile implies and exit");
   app.add_flag("--check-config", o.check_config,
                "Read the configuration and the files it names, report the first problem and exit");
 

@@ -32,6 +32,8 @@ struct Options {
   std::string log_level;   ///< empty: from -v / log_type
   std::string log_format;  ///< empty: from the configuration
   bool check_config = false;
+  std::string profile;  ///< --profile; empty: none given
+  bool show_profile = false;
   /// Configuration lines from flags, in command-line order: key, value.
   std::vector<std::pair<std::string, std::string>> key_flags;
   /// Where CLI11 stores each key flag's values (key -> values).

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "exit_codes.hpp"
+#include "log_setup.hpp"
 #include "net/loop.hpp"
+#include "server/config/profiles.hpp"
 #include "server/config/reader.hpp"
 #include "server/server.hpp"
 
@@ -18,34 +20,11 @@ namespace {
 
 using server::LogLevel;
 
-LogLevel log_level(const Options& o, const server::Settings& s) {
-  if (o.log_level == "error") return LogLevel::Error;
-  if (o.log_level == "warning") return LogLevel::Warning;
-  if (o.log_level == "notice") return LogLevel::Notice;
-  if (o.log_level == "info") return LogLevel::Info;
-  if (o.log_level == "debug") return LogLevel::Debug;
-  if (o.verbose >= 2) return LogLevel::Debug;
-  if (o.verbose == 1) return LogLevel::Info;
-  LogLevel l = LogLevel::Notice;
-  for (const auto& t : s.log_types) {
-    if (t == "all" || t == "debug") l = LogLevel::Debug;
-    else if ((t == "information" || t == "subscribe" || t == "unsubscribe") && l < LogLevel::Info) l = LogLevel::Info;
-  }
-  return l;
-}
-
-std::FILE* log_output(const server::Settings& s) {
-  if (s.log_dests.empty()) return stderr;
-  for (const auto& d : s.log_dests)
-    if (d == "stderr") return stderr;
-  for (const auto& d : s.log_dests)
-    if (d == "stdout") return stdout;
-  return nullptr;  // log_dest none
-}
-
 /// Reads the file, then -p and the key flags in command-line order.
 std::optional<server::ConfigError> load_settings(const Options& o, server::Settings& s) {
   server::ConfigReader reader(s);
+  if (!o.profile.empty())
+    if (auto e = reader.apply("profile", o.profile, "--profile")) return e;
   if (!o.config_file.empty())
     if (auto e = reader.read_file(o.config_file)) return e;
   for (int port : o.ports)
@@ -62,12 +41,23 @@ std::optional<server::ConfigError> load_settings(const Options& o, server::Setti
 }  // namespace
 
 int run(const Options& o) {
+  if (o.show_profile) {
+    const server::Profile* p = server::find_profile(o.profile.empty() ? "mqbroker" : o.profile);
+    std::fputs(server::describe_profile(*p).c_str(), stdout);
+    return code(Exit::Ok);
+  }
   server::Settings settings;
   if (auto e = load_settings(o, settings)) {
     fmt::print(stderr, "mqbroker: {}\n", to_string(*e));
     return code(Exit::Usage);
   }
-  server::Logger log(log_level(o, settings), settings.log_format == "json", log_output(settings));
+  server::Logger log;
+  LogSetup log_setup;
+  if (auto e = log_setup.open(o, settings, log)) {
+    fmt::print(stderr, "mqbroker: {}\n", *e);
+    return code(Exit::StartFailed);
+  }
+  for (const auto& note : settings.notes) log.log(LogLevel::Notice, note);
   std::signal(SIGPIPE, SIG_IGN);
 
   net::Loop loop;
@@ -95,6 +85,7 @@ int run(const Options& o) {
   net::SignalWatcher term(loop, SIGTERM, stop);
   net::SignalWatcher intr(loop, SIGINT, stop);
   net::SignalWatcher hup(loop, SIGHUP, [&](int) {
+    if (auto e = log_setup.reopen(log)) log.log(LogLevel::Error, "the log files stay as they were", {{"error", *e}});
     if (auto e = srv->reload()) log.log(LogLevel::Error, "reload failed; the previous files stay in force", {{"error", *e}});
     else log.log(LogLevel::Notice, "reloaded password, ACL and certificate files");
   });

@@ -124,7 +124,7 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
           disconnect(c, 0x82, true, now);
           return;
         }
-        s.expiry_interval = std::min(e->number, config_.max_session_expiry);
+        s.expiry_interval = granted_expiry(e->number);
         journal_session(s);
       }
       // Only 0x04 (Disconnect with Will Message) keeps the will [MQTT-3.1.2-10].

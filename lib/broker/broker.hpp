@@ -178,8 +178,14 @@ class Broker {
   /// or the in-flight list: asked again every time, since the session may
   /// have been resumed elsewhere or the rules reloaded since it was queued.
   bool may_leave(const Session& s, const Outgoing& o);
-  /// Whether `keep_alive` is within config.max_keepalive.
-  bool keep_alive_acceptable(std::uint16_t keep_alive) const;
+  /// The keep alive the broker imposes instead of `keep_alive` (outside
+  /// config.min_keepalive..max_keepalive), or nullopt when it is accepted.
+  std::optional<std::uint16_t> imposed_keep_alive(std::uint16_t keep_alive) const;
+  /// The session expiry granted for `asked` seconds: capped by
+  /// max_session_expiry, and "never" by persistent_client_expiration.
+  std::uint32_t granted_expiry(std::uint32_t asked) const;
+  /// Answers CONNECT with config.server_reference and closes.
+  void redirect(Connection& c);
   /// Starts the session of an authenticated client and sends CONNACK 0,
   /// carrying `auth` (Authentication Method and Data) when enhanced
   /// authentication was used.

@@ -21,7 +21,9 @@ std::uint8_t v3_return_code(std::uint8_t reason) {
     case 0x80:
     case 0x88:
     case 0x89:
-    case 0x97: return 3;  // server unavailable
+    case 0x97:
+    case 0x9C:
+    case 0x9D: return 3;  // server unavailable
     default: return 5;    // not authorized
   }
 }
@@ -74,12 +76,12 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
       // newer client reads; anything else return code 1 [MQTT-3.1.2-2].
       c.version = level && *level > 5 ? ProtocolVersion::v5 : ProtocolVersion::v311;
       refuse(c, 0x84);
-    } else if (level == 5) {
+    } else if (level == 5 && config_.behaviour.answer_malformed_connect) {
       // 5.0 may answer a bad CONNECT with CONNACK 0x81/0x82 before closing.
       c.version = ProtocolVersion::v5;
       refuse(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81);
     } else {
-      close_connection(c, false, now);  // 3.x: close [MQTT-3.1.4-1]
+      close_connection(c, false, now);  // 3.x (and 5.0 if so chosen): close [MQTT-3.1.4-1]
     }
     return;
   }
@@ -105,6 +107,13 @@ std::string Broker::assign_client_id() {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z ^= z >> 31;
     std::string id = fmt::format("{}{:016x}", config_.assigned_id_prefix, z);
+    if (config_.behaviour.uuid_client_ids) {
+      // mosquitto's form: 8-4-4-4-12 upper-case hex digits, from two draws.
+      std::uint64_t y = z ^ (0xD6E8FEB86659FD93ull * (z | 1));
+      y ^= y >> 32;
+      id = fmt::format("{}{:08X}-{:04X}-{:04X}-{:04X}-{:012X}", config_.assigned_id_prefix, z >> 32, (z >> 16) & 0xFFFF,
+                       z & 0xFFFF, y >> 48, y & 0xFFFF'FFFF'FFFFull);
+    }
     if (!sessions_.find(id)) return id;
   }
 }
@@ -119,15 +128,18 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
     c.problem_info = property_or(k.properties, PropertyId::RequestProblemInformation, 1) != 0;
   }
   if (c.over_limit) return refuse(c, 0x97);  // Quota exceeded / server unavailable
+  if (!config_.server_reference.empty()) return redirect(c);
 
   // Client identifier rules per level.
   std::optional<std::string> assigned;
   if (k.version == ProtocolVersion::v31) {
     if (k.client_id.empty() || k.client_id.size() > 23) return refuse(c, 0x85);  // 3.1: 1..23 characters
   } else if (k.client_id.empty()) {
+    if (!config_.allow_zero_length_clientid) return refuse(c, 0x85);  // [MQTT-3.1.3-8] allows refusing
     if (!v5 && !k.clean_start) return refuse(c, 0x85);  // [MQTT-3.1.3-8]
     assigned = assign_client_id();                       // [MQTT-3.1.3-6], 5.0 [MQTT-3.2.2-16]
   }
+  if (config_.max_client_id_length && k.client_id.size() > config_.max_client_id_length) return refuse(c, 0x85);
   const std::string_view client_id = assigned ? std::string_view(*assigned) : k.client_id;
 
   if (k.will) {
@@ -142,7 +154,7 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
     }
   }
   // A 3.x client cannot be told a Server Keep Alive; refused as mosquitto does.
-  if (!v5 && !keep_alive_acceptable(k.keep_alive)) return refuse(c, 0x85);
+  if (!v5 && config_.behaviour.refuse_v3_keep_alive && imposed_keep_alive(k.keep_alive)) return refuse(c, 0x85);
 
   Credentials creds{ClientInfo{client_id, k.username, c.peer->cert_identity, c.peer->listener}, k.password, k.version,
                     c.id, c.peer->address};
@@ -166,8 +178,30 @@ bool Broker::same_owner(const Session& s, std::optional<std::string_view> userna
   return same_user && same_cert;
 }
 
-bool Broker::keep_alive_acceptable(std::uint16_t keep_alive) const {
-  return !config_.max_keepalive || (keep_alive != 0 && keep_alive <= config_.max_keepalive);
+std::optional<std::uint16_t> Broker::imposed_keep_alive(std::uint16_t keep_alive) const {
+  if (config_.max_keepalive && (keep_alive == 0 || keep_alive > config_.max_keepalive)) return config_.max_keepalive;
+  // Keep alive 0 (none) is never below the minimum: the client sends nothing it must not.
+  if (keep_alive != 0 && keep_alive < config_.min_keepalive) return config_.min_keepalive;
+  return std::nullopt;
+}
+
+std::uint32_t Broker::granted_expiry(std::uint32_t asked) const {
+  if (asked == 0xFFFF'FFFF && config_.persistent_client_expiration) asked = config_.persistent_client_expiration;
+  return std::min(asked, config_.max_session_expiry);
+}
+
+void Broker::redirect(Connection& c) {
+  Connack a;
+  if (c.version == ProtocolVersion::v5) {
+    a.reason_code = config_.server_reference_reason;
+    a.properties.push_back(Property{PropertyId::ServerReference, 0, {}, config_.server_reference});
+  } else {
+    a.reason_code = v3_return_code(config_.server_reference_reason);
+  }
+  append(c, a);
+  c.state = Connection::State::Closing;
+  ++counters_.connections_refused;
+  closing_.push_back(c.id);
 }
 
 void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& assigned, const Properties& auth,
@@ -176,21 +210,18 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   const std::string_view client_id = assigned ? std::string_view(*assigned) : k.client_id;
 
   // Keep alive: the server may impose its own (5.0 Server Keep Alive).
-  std::optional<std::uint16_t> server_keep_alive;
-  c.keep_alive = k.keep_alive;
-  if (!keep_alive_acceptable(k.keep_alive)) {
-    server_keep_alive = config_.max_keepalive;
-    c.keep_alive = config_.max_keepalive;
-  }
+  const std::optional<std::uint16_t> server_keep_alive = imposed_keep_alive(k.keep_alive);
+  c.keep_alive = server_keep_alive.value_or(k.keep_alive);
 
   // Session expiry: 5.0 says it; 3.x derives it from Clean Session.
   std::uint32_t expiry = 0;
-  std::optional<std::uint32_t> granted_expiry;
+  std::optional<std::uint32_t> granted;
   if (v5) {
-    expiry = property_or(k.properties, PropertyId::SessionExpiryInterval, 0);
-    if (expiry > config_.max_session_expiry) granted_expiry = expiry = config_.max_session_expiry;
+    const std::uint32_t asked = property_or(k.properties, PropertyId::SessionExpiryInterval, 0);
+    expiry = granted_expiry(asked);
+    if (expiry != asked) granted = expiry;
   } else {
-    expiry = k.clean_start ? 0 : 0xFFFF'FFFF;
+    expiry = k.clean_start ? 0 : granted_expiry(0xFFFF'FFFF);
   }
 
   // Takeover: the existing connection is closed first [MQTT-3.1.4-3].
@@ -248,7 +279,7 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
     if (config_.topic_alias_maximum) c.topic_aliases().in.assign(config_.topic_alias_maximum, std::string());
   }
   send_connack(c, k.version == ProtocolVersion::v31 ? false : session_present, k, assigned, server_keep_alive,
-               granted_expiry, auth);
+               granted, auth);
   c.state = Connection::State::Active;
   c.session = s;
   s->connection = &c;

@@ -158,6 +158,8 @@ void Broker::restore_done(TimePoint now) {
     for (Outgoing& o : s.inflight) o.id_sequence = 0;
     s.id_allocations = 65535;
     if (!s.inflight.empty()) s.last_packet_id = s.inflight.back().packet_id;
+    // A session saved as never expiring gets persistent_client_expiration now.
+    s.expiry_interval = granted_expiry(s.expiry_interval);
     // The restart counts as the moment the client went away.
     if (s.expiry_interval != 0xFFFF'FFFF) {
       s.expires_at = now + std::chrono::seconds(s.expiry_interval);

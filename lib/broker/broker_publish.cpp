@@ -94,7 +94,7 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   }
   const std::size_t reached = route(m, &s, std::move(owned), now);
   // 5.0 tells the publisher when nobody subscribed (0x10 No matching subscribers).
-  acknowledge(reached == 0 && v5 ? 0x10 : 0x00);
+  acknowledge(reached == 0 && v5 && config_.behaviour.report_no_subscribers ? 0x10 : 0x00);
 }
 
 void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {

@@ -13,6 +13,26 @@ namespace mq::broker {
 /// topic walks recurse once per level, and this bounds their stack.
 inline constexpr std::uint32_t kTopicLevelCeiling = 4096;
 
+/// What the broker does where the specification leaves a choice, one field
+/// per choice, each consulted where the choice is made. The defaults are
+/// mqbroker's own; profiles (server/config/profiles.cpp) set others, such as
+/// mosquitto 2.0's.
+struct Behaviour {
+  /// A 5.0 PUBACK or PUBREC for a message no subscription matched carries
+  /// 0x10 No matching subscribers (true), or 0x00 Success (mosquitto).
+  bool report_no_subscribers = true;
+  /// A malformed 5.0 CONNECT is answered with CONNACK 0x81 or 0x82 before
+  /// the connection closes (true), or closed without an answer (mosquitto).
+  bool answer_malformed_connect = true;
+  /// A 3.x client whose keep alive is outside min_keepalive..max_keepalive
+  /// is refused with return code 2 (true: it cannot be told a Server Keep
+  /// Alive), or accepted with the broker's value enforced (mosquitto).
+  bool refuse_v3_keep_alive = true;
+  /// Assigned client identifiers are the prefix and 16 hex digits (false), or
+  /// the prefix and a random UUID in upper case, as mosquitto's (true).
+  bool uuid_client_ids = false;
+};
+
 /// Every limit the broker core enforces. Defaults are those of a permissive
 /// development broker; the mqbroker binary maps its options onto this.
 struct Config {
@@ -50,11 +70,21 @@ struct Config {
   /// asking for more (or for 0) is told this value as Server Keep Alive; a
   /// 3.x client, which cannot be told, is refused with return code 2.
   std::uint16_t max_keepalive = 0;
+  /// Lowest keep alive accepted in seconds; 0 means no minimum. A 5.0 client
+  /// asking for less (keep alive 0, no keep alive at all, is not less) is
+  /// told this value as Server Keep Alive; a 3.x client is refused with
+  /// return code 2, as for max_keepalive.
+  std::uint16_t min_keepalive = 0;
   /// Seconds a socket may stay open without sending CONNECT.
   std::uint32_t connect_timeout = 10;
   /// Highest Session Expiry Interval granted to 5.0 clients, in seconds; a
   /// larger request is lowered and the granted value sent in CONNACK.
   std::uint32_t max_session_expiry = 0xFFFF'FFFF;
+  /// Seconds a session that asks never to expire (3.x Clean Session 0, 5.0
+  /// interval 0xFFFFFFFF) is kept once its client is gone; 0 keeps it
+  /// forever (mosquitto's persistent_client_expiration). A 5.0 client is told
+  /// the granted interval in CONNACK.
+  std::uint32_t persistent_client_expiration = 0;
   /// Highest QoS granted and accepted (0..2): SUBACK grants are capped, a 5.0
   /// PUBLISH above it ends the connection with DISCONNECT 0x9B.
   std::uint8_t maximum_qos = 2;
@@ -84,12 +114,26 @@ struct Config {
   /// Seconds between $SYS/ updates; 0 turns them off.
   std::uint32_t sys_interval = 10;
   /// Prefix of identifiers assigned to clients that send an empty one.
-  const char* assigned_id_prefix = "mq-";
+  std::string assigned_id_prefix = "mq-";
+  /// Whether a client may send an empty identifier and get one assigned; when
+  /// false it is refused with 0x85 (return code 2).
+  bool allow_zero_length_clientid = true;
+  /// Longest client identifier accepted, in bytes (0: no limit; 3.1 keeps
+  /// its 23); a longer one is refused with 0x85 (return code 2).
+  std::uint16_t max_client_id_length = 0;
+  /// Redirection: when not empty every CONNECT is refused with
+  /// server_reference_reason (0x9C Use another server or 0x9D Server moved)
+  /// and this Server Reference; 3.x clients, which cannot be told where to
+  /// go, get return code 3 (Server unavailable).
+  std::string server_reference;
+  std::uint8_t server_reference_reason = 0x9C;
   /// Response Information for 5.0 clients that ask for it (Request Response
   /// Information 1), typically a topic prefix for their replies; `%c` is
   /// replaced by the client identifier, `%u` by the user name (empty when
   /// anonymous), `%%` by `%`. Empty: none is sent.
   std::string response_information;
+  /// The choices the specification leaves open.
+  Behaviour behaviour;
 };
 
 /// `pattern` with `%c`, `%u` and `%%` replaced as Config::response_information

@@ -113,7 +113,8 @@ void Listener::on_connection(int status) {
   // A TCP stream reads its peer's address from the socket when asked; a
   // Unix socket's peer is named by the listener's path.
   int r = 0;
-  auto stream = UvStream::accept(handle_, url_.scheme == Scheme::Unix ? url_.path : std::string(), r);
+  auto stream =
+      UvStream::accept(handle_, url_.scheme == Scheme::Unix ? url_.path : std::string(), r, options_.tcp_nodelay);
   if (!stream) {
     if (on_error_) on_error_(address(), from_uv(r, NetErrc::Io, "accepting on " + address()));
     return;

@@ -29,6 +29,8 @@ struct ListenOptions {
   std::uint64_t ws_max_frame = 256u * 1024 * 1024;
   /// listen() backlog.
   int backlog = 1024;
+  /// TCP_NODELAY on accepted TCP sockets (false: Nagle's algorithm, as mosquitto by default).
+  bool tcp_nodelay = true;
 };
 
 /// Receives each accepted, ready stream.

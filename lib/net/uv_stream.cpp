@@ -123,7 +123,8 @@ std::shared_ptr<UvStream> UvStream::make(Loop&, uv_stream_s* handle, std::string
   return s;
 }
 
-std::shared_ptr<UvStream> UvStream::accept(uv_stream_s* server, const std::string& peer, int& error) {
+std::shared_ptr<UvStream> UvStream::accept(uv_stream_s* server, const std::string& peer, int& error,
+                                           bool tcp_nodelay) {
   std::shared_ptr<UvStream> s;
   if (server->type == UV_TCP) {
     s = std::allocate_shared<UvStream>(HandleBlockAllocator<UvStream, uv_tcp_t>{}, nullptr, std::string(), Owned::Block);
@@ -136,7 +137,7 @@ std::shared_ptr<UvStream> UvStream::accept(uv_stream_s* server, const std::strin
   s->handle_->data = s.get();
   error = uv_accept(server, s->handle_);
   if (error != 0) return nullptr;
-  if (s->handle_->type == UV_TCP) uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(s->handle_), 1);
+  if (s->handle_->type == UV_TCP) uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(s->handle_), tcp_nodelay ? 1 : 0);
   s->start_reading();
   return s;
 }

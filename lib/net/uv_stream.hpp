@@ -42,7 +42,8 @@ class UvStream final : public Stream {
   /// Accepts a connection waiting on the listening `server` into a handle
   /// of the stream's own block and starts reading. A Unix socket stream is
   /// named `peer`. On failure returns nullptr and sets `error` (a libuv code).
-  static std::shared_ptr<UvStream> accept(uv_stream_s* server, const std::string& peer, int& error);
+  static std::shared_ptr<UvStream> accept(uv_stream_s* server, const std::string& peer, int& error,
+                                           bool tcp_nodelay = true);
   /// For Loop::close(): closes the handle of the stream `handle` belongs
   /// to, if a stream still owns it, without calling on_close. `handle` must
   /// be a TCP or pipe handle.

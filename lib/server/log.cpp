@@ -1,5 +1,7 @@
 #include "server/log.hpp"
 
+#include <syslog.h>
+
 #include <chrono>
 #include <ctime>
 
@@ -47,31 +49,68 @@ std::string escape_for_log(std::string_view text) {
   return out;
 }
 
-void Logger::log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields) {
-  if (!enabled(l)) return;
+namespace {
+
+std::string iso_time() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  std::string time = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+}
+
+int syslog_priority(LogLevel l) {
+  switch (l) {
+    case LogLevel::Error: return LOG_ERR;
+    case LogLevel::Warning: return LOG_WARNING;
+    case LogLevel::Notice: return LOG_NOTICE;
+    case LogLevel::Info: return LOG_INFO;
+    case LogLevel::Debug: return LOG_DEBUG;
+  }
+  return LOG_NOTICE;
+}
+
+void write_line(std::FILE* f, const std::string& line) {
+  std::fwrite(line.data(), 1, line.size(), f);
+  std::fflush(f);
+}
+
+}  // namespace
+
+std::string Logger::text_time() const {
+  if (timestamp_format_.empty()) return iso_time();
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[256];
+  const std::size_t n = std::strftime(buf, sizeof buf, timestamp_format_.c_str(), &tm);
+  return std::string(buf, n);
+}
+
+void Logger::log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields) {
+  if (!enabled(l)) return;
   std::string line;
+  std::string body;  // the line without its time, for syslog, which stamps its own
   if (json_) {
     nlohmann::ordered_json j;
-    j["time"] = time;
+    j["time"] = iso_time();
     j["level"] = level_name(l);
     j["msg"] = message;
     for (const auto& [k, v] : fields) j[k] = v;
     // Invalid UTF-8 (a client id, say) is replaced rather than aborting the dump.
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    body = line;
   } else {
-    line = fmt::format("{} {} {}", time, level_name(l), escape_for_log(message));
-    for (const auto& [k, v] : fields) line += fmt::format(" {}={}", k, escape_for_log(v));
+    body = fmt::format("{} {}", level_name(l), escape_for_log(message));
+    for (const auto& [k, v] : fields) body += fmt::format(" {}={}", k, escape_for_log(v));
+    line = timestamp_ ? text_time() + " " + body : body;
   }
   line += '\n';
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fflush(out_);
+  if (out_) write_line(out_, line);
+  for (std::FILE* f : more_) write_line(f, line);
+  if (syslog_) ::syslog(syslog_priority(l), "%s", body.c_str());
 }
 
 }  // namespace mq::server

@@ -1,6 +1,6 @@
 #pragma once
-/// The broker's log: one line per event on stderr (or stdout), as text or
-/// as one JSON object per line, filtered by level.
+/// The broker's log: one line per event on stderr, stdout, files and/or
+/// syslog, as text or as one JSON object per line, filtered by level.
 
 #include <cstdio>
 #include <string>
@@ -30,18 +30,36 @@ class Logger {
   Logger(LogLevel level = LogLevel::Notice, bool json = false, std::FILE* out = stderr)
       : level_(level), json_(json), out_(out) {}
   /// True when an event at `l` would be written (to skip building it).
-  bool enabled(LogLevel l) const { return out_ && l <= level_; }
+  bool enabled(LogLevel l) const { return (out_ || !more_.empty() || syslog_) && l <= level_; }
   /// Writes `message` with extra key/value fields (JSON string values).
   void log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields = {});
 
   void set_level(LogLevel l) { level_ = l; }
   void set_json(bool json) { json_ = json; }
   void set_output(std::FILE* out) { out_ = out; }
+  /// Also writes every line to each of `outs` (log files).
+  void set_more_outputs(std::vector<std::FILE*> outs) { more_ = std::move(outs); }
+  /// Also sends every line to syslog(3) (opened by the caller), without
+  /// the time stamp, at the matching priority.
+  void set_syslog(bool on) { syslog_ = on; }
+  /// Time stamps of text lines: none, ISO 8601 UTC with milliseconds (the
+  /// default, empty format), or strftime(3) `format` in local time, as
+  /// mosquitto's log_timestamp_format. JSON lines always carry "time".
+  void set_timestamp(bool on, std::string format = {}) {
+    timestamp_ = on;
+    timestamp_format_ = std::move(format);
+  }
 
  private:
+  std::string text_time() const;
+
   LogLevel level_;
   bool json_;
   std::FILE* out_;
+  std::vector<std::FILE*> more_;
+  bool syslog_ = false;
+  bool timestamp_ = true;
+  std::string timestamp_format_;
 };
 
 }  // namespace mq::server

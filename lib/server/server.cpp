@@ -7,6 +7,7 @@
 #include "net/pool_work.hpp"
 #include "net/tls_context.hpp"
 #include "net/url.hpp"
+#include "server/config/profiles.hpp"
 
 namespace mq::server {
 namespace {
@@ -49,6 +50,21 @@ std::optional<std::string> to_broker_config(const Settings& s, broker::Config& c
   c.max_topic_length = s.max_topic_length;
   c.max_topic_levels = s.max_topic_levels;
   c.max_keepalive = s.max_keepalive == 65535 ? 0 : s.max_keepalive;
+  c.min_keepalive = s.min_keepalive;
+  if (c.max_keepalive && c.min_keepalive > c.max_keepalive)
+    return fmt::format("min_keepalive {} is above max_keepalive {}", s.min_keepalive, s.max_keepalive);
+  c.receive_maximum = s.receive_maximum;
+  c.wildcard_subscriptions = s.wildcard_subscription_available;
+  c.shared_subscriptions = s.shared_subscription_available;
+  c.subscription_identifiers = s.subscription_identifier_available;
+  c.max_client_id_length = s.max_client_id_length;
+  c.allow_zero_length_clientid = s.allow_zero_length_clientid;
+  c.assigned_id_prefix = s.auto_id_prefix;
+  c.persistent_client_expiration = s.persistent_client_expiration;
+  c.max_session_expiry = s.max_session_expiry;
+  c.server_reference = s.server_reference;
+  c.server_reference_reason = s.server_moved ? 0x9D : 0x9C;
+  if (const Profile* p = find_profile(s.profile)) c.behaviour = p->behaviour;
   c.connect_timeout = s.connect_timeout;
   c.maximum_qos = s.maximum_qos;
   c.retain_available = s.retain_available;
@@ -132,6 +148,7 @@ std::optional<std::string> Server::start() {
     const ListenerSettings& l = listener_settings_[i];
     net::ListenOptions opts;
     opts.tls = tls_[i];
+    opts.tcp_nodelay = settings_.set_tcp_nodelay;
     auto r = net::Listener::listen(
         loop_, listener_url(l), opts, [this, i](std::shared_ptr<net::Stream> s) { on_accept(i, std::move(s)); },
         [this](const std::string& peer, const net::NetError& e) {

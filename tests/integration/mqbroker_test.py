@@ -582,7 +582,8 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(self.run_broker(["--check-config"], "listener 0 127.0.0.1\n")[0], 0)
         rc, out, err = self.run_broker(["--check-config"], "listener 0\nmax_inflight_mesages 3\n")
         self.assertEqual(rc, 2)
-        self.assertEqual(err, "mqbroker: c.conf:2: unknown key \"max_inflight_mesages\"\n")
+        self.assertEqual(err, "mqbroker: c.conf:2: unknown key \"max_inflight_mesages\"; "
+                              "did you mean \"max_inflight_messages\"?\n")
         rc, out, err = self.run_broker(["--check-config"], "password_file /nonexistent/pw\n")
         self.assertEqual(rc, 1)
         self.assertIn("/nonexistent/pw: cannot read the password file", err)

@@ -102,6 +102,61 @@ function equal(actual, expected, what) {
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
 
+/** Capability keys: what a 5.0 CONNACK advertises and how the broker enforces it. */
+async function capabilities() {
+  const b = await startBroker(`listener 0 127.0.0.1
+allow_anonymous true
+receive_maximum 5
+maximum_qos 1
+retain_available false
+wildcard_subscription_available false
+shared_subscription_available false
+subscription_identifier_available false
+max_topic_alias 3
+max_packet_size 2000
+min_keepalive 30
+max_client_id_length 12
+persistent_client_expiration 2h
+auto_id_prefix js-
+`);
+  const url = `mqtt://127.0.0.1:${b.listeners[0].port}`;
+  await test('capabilities advertised in CONNACK (MQTT.js)', async () => {
+    const c = await connect(url, { protocolVersion: 5, clientId: '', keepalive: 10,
+      properties: { sessionExpiryInterval: 0xFFFFFFFF } });
+    const p = c.connack.properties;
+    equal([p.receiveMaximum, p.maximumQoS, p.retainAvailable, p.wildcardSubscriptionAvailable,
+      p.sharedSubscriptionAvailable, p.subscriptionIdentifiersAvailable, p.topicAliasMaximum,
+      p.maximumPacketSize, p.serverKeepAlive, p.sessionExpiryInterval],
+    [5, 1, false, false, false, false, 3, 2000, 30, 7200], 'CONNACK properties');
+    if (!p.assignedClientIdentifier.startsWith('js-')) throw new Error(`assigned ${p.assignedClientIdentifier}`);
+    await end(c);
+  });
+  await test('capabilities enforced (MQTT.js)', async () => {
+    const c = await connect(url, { protocolVersion: 5, clientId: 'js-enforce' });  // 12 bytes: the limit
+    for (const [filter, code] of [['a/+', 0xA2], ['$share/g/a', 0x9E]]) {
+      let refused;
+      try { await sub(c, filter, 0); } catch (e) { refused = e; }
+      equal(refused && refused.packet && refused.packet.granted, [code], `SUBACK ${filter}`);
+    }
+    equal((await sub(c, 'a/b', 2)).map((g) => g.qos), [1], 'granted QoS capped at maximum_qos');
+    const gone = new Promise((resolve) => c.once('disconnect', (packet) => resolve(packet.reasonCode)));
+    c.publish('a/b', 'x', { qos: 0, retain: true });
+    equal(await deadline(gone, 'DISCONNECT'), 0x9A, 'DISCONNECT reason for a retained PUBLISH');
+    c.end(true);
+    let err;
+    try { await connect(url, { protocolVersion: 5, clientId: 'thirteen-char' }); } catch (e) { err = e; }
+    equal(err && err.code, 0x85, 'CONNACK for a 13-byte client id');
+  });
+  equal(await stopBroker(b), 0, 'exit status after SIGTERM');
+  const r = await startBroker('listener 0 127.0.0.1\nallow_anonymous true\nserver_reference other.example:8883 moved\n');
+  await test('server_reference redirects with 0x9D and Server Reference (MQTT.js)', async () => {
+    let err;
+    try { await connect(`mqtt://127.0.0.1:${r.listeners[0].port}`, { protocolVersion: 5 }); } catch (e) { err = e; }
+    equal(err && err.code, 0x9D, 'CONNACK reason');
+  });
+  equal(await stopBroker(r), 0, 'exit status after SIGTERM');
+}
+
 async function main() {
   const pw = path.join(dir, 'passwords');
   const acl = path.join(dir, 'acl');
@@ -223,6 +278,7 @@ acl_file ${acl}
   });
 
   equal(await stopBroker(b), 0, 'exit status after SIGTERM');
+  await capabilities();
 }
 
 main().catch((e) => { failures++; console.log(`FAIL ${e.stack || e}`); })

@@ -1,12 +1,15 @@
 #include "server/config/keys.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "codec/rules.hpp"
+#include "server/config/profiles.hpp"
 
 namespace mq::server {
 namespace {
@@ -175,6 +178,57 @@ Error key_max_packet_size(Settings& s, const Words& w) {
   return std::nullopt;
 }
 Error key_max_keepalive(Settings& s, const Words& w) { return number(w, s.max_keepalive, 0, 65535); }
+Error key_min_keepalive(Settings& s, const Words& w) { return number(w, s.min_keepalive, 0, 65535); }
+Error key_receive_maximum(Settings& s, const Words& w) { return number(w, s.receive_maximum, 1, 65535); }
+Error key_wildcard_available(Settings& s, const Words& w) { return boolean(w, s.wildcard_subscription_available); }
+Error key_shared_available(Settings& s, const Words& w) { return boolean(w, s.shared_subscription_available); }
+Error key_sub_id_available(Settings& s, const Words& w) { return boolean(w, s.subscription_identifier_available); }
+Error key_max_client_id_length(Settings& s, const Words& w) { return number(w, s.max_client_id_length, 0, 65535); }
+Error key_allow_zero_length_clientid(Settings& s, const Words& w) { return boolean(w, s.allow_zero_length_clientid); }
+Error key_auto_id_prefix(Settings& s, const Words& w) {
+  if (auto e = want_count(w, 1)) return e;
+  // The assigned id is sent as a UTF-8 string and used as a client id: keep it printable ASCII.
+  for (char ch : w[0])
+    if (ch <= ' ' || ch > '~') return fmt::format("\"{}\" holds a character other than printable ASCII", w[0]);
+  if (w[0].size() > 64) return "longer than 64 characters";
+  s.auto_id_prefix = w[0];
+  return std::nullopt;
+}
+/// mosquitto's duration: a number and h, d, w, m (30 days) or y (365 days); plain seconds too.
+Error key_persistent_client_expiration(Settings& s, const Words& w) {
+  if (auto e = want_count(w, 1)) return e;
+  const std::string& t = w[0];
+  std::uint64_t unit = 1;
+  std::string digits = t;
+  if (!t.empty() && !std::isdigit(static_cast<unsigned char>(t.back()))) {
+    switch (t.back()) {
+      case 's': unit = 1; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      case 'm': unit = 30 * 86400; break;
+      case 'y': unit = 365 * 86400; break;
+      default: return fmt::format("expected a number and s, h, d, w, m or y (e.g. 2d), got \"{}\"", t);
+    }
+    digits.pop_back();
+  }
+  std::uint64_t v = 0;
+  if (auto e = number(Words{digits}, v, 1, k32 / unit))
+    return fmt::format("expected a duration such as 3600, 12h, 2d, 1w, 1m or 1y (at most {} seconds), got \"{}\"",
+                       k32 - 1, t);
+  s.persistent_client_expiration = static_cast<std::uint32_t>(std::min<std::uint64_t>(v * unit, k32 - 1));
+  return std::nullopt;
+}
+Error key_max_session_expiry(Settings& s, const Words& w) { return number(w, s.max_session_expiry, 0, k32); }
+Error key_server_reference(Settings& s, const Words& w) {
+  if (w.empty() || w.size() > 2) return "expected REFERENCE [use_another|moved]";
+  if (w.size() == 2 && w[1] != "use_another" && w[1] != "moved")
+    return fmt::format("expected use_another or moved after the reference, got \"{}\"", w[1]);
+  if (auto v = check_utf8(w[0])) return fmt::format("not a valid MQTT string: {}", v->message);
+  s.server_reference = w[0];
+  s.server_moved = w.size() == 2 && w[1] == "moved";
+  return std::nullopt;
+}
 Error key_max_topic_alias(Settings& s, const Words& w) { return number(w, s.max_topic_alias, 0, 65535); }
 Error key_max_alias_bytes_out(Settings& s, const Words& w) { return number(w, s.max_alias_bytes_out, 0, k32); }
 Error key_max_topic_length(Settings& s, const Words& w) { return number(w, s.max_topic_length, 0, 65535); }
@@ -192,6 +246,11 @@ Error key_response_information(Settings& s, const Words& w) {
   // Sent as a UTF-8 Encoded String; %c and %u add only valid UTF-8.
   if (auto v = check_utf8(s.response_information)) return fmt::format("not a valid MQTT string: {}", v->message);
   return std::nullopt;
+}
+
+Error key_profile(Settings& s, const Words& w) {
+  if (auto e = want_count(w, 1)) return e;
+  return apply_profile(s, w[0]);
 }
 
 Error key_persistence(Settings& s, const Words& w) { return boolean(w, s.persistence); }
@@ -216,12 +275,27 @@ Error key_log_type(Settings& s, const Words& w) {
 }
 Error key_log_dest(Settings& s, const Words& w) {
   if (w.empty()) return "a value is missing";
-  if (w[0] != "stderr" && w[0] != "stdout" && w[0] != "none")
-    return fmt::format("mqbroker logs to stderr, stdout or none; \"{}\" is not supported", w[0]);
+  if (w[0] == "file") {
+    if (w.size() < 2) return "log_dest file needs a file name";
+    std::string path;
+    text(Words(w.begin() + 1, w.end()), path);
+    s.log_files.push_back(path);
+    s.log_dests.push_back("file");
+    return std::nullopt;
+  }
+  if (w[0] == "topic")
+    return "publishing log lines to $SYS/broker/log/ is not implemented; use stderr, stdout, file PATH or syslog";
+  if (w[0] == "dlt") return "the Diagnostic Log and Trace daemon is not supported; use syslog or file PATH";
+  if (w[0] != "stderr" && w[0] != "stdout" && w[0] != "none" && w[0] != "syslog")
+    return fmt::format("expected stderr, stdout, syslog, file PATH or none, got \"{}\"", w[0]);
   if (w.size() != 1) return want_count(w, 1);
   s.log_dests.push_back(w[0]);
   return std::nullopt;
 }
+Error key_log_facility(Settings& s, const Words& w) { return number(w, s.log_facility, 0, 7); }
+Error key_log_timestamp(Settings& s, const Words& w) { return boolean(w, s.log_timestamp); }
+Error key_log_timestamp_format(Settings& s, const Words& w) { return text(w, s.log_timestamp_format); }
+Error key_set_tcp_nodelay(Settings& s, const Words& w) { return boolean(w, s.set_tcp_nodelay); }
 Error key_log_format(Settings& s, const Words& w) { return choice(w, s.log_format, {"text", "json"}); }
 Error key_connection_messages(Settings& s, const Words& w) { return boolean(w, s.connection_messages); }
 Error key_pid_file(Settings& s, const Words& w) { return text(w, s.pid_file); }
@@ -231,6 +305,7 @@ constexpr KeyScope L = KeyScope::Listener;
 constexpr KeyScope S = KeyScope::Security;
 
 constexpr std::array kKeys = {
+    KeyInfo{"profile", G, "NAME", "Behave as NAME: mqbroker (default), mosquitto, aws-iot, azure-iot-hub, emqx or hivemq-ce (see PROFILES); its settings apply where this line stands, so later lines override them", true, key_profile},
     KeyInfo{"listener", G, "PORT [ADDRESS]", "Open a listener on PORT (0: a free port), bound to ADDRESS only (all interfaces without one); `listener 0 PATH` or `listener unix PATH` opens a Unix socket; the listener options that follow apply to it", false, key_listener},
     KeyInfo{"port", G, "PORT", "Port of the default listener (deprecated in mosquitto; prefer listener)", false, key_port},
     KeyInfo{"bind_address", G, "ADDRESS", "Address the default listener binds", false, key_bind_address},
@@ -254,6 +329,17 @@ constexpr std::array kKeys = {
     KeyInfo{"message_size_limit", G, "BYTES", "Largest PUBLISH payload accepted; larger ones are acknowledged and dropped (0: no limit)", false, key_message_size_limit},
     KeyInfo{"max_packet_size", G, "BYTES", "Largest packet accepted from a client (0: no limit)", false, key_max_packet_size},
     KeyInfo{"max_keepalive", G, "SECONDS", "Largest keep alive a client may ask for", false, key_max_keepalive},
+    KeyInfo{"min_keepalive", G, "SECONDS", "Smallest keep alive a client may ask for (0: none); 5.0 clients asking for less are given it as Server Keep Alive, 3.x clients are refused with return code 2, as over max_keepalive", true, key_min_keepalive},
+    KeyInfo{"receive_maximum", G, "COUNT", "QoS 2 PUBLISHes a client may have awaiting PUBREL, advertised as Receive Maximum; one more ends the connection with DISCONNECT 0x93 (default 65535)", true, key_receive_maximum},
+    KeyInfo{"wildcard_subscription_available", G, "true|false", "Accept + and # in subscriptions; when false, advertised in CONNACK and refused with SUBACK 0xA2 (0x80 before 5.0)", true, key_wildcard_available},
+    KeyInfo{"shared_subscription_available", G, "true|false", "Accept $share/ subscriptions; when false, advertised in CONNACK and refused with SUBACK 0x9E (0x80 before 5.0)", true, key_shared_available},
+    KeyInfo{"subscription_identifier_available", G, "true|false", "Accept Subscription Identifiers; when false, advertised in CONNACK and a SUBSCRIBE carrying one ends the connection with DISCONNECT 0xA1", true, key_sub_id_available},
+    KeyInfo{"max_client_id_length", G, "BYTES", "Longest client id accepted (0: no limit; 3.1 always 23); longer ones get CONNACK 0x85 (return code 2)", true, key_max_client_id_length},
+    KeyInfo{"allow_zero_length_clientid", G, "true|false", "Let clients send an empty client id and be assigned one (false: CONNACK 0x85, return code 2)", false, key_allow_zero_length_clientid},
+    KeyInfo{"auto_id_prefix", G, "PREFIX", "Start of the client ids assigned to clients that send none (default mq-)", false, key_auto_id_prefix},
+    KeyInfo{"persistent_client_expiration", G, "DURATION", "Remove a session that asked never to expire (3.x clean session false, 5.0 0xFFFFFFFF) after its client has been away this long: seconds, or a number and h, d, w, m or y; 5.0 clients are told the interval in CONNACK (default: never)", false, key_persistent_client_expiration},
+    KeyInfo{"max_session_expiry", G, "SECONDS", "Longest Session Expiry Interval granted to 5.0 clients; a longer request is lowered and the granted value sent in CONNACK", true, key_max_session_expiry},
+    KeyInfo{"server_reference", G, "REFERENCE [use_another|moved]", "Refuse every CONNECT, sending 5.0 clients REFERENCE as Server Reference with CONNACK 0x9C Use another server (or 0x9D Server moved); 3.x clients get return code 3", true, key_server_reference},
     KeyInfo{"max_topic_alias", G, "COUNT", "Topic aliases a 5.0 client may set up (0: none)", false, key_max_topic_alias},
     KeyInfo{"max_alias_bytes_out", G, "BYTES",
             "Topic bytes the broker's outgoing alias table holds per 5.0 connection (default 65536); aliases go "
@@ -279,34 +365,16 @@ constexpr std::array kKeys = {
             "Start even if a persistence file is damaged: keep it aside as FILE.damaged-TIME, restore its intact "
             "records and log each span lost (default false: refuse to start)", true, key_persistence_salvage},
     KeyInfo{"log_type", G, "TYPE", "Messages to log: debug, error, warning, notice, information, subscribe, unsubscribe, websockets, none, all", false, key_log_type},
-    KeyInfo{"log_dest", G, "stderr|stdout|none", "Where log lines go", false, key_log_dest},
+    KeyInfo{"log_dest", G, "DEST", "Where log lines go: stderr (the default), stdout, syslog, file PATH (appended to, reopened on SIGHUP for logrotate) or none; repeatable (topic and dlt are refused)", false, key_log_dest},
+    KeyInfo{"log_facility", G, "0-7", "Log to syslog as facility LOCAL0..LOCAL7 instead of DAEMON", false, key_log_facility},
+    KeyInfo{"log_timestamp", G, "true|false", "Start each text log line with the time (default true)", false, key_log_timestamp},
+    KeyInfo{"log_timestamp_format", G, "FORMAT", "strftime(3) format of that time, in local time (default: ISO 8601 UTC with milliseconds)", false, key_log_timestamp_format},
     KeyInfo{"log_format", G, "text|json", "Log lines as text or one JSON object each", true, key_log_format},
     KeyInfo{"connection_messages", G, "true|false", "Log connections and disconnections", false, key_connection_messages},
+    KeyInfo{"set_tcp_nodelay", G, "true|false", "Send small packets at once (TCP_NODELAY; default true, mosquitto's default is false: Nagle's algorithm)", false, key_set_tcp_nodelay},
     KeyInfo{"pid_file", G, "FILE", "Write the process id to FILE", false, key_pid_file},
 };
 
-struct Unsupported {
-  std::string_view name;
-  std::string_view reason;
-};
-constexpr std::array kUnsupported = {
-    Unsupported{"bridge_cafile", "bridges are not supported"},
-    Unsupported{"connection", "bridges are not supported"},
-    Unsupported{"address", "bridges are not supported"},
-    Unsupported{"topic", "bridges are not supported"},
-    Unsupported{"auth_plugin", "plugins are not supported"},
-    Unsupported{"plugin", "plugins are not supported"},
-    Unsupported{"psk_hint", "TLS-PSK is not supported"},
-    Unsupported{"psk_file", "TLS-PSK is not supported"},
-    Unsupported{"mount_point", "mount points are not supported"},
-    Unsupported{"http_dir", "serving HTTP files is not supported"},
-    Unsupported{"user", "mqbroker does not change user; start it as the user it should run as"},
-    Unsupported{"ciphers", "cipher lists are not configurable; OpenSSL's defaults are used"},
-    Unsupported{"dhparamfile", "DH parameters are not configurable"},
-    Unsupported{"crlfile", "certificate revocation lists are not supported"},
-    Unsupported{"use_subject_as_username", "use use_identity_as_username (the common name)"},
-    Unsupported{"clientid_prefixes", "client id prefixes are not supported"},
-};
 
 }  // namespace
 
@@ -316,12 +384,6 @@ const KeyInfo* find_key(std::string_view name) {
   for (const auto& k : kKeys)
     if (k.name == name) return &k;
   return nullptr;
-}
-
-std::optional<std::string_view> unsupported_key(std::string_view name) {
-  for (const auto& u : kUnsupported)
-    if (u.name == name) return u.reason;
-  return std::nullopt;
 }
 
 }  // namespace mq::server

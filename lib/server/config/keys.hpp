@@ -41,4 +41,19 @@ const KeyInfo* find_key(std::string_view name);
 /// configuration that uses one is refused with a clear message.
 std::optional<std::string_view> unsupported_key(std::string_view name);
 
+/// A mosquitto key that does not apply to mqbroker.
+struct InertKey {
+  std::string_view name;
+  std::string_view value;  ///< the only value accepted; empty: any
+  std::string_view note;   ///< why it does not apply
+};
+/// Every inert key, for the man page.
+std::span<const InertKey> inert_keys();
+/// The inert key named `name`, or nullptr.
+const InertKey* inert_key(std::string_view name);
+
+/// The known, inert or unsupported key nearest to a misspelt `name`, if
+/// one is within a few edits.
+std::optional<std::string_view> closest_key(std::string_view name);
+
 }  // namespace mq::server

@@ -81,6 +81,15 @@ std::optional<ConfigError> ConfigReader::apply(std::string_view key, std::string
   if (!info) {
     if (auto reason = unsupported_key(key))
       return ConfigError{where, fmt::format("{}: not supported by mqbroker ({})", key, *reason)};
+    if (const InertKey* inert = inert_key(key)) {
+      if (words.empty()) return ConfigError{where, fmt::format("{}: a value is missing", key)};
+      if (!inert->value.empty() && (words.size() != 1 || words[0] != inert->value))
+        return ConfigError{where, fmt::format("{}: only {} is supported ({})", key, inert->value, inert->note)};
+      out_.notes.push_back(fmt::format("{}: {}: accepted, does not apply: {}", where, key, inert->note));
+      return std::nullopt;
+    }
+    if (auto near = closest_key(key))
+      return ConfigError{where, fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, *near)};
     return ConfigError{where, fmt::format("unknown key \"{}\"", key)};
   }
   if (auto e = info->apply(out_, words)) return ConfigError{where, fmt::format("{}: {}", key, *e)};

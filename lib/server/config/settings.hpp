@@ -84,6 +84,10 @@ struct Settings {
   bool per_listener_settings = false;
   SecuritySettings security;  ///< used when per_listener_settings is false
 
+  /// The behaviour profile (server/config/profiles.hpp); its lines are
+  /// applied where it is selected, its choices go to the broker.
+  std::string profile = "mqbroker";
+
   // Limits (0 means no limit where noted).
   std::uint32_t max_inflight_messages = 20;   ///< 0: no limit
   std::uint32_t max_queued_messages = 1000;   ///< 0: no limit
@@ -91,6 +95,18 @@ struct Settings {
   std::uint32_t message_size_limit = 0;       ///< largest payload; 0: the protocol's
   std::uint32_t max_packet_size = 0;          ///< 0: the protocol's
   std::uint16_t max_keepalive = 65535;
+  std::uint16_t min_keepalive = 0;            ///< 0: no minimum
+  std::uint16_t receive_maximum = 65535;      ///< QoS 2 PUBLISHes awaiting PUBREL per client
+  bool wildcard_subscription_available = true;
+  bool shared_subscription_available = true;
+  bool subscription_identifier_available = true;
+  std::uint16_t max_client_id_length = 0;     ///< 0: no limit (3.1: 23)
+  bool allow_zero_length_clientid = true;
+  std::string auto_id_prefix = "mq-";
+  std::uint32_t persistent_client_expiration = 0;  ///< seconds; 0: never
+  std::uint32_t max_session_expiry = 0xFFFF'FFFF;  ///< seconds granted at most
+  std::string server_reference;               ///< empty: no redirection
+  bool server_moved = false;                  ///< 0x9D Server moved rather than 0x9C Use another server
   std::uint16_t max_topic_alias = 10;
   /// Topic bytes one connection's outgoing alias table may hold.
   std::uint32_t max_alias_bytes_out = 64 * 1024;
@@ -116,7 +132,14 @@ struct Settings {
 
   // Logging.
   std::vector<std::string> log_types;  ///< mosquitto's log_type values
-  std::vector<std::string> log_dests;  ///< mosquitto's log_dest values
+  std::vector<std::string> log_dests;  ///< mosquitto's log_dest values ("file" for each of log_files)
+  std::vector<std::string> log_files;  ///< log_dest file PATH, in order
+  int log_facility = -1;               ///< syslog LOCAL0..7; -1: DAEMON
+  bool log_timestamp = true;
+  std::string log_timestamp_format;    ///< strftime format; empty: ISO 8601 UTC
+  bool set_tcp_nodelay = true;         ///< TCP_NODELAY on accepted sockets
+  /// Lines about keys accepted although they do not apply, logged at start.
+  std::vector<std::string> notes;
   std::string log_format = "text";     ///< "text" or "json"
   bool connection_messages = true;
   std::string pid_file;

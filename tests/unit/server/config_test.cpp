@@ -143,7 +143,8 @@ TEST_CASE("config: response_information is passed to the broker as written") {
 }
 
 TEST_CASE("config: precise errors with file and line") {
-  CHECK(bad("listener 1883\nmax_inflight_mesages 5\n") == "test.conf:2: unknown key \"max_inflight_mesages\"");
+  CHECK(bad("listener 1883\nmax_inflight_mesages 5\n") ==
+        "test.conf:2: unknown key \"max_inflight_mesages\"; did you mean \"max_inflight_messages\"?");
   CHECK(bad("maximum_qos 3\n") == "test.conf:1: maximum_qos: expected a number from 0 to 2, got \"3\"");
   CHECK(bad("max_queued_messages -1\n") ==
         "test.conf:1: max_queued_messages: expected a number from 0 to 4294967295, got \"-1\"");
@@ -154,8 +155,8 @@ TEST_CASE("config: precise errors with file and line") {
   CHECK(bad("listener 1883 /tmp/x.sock\n") == "test.conf:1: listener: a Unix socket path needs port 0, got 1883");
   CHECK(bad("protocol mqtts\n") == "test.conf:1: protocol: expected one of mqtt, websockets, got \"mqtts\"");
   CHECK(bad("connection bridge1\n") == "test.conf:1: connection: not supported by mqbroker (bridges are not supported)");
-  CHECK(bad("log_dest syslog\n") ==
-        "test.conf:1: log_dest: mqbroker logs to stderr, stdout or none; \"syslog\" is not supported");
+  CHECK(bad("log_dest syslogd\n") ==
+        "test.conf:1: log_dest: expected stderr, stdout, syslog, file PATH or none, got \"syslogd\"");
   CHECK(bad("max_packet_size 10\n") ==
         "test.conf:1: max_packet_size: 10 is too small for any CONNECT; use 20 or more, or 0 for no limit");
 }

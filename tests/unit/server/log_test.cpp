@@ -50,4 +50,26 @@ TEST_CASE("log: a client id with a newline cannot forge a line in the text log")
   CHECK(json.find("\"client_id\":\"dev\\n2026") != std::string::npos);
 }
 
+TEST_CASE("log: log_timestamp false drops the time; a strftime format replaces ISO 8601; extra outputs get each line") {
+  std::FILE* extra = std::tmpfile();
+  REQUIRE(extra);
+  const std::string plain = written(false, [&](Logger& l) {
+    l.set_timestamp(false);
+    l.set_more_outputs({extra});
+    l.log(LogLevel::Notice, "hello", {{"k", "v"}});
+  });
+  CHECK(plain == "notice hello k=v\n");
+  std::rewind(extra);
+  char buf[64] = {};
+  CHECK(std::string(std::fgets(buf, sizeof buf, extra)) == "notice hello k=v\n");
+  std::fclose(extra);
+  const std::string stamped = written(false, [](Logger& l) {
+    l.set_timestamp(true, "[%Y]");
+    l.log(LogLevel::Notice, "hello");
+  });
+  CHECK(stamped.size() == std::string("[2026] notice hello\n").size());
+  CHECK(stamped.starts_with("[2"));
+  CHECK(stamped.ends_with("] notice hello\n"));
+}
+
 }  // namespace mq::server
