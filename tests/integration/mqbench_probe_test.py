@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Runs `mqbench probe` against brokers whose capabilities are known and
-checks that it reports them exactly: mqbroker with unusual limits, mqbroker
-as it comes, mqbroker over TLS 1.3 only, mosquitto (TCP and WebSocket), and
+checks that it reports them exactly: mqbroker with unusual limits, with
+Receive Maximum 3, under each --profile, as it comes, and over TLS 1.3
+only, mosquitto (TCP and WebSocket), and
 fake brokers in this file that enforce a Receive Maximum of 3, answer
 nothing, answer garbage, or refuse everyone. A broker that gives no answer
 must yield "unknown" within the bounds, never a hang.
@@ -187,7 +188,7 @@ class ProbeTest(unittest.TestCase):
     def test_unusual_limits_are_reported_exactly(self):
         b = MqBroker("-p", "0", "--maximum-qos", "1", "--retain-available", "false", "--max-packet-size", "1000",
                      "--max-topic-alias", "2", "--max-topic-length", "200", "--max-topic-levels", "12",
-                     "--max-keepalive", "30")
+                     "--max-keepalive", "30", "--receive-maximum", "3")
         try:
             status, r, err, _ = probe(f"mqtt://{b.address}")
         finally:
@@ -198,10 +199,50 @@ class ProbeTest(unittest.TestCase):
             "maximum_qos": 1, "retain_available": False, "maximum_packet_size": 1000,
             "topic_alias_maximum": 2, "topic_alias_enforced": True,
             "topic_length_max": 200, "topic_levels_max": 12, "server_keep_alive": 30,
+            # At maximum QoS 1 each PUBLISH leaves flight as it is acknowledged:
+            # the value is the broker's word, and enforcement cannot be forced.
+            "receive_maximum": (3, "advertised"), "receive_maximum_enforced": (None, "unknown"),
         })
         self.assertIn("DISCONNECT 0x9B", r["maximum_qos"]["detail"])
         self.assertIn("1001: DISCONNECT 0x95", r["maximum_packet_size"]["detail"])
         self.assertIn("DISCONNECT 0x9A", r["retain_available"]["detail"])
+
+    def test_receive_maximum_3_enforced_by_mqbroker(self):
+        b = MqBroker("-p", "0", "--receive-maximum", "3")
+        try:
+            status, r, err, _ = probe(f"mqtt://{b.address}")
+        finally:
+            b.stop()
+        self.assertEqual(status, OK, err)
+        self.check(r, {"receive_maximum": 3, "receive_maximum_enforced": True})
+        self.assertIn("4 QoS 2 PUBLISHes sent at once: 3 acknowledged, then DISCONNECT 0x93",
+                      r["receive_maximum_enforced"]["detail"])
+
+    def test_each_mqbroker_profile(self):
+        """What each profile configures is what the probe finds."""
+        expected = {
+            "mosquitto": {"receive_maximum": 20, "receive_maximum_enforced": True, "topic_levels_max": 200,
+                          "topic_alias_maximum": 10, "maximum_qos": 2},
+            "aws-iot": {"maximum_qos": 1, "topic_length_max": 256, "topic_levels_max": 8, "client_id_length_max": 128,
+                        "server_keep_alive": 1200, "receive_maximum": (100, "advertised"),
+                        "receive_maximum_enforced": (None, "unknown")},
+            "azure-iot-hub": {"maximum_qos": 1, "retain_available": False, "shared_subscriptions": False,
+                              "subscription_identifiers": False, "empty_client_id": False,
+                              "receive_maximum": (16, "advertised"), "server_keep_alive": 1140,
+                              "topic_alias_maximum": 10},
+            "emqx": {"maximum_qos": 2, "topic_levels_max": 128, "topic_alias_maximum": 65535,
+                     "topic_alias_enforced": (None, "not applicable")},
+            "hivemq-ce": {"maximum_qos": 2, "receive_maximum": 10, "receive_maximum_enforced": True},
+        }
+        for profile, want in expected.items():
+            with self.subTest(profile=profile):
+                b = MqBroker("-p", "0", "--profile", profile)
+                try:
+                    status, r, err, _ = probe(f"mqtt://{b.address}")
+                finally:
+                    b.stop()
+                self.assertEqual(status, OK, err)
+                self.check(r, want)
 
     def test_default_mqbroker(self):
         b = MqBroker("-p", "0")
