@@ -26,6 +26,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mqbench_test import FakeBroker as CountingBroker  # noqa: E402
+from pubsub_scripted_broker_test import packet, varint  # noqa: E402
 from pubsub_test import make_certs  # noqa: E402
 
 MQBENCH = MQBROKER = None
@@ -74,19 +76,6 @@ class MqBroker:
         self.proc.stdout.close()
 
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b, n = n % 128, n // 128
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def packet(first, body):
-    return bytes([first]) + varint(len(body)) + body
-
-
 class FakeBroker:
     """A few lines of MQTT 5.0 with a chosen behaviour: 'rm3' answers CONNACK
     with Receive Maximum 3, PUBREC for QoS 2 PUBLISHes while at most 3 are in
@@ -122,23 +111,10 @@ class FakeBroker:
         """Yields (first byte, body) until the peer closes (or 30 s of silence)."""
         buf = b""
         while True:
-            if len(buf) >= 2:
-                n, mult, i = 0, 1, 1
-                while i < len(buf) and i <= 4:
-                    n += (buf[i] & 0x7F) * mult
-                    mult *= 128
-                    if not buf[i] & 0x80:
-                        break
-                    i += 1
-                if i < len(buf) and len(buf) >= i + 1 + n:
-                    yield buf[0], bytes(buf[i + 1:i + 1 + n])
-                    buf = buf[i + 1 + n:]
-                    continue
-            r, _, _ = select.select([conn], [], [], 30)
-            data = conn.recv(65536) if r else b""
-            if not data:
+            first, body, buf = CountingBroker.read_packet(conn, buf)
+            if first is None:
                 return
-            buf += data
+            yield first, body
 
     def serve(self, conn):
         inflight = 0
@@ -175,6 +151,15 @@ class FakeBroker:
             pass
         finally:
             conn.close()
+
+
+def probe_fake(mode):
+    """Probes a FakeBroker of `mode` (see probe())."""
+    fake = FakeBroker(mode)
+    try:
+        return probe(f"mqtt://127.0.0.1:{fake.port}")
+    finally:
+        fake.stop()
 
 
 class ProbeTest(unittest.TestCase):
@@ -329,11 +314,7 @@ class ProbeTest(unittest.TestCase):
         self.assertIn("clean start 0: CONNACK 0x02", ws["empty_client_id"]["detail"])
 
     def test_fake_broker_with_receive_maximum_3(self):
-        fake = FakeBroker("rm3")
-        try:
-            status, r, err, took = probe(f"mqtt://127.0.0.1:{fake.port}")
-        finally:
-            fake.stop()
+        status, r, err, took = probe_fake("rm3")
         self.assertEqual(status, OK, err)
         self.check(r, {"receive_maximum": 3, "receive_maximum_enforced": True,
                        # It answers no SUBSCRIBE and no QoS 1 PUBLISH: unknown, not a guess.
@@ -343,30 +324,18 @@ class ProbeTest(unittest.TestCase):
         self.assertLess(took, 90)
 
     def test_silent_broker_ends_with_status_3_in_bounds(self):
-        fake = FakeBroker("silent")
-        try:
-            status, _, err, took = probe(f"mqtt://127.0.0.1:{fake.port}")
-        finally:
-            fake.stop()
+        status, _, err, took = probe_fake("silent")
         self.assertEqual(status, CONNECT, err)
         self.assertIn("no CONNACK within 1000 ms at any level", err)
         self.assertLess(took, 10)
 
     def test_garbage_answer_ends_with_status_3(self):
-        fake = FakeBroker("garbage")
-        try:
-            status, _, err, took = probe(f"mqtt://127.0.0.1:{fake.port}")
-        finally:
-            fake.stop()
+        status, _, err, took = probe_fake("garbage")
         self.assertEqual(status, CONNECT, err)
         self.assertLess(took, 10)
 
     def test_refusing_broker_ends_with_status_4(self):
-        fake = FakeBroker("refuse")
-        try:
-            status, _, err, _ = probe(f"mqtt://127.0.0.1:{fake.port}")
-        finally:
-            fake.stop()
+        status, _, err, _ = probe_fake("refuse")
         self.assertEqual(status, REFUSED, err)
         self.assertIn("MQTT 5.0: CONNACK 0x87", err)
 
