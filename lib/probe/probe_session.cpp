@@ -51,7 +51,10 @@ void probe_expiry(Prober& p) {
   // Before 5.0 only clean session 0 makes a session outlive its connection.
   Opened keep = connect_as(p, long_id, v5, 60);
   if (!keep.accepted() || p.subscribe(*keep.link, topic, 1).kind != Answer::Ok) {
-    p.report.add("persistent_sessions", "Sessions kept", Status::Unknown, {}, "the subscriber was refused: " + keep.text());
+    const std::string why = "the subscriber was refused: " + keep.text();
+    p.report.add("persistent_sessions", "Sessions kept", Status::Unknown, {}, why);
+    p.report.add("session_expiry", "Session expiry honoured", v5 ? Status::Unknown : Status::NotApplicable, {}, why);
+    p.report.add("message_expiry", "Message expiry honoured", v5 ? Status::Unknown : Status::NotApplicable, {}, why);
     return;
   }
   std::string override_note;

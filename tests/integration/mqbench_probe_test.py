@@ -248,6 +248,10 @@ class ProbeTest(unittest.TestCase):
             "server_keep_alive": 65535, "auth_methods": "none",
             "tls_1_2": (None, "not applicable"), "websocket_subprotocol": (None, "not applicable"),
         })
+        # Every documented key, in the documented order (man mqbench, PROBE).
+        man = subprocess.run([MQBENCH, "--generate-docs", "man"], capture_output=True, timeout=TIMEOUT).stdout.decode()
+        listed = man.split("in this order: ", 1)[1].split(".\n", 1)[0].replace("\\-", "-").replace("\n", " ")
+        self.assertEqual(list(r), [k.strip() for k in listed.split(",")])
         # The cap reached without a refusal is a lower bound, and says so.
         self.assertTrue(r["maximum_packet_size"].get("at_least"))
         self.assertNotIn("at_least", r["topic_levels_max"])

@@ -56,4 +56,17 @@ TEST_CASE("probe report: the table shows lower bounds, n/a and unknown") {
   CHECK(t.find("Receive Maximum      20 ") != std::string::npos);
 }
 
+TEST_CASE("probe report: complete() gives the whole schema in order") {
+  Report r = sample();
+  complete(r, "not reached");
+  REQUIRE(r.findings.size() == report_keys().size());
+  for (std::size_t k = 0; k < r.findings.size(); ++k) CHECK(r.findings[k].key == report_keys()[k].key);
+  const Finding* missing = r.find("will_delay");
+  REQUIRE(missing);
+  CHECK(missing->status == Status::Unknown);
+  CHECK(missing->detail == "not reached");
+  CHECK(missing->label == "Will delay honoured");
+  CHECK(r.find("maximum_qos")->detail == "QoS 2 PUBLISH: DISCONNECT 0x9B");  // kept as found
+}
+
 }  // namespace mq::probe
