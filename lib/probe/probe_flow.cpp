@@ -147,7 +147,9 @@ void probe_topic_alias(Prober& p) {
   detail += fmt::format("; alias {}: {}", advertised + 1, over.text());
   p.report.add("topic_alias_maximum", "Topic Alias Maximum", top_ok ? Status::Measured : Status::Advertised,
                std::int64_t{advertised}, detail);
-  if (!over.answered())
+  if (!top_ok)  // the advertised alias was refused too: the refusal says nothing about the maximum
+    p.report.add("topic_alias_enforced", "Topic Alias Maximum enforced", Status::Unknown, {}, detail);
+  else if (!over.answered())
     p.report.add("topic_alias_enforced", "Topic Alias Maximum enforced", Status::Unknown, {}, detail);
   else
     p.report.measured("topic_alias_enforced", "Topic Alias Maximum enforced", over.kind != Answer::Ok, detail);
