@@ -2,7 +2,7 @@
 """Runs `mqbench probe` against brokers whose capabilities are known and
 checks that it reports them exactly: mqbroker with unusual limits, with
 Receive Maximum 3, under each --profile, as it comes, and over TLS 1.3
-only, mosquitto (TCP and WebSocket), and
+only, mosquitto (TCP, WebSocket, TLS), and
 fake brokers in this file that enforce a Receive Maximum of 3, answer
 nothing, answer garbage, or refuse everyone. A broker that gives no answer
 must yield "unknown" within the bounds, never a hang.
@@ -289,11 +289,13 @@ class ProbeTest(unittest.TestCase):
             self.skipTest("mosquitto is not installed")
         tmp = tempfile.mkdtemp(prefix="mq-probe-")
         os.chmod(tmp, 0o755)
-        port, ws_port = free_port(), free_port()
+        port, ws_port, tls_port = free_port(), free_port(), free_port()
+        ca, crt, key = make_certs(tmp)
         conf = os.path.join(tmp, "mosquitto.conf")
         with open(conf, "w") as f:
             f.write(f"per_listener_settings false\nallow_anonymous true\nlistener {port} 127.0.0.1\n"
-                    f"listener {ws_port} 127.0.0.1\nprotocol websockets\n")
+                    f"listener {ws_port} 127.0.0.1\nprotocol websockets\n"
+                    f"listener {tls_port} 127.0.0.1\ncertfile {crt}\nkeyfile {key}\n")
         log = open(os.path.join(tmp, "log"), "w")
         m = subprocess.Popen(["mosquitto", "-c", conf], stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -306,6 +308,7 @@ class ProbeTest(unittest.TestCase):
                     continue
             status, r, err, _ = probe(f"mqtt://127.0.0.1:{port}")
             ws_status, ws, ws_err, _ = probe(f"ws://127.0.0.1:{ws_port}", "-V", "311")
+            tls_status, tls, tls_err, _ = probe(f"mqtts://localhost:{tls_port}", "--cafile", ca)
         finally:
             m.terminate()
             m.wait(timeout=10)
@@ -328,6 +331,8 @@ class ProbeTest(unittest.TestCase):
         self.check(ws, {"websocket_subprotocol": "mqtt", "persistent_sessions": True,
                         "receive_maximum": (None, "not applicable"), "empty_client_id": True})
         self.assertIn("clean start 0: CONNACK 0x02", ws["empty_client_id"]["detail"])
+        self.assertEqual(tls_status, OK, tls_err)
+        self.check(tls, {"tls_1_2": True, "tls_1_3": True, "alpn": "none", "maximum_qos": 2})
 
     def test_fake_broker_with_receive_maximum_3(self):
         status, r, err, took = probe_fake("rm3")
