@@ -73,8 +73,8 @@ std::pair<std::string, std::string> probe_doc_section() {
           "value accepted; \">= N\" (\"at_least\": true) when the cap was reached without a refusal. Waits for "
           "time-bound behaviour (will delay, keep alive) allow at least 2 s past the due time, because several "
           "brokers run those timers once a second; the detail gives the time measured.\n\n"
-          "Output: a table on stdout (capability, value, status, how it was found), and with --json FILE one JSON "
-          "object: {\"broker\", \"protocol\", \"seconds\", \"results\": {KEY: {\"value\", \"status\", \"label\", "
+          "Output: a table on stdout (capability, value, status, how it was found; --quiet leaves it out), and with "
+          "--json FILE one JSON object on one line (--json - writes it to stdout instead of the table): {\"broker\", \"protocol\", \"seconds\", \"results\": {KEY: {\"value\", \"status\", \"label\", "
           "\"detail\"}}}. status is measured, advertised (only CONNACK says so), unknown or not applicable; value is "
           "null unless measured or advertised. Every key is always present, in this order: " +
               keys +
