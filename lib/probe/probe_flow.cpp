@@ -145,7 +145,10 @@ void probe_topic_alias(Prober& p) {
   }
   const Answer over = try_alias(advertised + 1);
   detail += fmt::format("; alias {}: {}", advertised + 1, over.text());
-  p.report.add("topic_alias_maximum", "Topic Alias Maximum", top_ok ? Status::Measured : Status::Advertised,
+  // Measured when the broker's answers bear the value out: the advertised
+  // alias taken (if any) and the next one refused.
+  const bool borne_out = top_ok && over.answered() && over.kind != Answer::Ok;
+  p.report.add("topic_alias_maximum", "Topic Alias Maximum", borne_out ? Status::Measured : Status::Advertised,
                std::int64_t{advertised}, detail);
   if (!top_ok)  // the advertised alias was refused too: the refusal says nothing about the maximum
     p.report.add("topic_alias_enforced", "Topic Alias Maximum enforced", Status::Unknown, {}, detail);

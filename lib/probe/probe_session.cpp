@@ -50,8 +50,9 @@ void probe_expiry(Prober& p) {
   // The kept session subscribes, then goes away.
   // Before 5.0 only clean session 0 makes a session outlive its connection.
   Opened keep = connect_as(p, long_id, v5, 60);
-  if (!keep.accepted() || p.subscribe(*keep.link, topic, 1).kind != Answer::Ok) {
-    const std::string why = "the subscriber was refused: " + keep.text();
+  const Answer subscribed = keep.accepted() ? p.subscribe(*keep.link, topic, 1) : Answer{};
+  if (subscribed.kind != Answer::Ok) {
+    const std::string why = keep.accepted() ? "the subscriber's SUBSCRIBE: " + subscribed.text() : "the subscriber: " + keep.text();
     p.report.add("persistent_sessions", "Sessions kept", Status::Unknown, {}, why);
     p.report.add("session_expiry", "Session expiry honoured", v5 ? Status::Unknown : Status::NotApplicable, {}, why);
     p.report.add("message_expiry", "Message expiry honoured", v5 ? Status::Unknown : Status::NotApplicable, {}, why);
@@ -131,7 +132,8 @@ void probe_will(Prober& p) {
     if (v5) p.report.add("will_delay", "Will delay honoured", Status::Unknown, {}, why);
     else p.report.add("will_delay", "Will delay honoured", Status::NotApplicable, {}, "MQTT 5.0 only");
   };
-  if (!sub || p.subscribe(*sub, topic, 0).kind != Answer::Ok) return unknown("the subscriber was refused");
+  if (!sub) return unknown("the subscriber was refused");
+  if (const Answer a = p.subscribe(*sub, topic, 0); a.kind != Answer::Ok) return unknown("the subscriber's SUBSCRIBE: " + a.text());
   const std::uint32_t delay = v5 ? 1 : 0;
   ConnectSpec spec;
   spec.version = p.version;

@@ -340,7 +340,10 @@ class ProbeTest(unittest.TestCase):
         self.check(r, {"receive_maximum": 3, "receive_maximum_enforced": True,
                        # It answers no SUBSCRIBE and no QoS 1 PUBLISH: unknown, not a guess.
                        "maximum_qos": (None, "unknown"), "maximum_packet_size": (None, "unknown"),
-                       "wildcard_subscriptions": (None, "unknown"), "retain_available": (None, "unknown")})
+                       "wildcard_subscriptions": (None, "unknown"), "retain_available": (None, "unknown"),
+                       "persistent_sessions": (None, "unknown"), "topic_alias_maximum": (0, "advertised")})
+        self.assertEqual(r["persistent_sessions"]["detail"], "the subscriber's SUBSCRIBE: no answer")
+        self.assertEqual(r["maximum_packet_size"]["detail"], "65536: no answer; none in CONNACK")
         self.assertIn("DISCONNECT 0x93", r["receive_maximum_enforced"]["detail"])
         self.assertLess(took, 90)
 
