@@ -13,6 +13,7 @@ report one), as in pubsub_test.py.
 
 Usage: mqbench_probe_test.py /path/to/mqbench /path/to/mqbroker [unittest options]
 """
+import concurrent.futures
 import json
 import os
 import select
@@ -231,13 +232,20 @@ class ProbeTest(unittest.TestCase):
                      "topic_alias_enforced": (None, "not applicable")},
             "hivemq-ce": {"maximum_qos": 2, "receive_maximum": 10, "receive_maximum_enforced": True},
         }
+        # The runs spend their time in bounded waits, not CPU: run them side by side.
+        brokers = {}
+        try:
+            for profile in expected:
+                brokers[profile] = MqBroker("-p", "0", "--profile", profile)
+            with concurrent.futures.ThreadPoolExecutor(len(brokers)) as pool:
+                runs = {p: pool.submit(probe, f"mqtt://{b.address}") for p, b in brokers.items()}
+                found = {p: run.result() for p, run in runs.items()}
+        finally:
+            for b in brokers.values():
+                b.stop()
         for profile, want in expected.items():
             with self.subTest(profile=profile):
-                b = MqBroker("-p", "0", "--profile", profile)
-                try:
-                    status, r, err, _ = probe(f"mqtt://{b.address}")
-                finally:
-                    b.stop()
+                status, r, err, _ = found[profile]
                 self.assertEqual(status, OK, err)
                 self.check(r, want)
 
@@ -300,15 +308,19 @@ class ProbeTest(unittest.TestCase):
         m = subprocess.Popen(["mosquitto", "-c", conf], stdout=log, stderr=subprocess.STDOUT)
         try:
             end = time.monotonic() + 10
-            while time.monotonic() < end:  # bounded: the port opens or the test fails below
+            waiting = [port, ws_port, tls_port]
+            while waiting and time.monotonic() < end:  # bounded: the ports open or the test fails below
                 try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
+                    socket.create_connection(("127.0.0.1", waiting[0]), timeout=0.5).close()
+                    waiting.pop(0)
                 except OSError:
                     continue
-            status, r, err, _ = probe(f"mqtt://127.0.0.1:{port}")
-            ws_status, ws, ws_err, _ = probe(f"ws://127.0.0.1:{ws_port}", "-V", "311")
-            tls_status, tls, tls_err, _ = probe(f"mqtts://localhost:{tls_port}", "--cafile", ca)
+            # Their own topics and client ids keep the three runs apart: side by side.
+            with concurrent.futures.ThreadPoolExecutor(3) as pool:
+                runs = [pool.submit(probe, f"mqtt://127.0.0.1:{port}"),
+                        pool.submit(probe, f"ws://127.0.0.1:{ws_port}", "-V", "311"),
+                        pool.submit(probe, f"mqtts://localhost:{tls_port}", "--cafile", ca)]
+                (status, r, err, _), (ws_status, ws, ws_err, _), (tls_status, tls, tls_err, _) = [x.result() for x in runs]
         finally:
             m.terminate()
             m.wait(timeout=10)
