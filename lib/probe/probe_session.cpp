@@ -171,13 +171,18 @@ void probe_will(Prober& p) {
                       fmt::format("Will Delay Interval 1 s: published after {:.2f} s", after));
 }
 
+/// A fresh connection at the probe level asking for keep alive `seconds`.
+Opened connect_keep_alive(Prober& p, std::string_view tag, std::uint16_t seconds) {
+  ConnectSpec spec;
+  spec.version = p.version;
+  spec.client_id = p.client_id(tag);
+  spec.keep_alive = seconds;
+  return p.open(spec);
+}
+
 void probe_keep_alive_impl(Prober& p) {
   if (p.v5()) {
-    ConnectSpec spec;
-    spec.version = p.version;
-    spec.client_id = p.client_id("ka");
-    spec.keep_alive = 65535;
-    Opened o = p.open(spec);
+    Opened o = connect_keep_alive(p, "ka", 65535);
     if (!o.accepted()) {
       p.report.add("server_keep_alive", "Server Keep Alive", Status::Unknown, {}, o.text());
     } else if (const auto* k = find(o.connack()->properties, PropertyId::ServerKeepAlive)) {
@@ -191,11 +196,7 @@ void probe_keep_alive_impl(Prober& p) {
     p.report.add("server_keep_alive", "Server Keep Alive", Status::NotApplicable, {}, "MQTT 5.0 only");
   }
   // A silent client with keep alive 1 s must be closed within 1.5 s [MQTT-3.1.2-24].
-  ConnectSpec spec;
-  spec.version = p.version;
-  spec.client_id = p.client_id("idle");
-  spec.keep_alive = 1;
-  Opened o = p.open(spec);
+  Opened o = connect_keep_alive(p, "idle", 1);
   if (!o.accepted()) {
     p.report.add("keep_alive_enforced", "Keep alive enforced", Status::Unknown, {}, o.text());
     return;

@@ -154,6 +154,15 @@ class FakeBroker:
             conn.close()
 
 
+def probe_mqbroker(*args):
+    """Probes an mqbroker started with `args` and -p 0 (see probe())."""
+    b = MqBroker("-p", "0", *args)
+    try:
+        return probe(f"mqtt://{b.address}")
+    finally:
+        b.stop()
+
+
 def probe_fake(mode):
     """Probes a FakeBroker of `mode` (see probe())."""
     fake = FakeBroker(mode)
@@ -172,13 +181,10 @@ class ProbeTest(unittest.TestCase):
             self.assertEqual((got["value"], got["status"]), (value, status), f"{key}: {got}")
 
     def test_unusual_limits_are_reported_exactly(self):
-        b = MqBroker("-p", "0", "--maximum-qos", "1", "--retain-available", "false", "--max-packet-size", "1000",
-                     "--max-topic-alias", "2", "--max-topic-length", "200", "--max-topic-levels", "12",
-                     "--max-keepalive", "30", "--receive-maximum", "3")
-        try:
-            status, r, err, _ = probe(f"mqtt://{b.address}")
-        finally:
-            b.stop()
+        status, r, err, _ = probe_mqbroker("--maximum-qos", "1", "--retain-available", "false",
+                                           "--max-packet-size", "1000", "--max-topic-alias", "2",
+                                           "--max-topic-length", "200", "--max-topic-levels", "12",
+                                           "--max-keepalive", "30", "--receive-maximum", "3")
         self.assertEqual(status, OK, err)
         self.check(r, {
             "protocol_5_0": True, "protocol_3_1_1": True, "protocol_3_1": True,
@@ -196,21 +202,13 @@ class ProbeTest(unittest.TestCase):
     def test_qos0_only_broker(self):
         """Where every QoS 1 PUBLISH is refused, what needs one is unknown, and
         retained messages are judged by delivery at QoS 0."""
-        b = MqBroker("-p", "0", "--maximum-qos", "0")
-        try:
-            status, r, err, _ = probe(f"mqtt://{b.address}")
-        finally:
-            b.stop()
+        status, r, err, _ = probe_mqbroker("--maximum-qos", "0")
         self.assertEqual(status, OK, err)
         self.check(r, {"maximum_qos": 0, "retain_available": True, "topic_alias_enforced": (None, "unknown"),
                        "maximum_packet_size": (None, "unknown")})
 
     def test_receive_maximum_3_enforced_by_mqbroker(self):
-        b = MqBroker("-p", "0", "--receive-maximum", "3")
-        try:
-            status, r, err, _ = probe(f"mqtt://{b.address}")
-        finally:
-            b.stop()
+        status, r, err, _ = probe_mqbroker("--receive-maximum", "3")
         self.assertEqual(status, OK, err)
         self.check(r, {"receive_maximum": 3, "receive_maximum_enforced": True})
         self.assertIn("4 QoS 2 PUBLISHes sent at once: 3 acknowledged, then DISCONNECT 0x93",
@@ -250,11 +248,7 @@ class ProbeTest(unittest.TestCase):
                 self.check(r, want)
 
     def test_default_mqbroker(self):
-        b = MqBroker("-p", "0")
-        try:
-            status, r, err, _ = probe(f"mqtt://{b.address}")
-        finally:
-            b.stop()
+        status, r, err, _ = probe_mqbroker()
         self.assertEqual(status, OK, err)
         self.check(r, {
             "protocol_5_0": True, "protocol_3_1_1": True, "protocol_3_1": True,
