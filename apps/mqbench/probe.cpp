@@ -41,6 +41,8 @@ void define_probe_cli(CLI::App& app, ProbeOptions& o) {
 }
 
 std::pair<std::string, std::string> probe_doc_section() {
+  std::string keys;
+  for (const auto& k : probe::report_keys()) keys += fmt::format("{}{}", keys.empty() ? "" : ", ", k.key);
   return {"PROBE",
           "mqbench probe URL connects as a well-behaved client and measures what the broker supports and its limits, "
           "rather than reading them from CONNACK alone. It tries MQTT 5.0, 3.1.1 and 3.1, then asks the rest at the "
@@ -71,16 +73,12 @@ std::pair<std::string, std::string> probe_doc_section() {
           "value accepted; \">= N\" (\"at_least\": true) when the cap was reached without a refusal. Waits for "
           "time-bound behaviour (will delay, keep alive) allow at least 2 s past the due time, because several "
           "brokers run those timers once a second; the detail gives the time measured.\n\n"
-          "Output: a table on stdout (capability, value, status, how it was found), and with --json FILE one JSON "
-          "object: {\"broker\", \"protocol\", \"seconds\", \"results\": {KEY: {\"value\", \"status\", \"label\", "
+          "Output: a table on stdout (capability, value, status, how it was found; --quiet leaves it out), and with "
+          "--json FILE one JSON object on one line (--json - writes it to stdout instead of the table): {\"broker\", \"protocol\", \"seconds\", \"results\": {KEY: {\"value\", \"status\", \"label\", "
           "\"detail\"}}}. status is measured, advertised (only CONNACK says so), unknown or not applicable; value is "
-          "null unless measured or advertised. The keys are stable: protocol_5_0, protocol_3_1_1, protocol_3_1, "
-          "maximum_qos, retain_available, wildcard_subscriptions, shared_subscriptions, subscription_identifiers, "
-          "sys_topics, maximum_packet_size, topic_length_max, topic_levels_max, receive_maximum, "
-          "receive_maximum_enforced, topic_alias_maximum, topic_alias_enforced, client_id_length_max, "
-          "client_id_characters, empty_client_id, persistent_sessions, session_expiry, message_expiry, "
-          "will_messages, will_delay, server_keep_alive, keep_alive_enforced, auth_methods, tls_1_2, tls_1_3, alpn, "
-          "websocket_subprotocol.\n\n"
+          "null unless measured or advertised. Every key is always present, in this order: " +
+              keys +
+              ".\n\n"
           "Exit status: 0 when the broker was probed (whatever it supports), 3 when it could not be reached or sent "
           "no CONNACK at any level, 4 when it refused every level (e.g. not authorised), 1 when --json cannot be "
           "written, 2 for a bad command line."};

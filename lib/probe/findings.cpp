@@ -23,6 +23,53 @@ const Finding* Report::find(const std::string& key) const {
   return nullptr;
 }
 
+std::span<const KeyInfo> report_keys() {
+  static constexpr KeyInfo kKeys[] = {
+      {"protocol_5_0", "MQTT 5.0"},
+      {"protocol_3_1_1", "MQTT 3.1.1"},
+      {"protocol_3_1", "MQTT 3.1"},
+      {"maximum_qos", "Maximum QoS"},
+      {"retain_available", "Retained messages"},
+      {"wildcard_subscriptions", "Wildcard subscriptions"},
+      {"shared_subscriptions", "Shared subscriptions"},
+      {"subscription_identifiers", "Subscription identifiers"},
+      {"sys_topics", "$SYS topics"},
+      {"maximum_packet_size", "Maximum Packet Size"},
+      {"topic_length_max", "Topic length"},
+      {"topic_levels_max", "Topic levels"},
+      {"receive_maximum", "Receive Maximum"},
+      {"receive_maximum_enforced", "Receive Maximum enforced"},
+      {"topic_alias_maximum", "Topic Alias Maximum"},
+      {"topic_alias_enforced", "Topic Alias Maximum enforced"},
+      {"client_id_length_max", "Client id length"},
+      {"client_id_characters", "Client id characters"},
+      {"empty_client_id", "Empty client id"},
+      {"persistent_sessions", "Sessions kept"},
+      {"session_expiry", "Session expiry honoured"},
+      {"message_expiry", "Message expiry honoured"},
+      {"will_messages", "Will messages"},
+      {"will_delay", "Will delay honoured"},
+      {"server_keep_alive", "Server Keep Alive"},
+      {"keep_alive_enforced", "Keep alive enforced"},
+      {"auth_methods", "Authentication methods"},
+      {"tls_1_2", "TLS 1.2"},
+      {"tls_1_3", "TLS 1.3"},
+      {"alpn", "ALPN"},
+      {"websocket_subprotocol", "WebSocket subprotocol"},
+  };
+  return kKeys;
+}
+
+void complete(Report& r, const std::string& why) {
+  std::vector<Finding> ordered;
+  for (const auto& k : report_keys()) {
+    auto it = std::find_if(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.key == k.key; });
+    if (it != r.findings.end()) ordered.push_back(std::move(*it));
+    else ordered.push_back(Finding{std::string(k.key), std::string(k.label), Status::Unknown, {}, why});
+  }
+  r.findings = std::move(ordered);
+}
+
 const char* status_name(Status s) {
   switch (s) {
     case Status::Measured: return "measured";

@@ -5,7 +5,9 @@
 /// from this one list.
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -49,6 +51,18 @@ struct Report {
   /// The finding with this key, or nullptr.
   const Finding* find(const std::string& key) const;
 };
+
+/// One report key and its table label.
+struct KeyInfo {
+  std::string_view key;
+  std::string_view label;
+};
+/// Every key a complete report holds, in report order: the stable JSON
+/// schema (the man page lists it from here).
+std::span<const KeyInfo> report_keys();
+/// Puts the findings in report_keys() order and adds every missing key as
+/// unknown with `why`, so that a report always has the whole schema.
+void complete(Report& r, const std::string& why);
 
 /// "measured", "advertised", "unknown" or "not applicable".
 const char* status_name(Status s);

@@ -21,6 +21,7 @@ ProbeResult run_probe(const ProbeConfig& config) {
     probe_auth(p);
     probe_transport(p);
   }
+  complete(p.report, "not reached");
   p.report.broker = net::to_string(config.url);
   p.report.protocol = std::string(version_name(p.version));
   p.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -89,6 +89,12 @@ void probe_receive_maximum(Prober& p) {
   if (refused) {
     p.report.measured("receive_maximum", "Receive Maximum", std::int64_t{acked}, detail);
     p.report.measured("receive_maximum_enforced", "Receive Maximum enforced", true, detail);
+  } else if (answered && q == 1) {
+    // A QoS 1 PUBLISH leaves flight when the broker acknowledges it, which
+    // a broker does as it reads: going past the maximum cannot be forced.
+    p.report.add("receive_maximum", "Receive Maximum", Status::Advertised, std::int64_t{advertised}, detail);
+    p.report.add("receive_maximum_enforced", "Receive Maximum enforced", Status::Unknown, {},
+                 detail + " (QoS 1 only: each left flight when acknowledged, so none was past the maximum)");
   } else if (answered) {
     p.report.add("receive_maximum", "Receive Maximum", Status::Advertised, std::int64_t{advertised}, detail);
     p.report.measured("receive_maximum_enforced", "Receive Maximum enforced", false, detail);
@@ -129,11 +135,24 @@ void probe_topic_alias(Prober& p) {
     detail += fmt::format("; alias {}: {}", advertised, a.text());
     top_ok = a.kind == Answer::Ok;
   }
+  if (advertised >= 65535) {
+    // A Topic Alias is a two-byte integer: there is no alias past 65535.
+    p.report.add("topic_alias_maximum", "Topic Alias Maximum", top_ok ? Status::Measured : Status::Advertised,
+                 std::int64_t{advertised}, detail);
+    p.report.add("topic_alias_enforced", "Topic Alias Maximum enforced", Status::NotApplicable, {},
+                 detail + "; no alias exists past 65535");
+    return;
+  }
   const Answer over = try_alias(advertised + 1);
   detail += fmt::format("; alias {}: {}", advertised + 1, over.text());
-  p.report.add("topic_alias_maximum", "Topic Alias Maximum", top_ok ? Status::Measured : Status::Advertised,
+  // Measured when the broker's answers bear the value out: the advertised
+  // alias taken (if any) and the next one refused.
+  const bool borne_out = top_ok && over.answered() && over.kind != Answer::Ok;
+  p.report.add("topic_alias_maximum", "Topic Alias Maximum", borne_out ? Status::Measured : Status::Advertised,
                std::int64_t{advertised}, detail);
-  if (!over.answered())
+  if (!top_ok)  // the advertised alias was refused too: the refusal says nothing about the maximum
+    p.report.add("topic_alias_enforced", "Topic Alias Maximum enforced", Status::Unknown, {}, detail);
+  else if (!over.answered())
     p.report.add("topic_alias_enforced", "Topic Alias Maximum enforced", Status::Unknown, {}, detail);
   else
     p.report.measured("topic_alias_enforced", "Topic Alias Maximum enforced", over.kind != Answer::Ok, detail);

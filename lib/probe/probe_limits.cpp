@@ -40,7 +40,7 @@ Bisection bisect(std::uint32_t lo, std::uint32_t cap, std::optional<std::uint32_
     if (a.kind == Answer::Ok) return 1;
     if (!a.answered()) {
       b.unknown = true;
-      b.detail += fmt::format("{}: {}; ", v, a.text());
+      b.detail += fmt::format("{}{}: {}", b.detail.empty() ? "" : "; ", v, a.text());
       return -1;
     }
     refused = a.text();

@@ -50,8 +50,12 @@ void probe_expiry(Prober& p) {
   // The kept session subscribes, then goes away.
   // Before 5.0 only clean session 0 makes a session outlive its connection.
   Opened keep = connect_as(p, long_id, v5, 60);
-  if (!keep.accepted() || p.subscribe(*keep.link, topic, 1).kind != Answer::Ok) {
-    p.report.add("persistent_sessions", "Sessions kept", Status::Unknown, {}, "the subscriber was refused: " + keep.text());
+  const Answer subscribed = keep.accepted() ? p.subscribe(*keep.link, topic, 1) : Answer{};
+  if (subscribed.kind != Answer::Ok) {
+    const std::string why = keep.accepted() ? "the subscriber's SUBSCRIBE: " + subscribed.text() : "the subscriber: " + keep.text();
+    p.report.add("persistent_sessions", "Sessions kept", Status::Unknown, {}, why);
+    p.report.add("session_expiry", "Session expiry honoured", v5 ? Status::Unknown : Status::NotApplicable, {}, why);
+    p.report.add("message_expiry", "Message expiry honoured", v5 ? Status::Unknown : Status::NotApplicable, {}, why);
     return;
   }
   std::string override_note;
@@ -128,7 +132,8 @@ void probe_will(Prober& p) {
     if (v5) p.report.add("will_delay", "Will delay honoured", Status::Unknown, {}, why);
     else p.report.add("will_delay", "Will delay honoured", Status::NotApplicable, {}, "MQTT 5.0 only");
   };
-  if (!sub || p.subscribe(*sub, topic, 0).kind != Answer::Ok) return unknown("the subscriber was refused");
+  if (!sub) return unknown("the subscriber was refused");
+  if (const Answer a = p.subscribe(*sub, topic, 0); a.kind != Answer::Ok) return unknown("the subscriber's SUBSCRIBE: " + a.text());
   const std::uint32_t delay = v5 ? 1 : 0;
   ConnectSpec spec;
   spec.version = p.version;
@@ -166,13 +171,18 @@ void probe_will(Prober& p) {
                       fmt::format("Will Delay Interval 1 s: published after {:.2f} s", after));
 }
 
+/// A fresh connection at the probe level asking for keep alive `seconds`.
+Opened connect_keep_alive(Prober& p, std::string_view tag, std::uint16_t seconds) {
+  ConnectSpec spec;
+  spec.version = p.version;
+  spec.client_id = p.client_id(tag);
+  spec.keep_alive = seconds;
+  return p.open(spec);
+}
+
 void probe_keep_alive_impl(Prober& p) {
   if (p.v5()) {
-    ConnectSpec spec;
-    spec.version = p.version;
-    spec.client_id = p.client_id("ka");
-    spec.keep_alive = 65535;
-    Opened o = p.open(spec);
+    Opened o = connect_keep_alive(p, "ka", 65535);
     if (!o.accepted()) {
       p.report.add("server_keep_alive", "Server Keep Alive", Status::Unknown, {}, o.text());
     } else if (const auto* k = find(o.connack()->properties, PropertyId::ServerKeepAlive)) {
@@ -186,11 +196,7 @@ void probe_keep_alive_impl(Prober& p) {
     p.report.add("server_keep_alive", "Server Keep Alive", Status::NotApplicable, {}, "MQTT 5.0 only");
   }
   // A silent client with keep alive 1 s must be closed within 1.5 s [MQTT-3.1.2-24].
-  ConnectSpec spec;
-  spec.version = p.version;
-  spec.client_id = p.client_id("idle");
-  spec.keep_alive = 1;
-  Opened o = p.open(spec);
+  Opened o = connect_keep_alive(p, "idle", 1);
   if (!o.accepted()) {
     p.report.add("keep_alive_enforced", "Keep alive enforced", Status::Unknown, {}, o.text());
     return;
