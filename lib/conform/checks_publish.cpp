@@ -25,9 +25,7 @@ std::vector<std::uint8_t> raw_publish(Ctx& c, std::string_view topic, std::uint8
 
 void publish_qos0(Ctx& c) {
   std::string topic = c.topic("q0");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 2);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 2);
   c.publish(pub, topic, "hello", 0);
   auto m = c.expect_publish(sub, "the QoS 0 message");
   if (m.topic != topic) c.fail("the message arrived on another topic");
@@ -37,23 +35,19 @@ void publish_qos0(Ctx& c) {
 
 void publish_qos1(Ctx& c) {
   std::string topic = c.topic("q1");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 1);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 1);
   c.publish(pub, topic, "one", 1);
   auto m = c.expect_publish(sub, "the QoS 1 message");
   if (m.qos != 1 || m.packet_id == 0 || m.dup) c.fail("the QoS 1 message arrived with a wrong QoS, packet identifier or DUP");
-  Puback ack;
-  ack.packet_id = m.packet_id;
-  sub.send(ack);
+  puback(sub, m);
   c.barrier(sub);
 }
 
 void publish_qos2(Ctx& c) {
   std::string topic = c.topic("q2");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 2);
-  Conn& pub = c.connect();
+  auto pair = sub_and_pub(c, topic, 2);
+  Conn& sub = pair.sub;  // named: the lambda below captures it
+  Conn& pub = pair.pub;
   Publish p;
   p.topic = c.keep(topic);
   p.qos = 2;
@@ -115,9 +109,7 @@ void publish_id_reuse(Ctx& c) {
   // Once acknowledged (PUBACK, or PUBCOMP at QoS 2), a packet identifier
   // names a new message: sent again, it is delivered again.
   std::string topic = c.topic("reuse");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 0);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 0);
   for (QoS qos : {QoS(1), QoS(2)}) {
     for (int round = 0; round < 2; ++round) {
       Publish p;
@@ -143,9 +135,7 @@ void publish_id_reuse(Ctx& c) {
 
 void publish_downgrade(Ctx& c) {
   std::string topic = c.topic("down");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 0);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 0);
   c.publish(pub, topic, "sent at QoS 1", 1);
   auto m = c.expect_publish(sub, "the message for a QoS 0 subscription");
   if (m.qos != 0) c.fail(fmt::format("delivered at QoS {} to a subscription granted QoS 0", m.qos));
@@ -163,9 +153,7 @@ void publish_overlap(Ctx& c) {
   for (int i = 0; i < 4; ++i) {
     auto m = c.expect_publish(sub, "the message on overlapping subscriptions");
     if (m.qos == 1) {
-      Puback a;
-      a.packet_id = m.packet_id;
-      sub.send(a);
+      puback(sub, m);
     }
     if (text_of(m) == "marker") break;
     copies.push_back(m);
@@ -178,9 +166,7 @@ void publish_overlap(Ctx& c) {
 
 void publish_order(Ctx& c) {
   std::string topic = c.topic("order");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 1);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 1);
   for (int i = 0; i < 10; ++i) {
     Publish p;
     p.topic = c.keep(topic);
@@ -221,9 +207,7 @@ void publish_packet_id_zero(Ctx& c) {
 
 void publish_bom(Ctx& c) {
   std::string topic = c.topic("\xEF\xBB\xBF" "bom");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 0);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 0);
   c.publish(pub, topic, "x", 0);
   auto m = c.expect_publish(sub, "the message on a topic with U+FEFF");
   if (m.topic != topic) c.fail("the topic's U+FEFF was stripped or changed");
@@ -292,9 +276,7 @@ void pubrel_flags(Ctx& c) {
 
 void ack_wrong_type(Ctx& c) {
   std::string topic = c.topic("wrong-ack");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 1);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 1);
   c.publish(pub, topic, "x", 1);
   auto m = c.expect_publish(sub, "the QoS 1 message");
   Pubcomp wrong;  // a QoS 1 PUBLISH is acknowledged with PUBACK, never PUBCOMP

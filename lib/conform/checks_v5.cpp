@@ -9,20 +9,26 @@
 
 namespace mq::conform::checks {
 
-void v5_publish_with_subscription_id(Ctx& c) {
-  Conn& conn = c.connect();
+namespace {
+
+/// A QoS 0 PUBLISH on this check's topic "x" carrying `property`.
+Publish publish_with(Ctx& c, Property property) {
   Publish p;
   p.topic = c.keep(c.topic("x"));
-  p.properties = {num_prop(PropertyId::SubscriptionIdentifier, 3)};
-  conn.send(p);
-  c.choose(c.expect_close(conn, "PUBLISH from a client with a Subscription Identifier", {0x81, 0x82}));
+  p.properties = {property};
+  return p;
+}
+
+}  // namespace
+
+void v5_publish_with_subscription_id(Ctx& c) {
+  refuse(c, encode(publish_with(c, num_prop(PropertyId::SubscriptionIdentifier, 3)), c.version),
+         "PUBLISH from a client with a Subscription Identifier", {0x81, 0x82});
 }
 
 void v5_topic_alias(Ctx& c) {
   std::string topic = c.topic("alias");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 0);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 0);
   const auto* max = find(c.last_connack().properties, PropertyId::TopicAliasMaximum);
   if (!max || max->number == 0) c.not_applicable("the broker accepts no topic aliases (Topic Alias Maximum 0)");
   Publish p;
@@ -44,20 +50,13 @@ void v5_topic_alias(Ctx& c) {
 }
 
 void v5_topic_alias_zero(Ctx& c) {
-  Conn& conn = c.connect();
-  Publish p;
-  p.topic = c.keep(c.topic("a0"));
-  p.properties = {num_prop(PropertyId::TopicAlias, 0)};
-  conn.send(p);
   // The specification forbids alias 0 without naming the error or its code.
-  c.choose(c.expect_close(conn, "Topic Alias 0"));
+  refuse(c, encode(publish_with(c, num_prop(PropertyId::TopicAlias, 0)), c.version), "Topic Alias 0");
 }
 
 void v5_properties_forwarded(Ctx& c) {
   std::string topic = c.topic("props");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 0);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 0);
   Properties props;
   Property u1, u2, u3;
   u1.id = u2.id = u3.id = PropertyId::UserProperty;
@@ -118,16 +117,11 @@ void v5_will_user_properties(Ctx& c) {
 }
 
 void v5_user_property_bad_utf8(Ctx& c) {
-  Conn& conn = c.connect();
-  Publish p;
-  p.topic = c.keep(c.topic("x"));
   Property u;
   u.id = PropertyId::UserProperty;
   u.name = "key";
   u.value = c.keep("bad\xC0\xAF");
-  p.properties = {u};
-  conn.send(p);
-  c.choose(c.expect_close(conn, "a User Property value with ill-formed UTF-8", {0x81}));
+  refuse(c, encode(publish_with(c, u), c.version), "a User Property value with ill-formed UTF-8", {0x81});
 }
 
 void v5_topic_alias_per_connection(Ctx& c) {
@@ -198,9 +192,7 @@ void v5_receive_maximum(Ctx& c) {
   }
   for (int i = 2; i < 4; ++i) {
     auto m = c.expect_publish(sub, "the remaining messages once the quota returned");
-    Puback a;
-    a.packet_id = m.packet_id;
-    sub.send(a);
+    puback(sub, m);
   }
 }
 
@@ -252,20 +244,15 @@ void v5_unknown_auth_method(Ctx& c) {
 }
 
 void v5_auth_without_method(Ctx& c) {
-  Conn& conn = c.connect();
   Auth a;
   a.reason_code = 0x19;
-  conn.send(a);
-  c.choose(c.expect_close(conn, "AUTH on a connection without an Authentication Method", {0x82}));
+  refuse(c, encode(a, c.version), "AUTH on a connection without an Authentication Method", {0x82});
 }
 
 void v5_property_not_allowed(Ctx& c) {
-  Conn& conn = c.connect();
-  Publish p;
-  p.topic = c.keep(c.topic("x"));
-  p.properties = {num_prop(PropertyId::SessionExpiryInterval, 10)};  // a CONNECT/CONNACK/DISCONNECT property
-  conn.send(p);
-  c.choose(c.expect_close(conn, "PUBLISH with a Session Expiry Interval", {0x81}));
+  // Session Expiry Interval belongs to CONNECT, CONNACK and DISCONNECT.
+  refuse(c, encode(publish_with(c, num_prop(PropertyId::SessionExpiryInterval, 10)), c.version),
+         "PUBLISH with a Session Expiry Interval", {0x81});
 }
 
 void v5_maximum_qos(Ctx& c) {
