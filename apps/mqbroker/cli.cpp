@@ -66,7 +66,8 @@ apps::AppDoc documentation() {
       "\n"
       "message_size_limit BYTES: a PUBLISH with a larger payload is acknowledged (5.0: PUBACK or PUBREC reason "
       "0x97 Quota exceeded; 3.x clients cannot be told) and dropped, and counted under "
-      "$SYS/broker/messages/refused/payload size.\n"
+      "$SYS/broker/messages/refused/payload size. A CONNECT whose will payload is larger is refused (see "
+      "PROTOCOL CHOICES) and counted there too.\n"
       "\n"
       "Password files: \"mqbroker passwd FILE add USER [PASSWORD]\" adds or changes a user (the password is "
       "read from standard input, or prompted for on a terminal, when not given), \"mqbroker passwd FILE "
@@ -169,6 +170,50 @@ apps::AppDoc documentation() {
        "files written with mode 0600; an ACL-forbidden message is never delivered, wildcards included; TLS 1.2 "
        "at least; passwords never logged. The README's Guarantees section names the test behind each "
        "statement."},
+      {"PROTOCOL CHOICES",
+       "Where the specifications leave a choice, or differ by level, mqbroker does this.\n"
+       "\n"
+       "MQTT 3.1 resends: 3.1 sends PUBREL, SUBSCRIBE and UNSUBSCRIBE at QoS 1 (flags 0010) and sets DUP when it "
+       "resends them (1010); both are accepted from a 3.1 client and answered (PUBCOMP, SUBACK, UNSUBACK). At "
+       "3.1.1 and 5.0 these bits are reserved and any other value is a malformed packet.\n"
+       "\n"
+       "An acknowledgement of the wrong type for a message in flight (PUBACK for a QoS 2 message or for its "
+       "PUBREL, PUBREC or PUBCOMP for a QoS 1 message, PUBCOMP before PUBREC) is a protocol error "
+       "([MQTT-4.8.0-1], 5.0 section 4.13): a 5.0 client gets DISCONNECT 0x82, a 3.x client is disconnected, "
+       "and the will is published. An acknowledgement naming an identifier not in flight is ignored (a PUBREC "
+       "gets PUBREL 0x92 Packet Identifier not found).\n"
+       "\n"
+       "A property not allowed in its packet is a Malformed Packet (0x81) in every packet (5.0 section "
+       "2.2.2.2); a property given twice where it may appear once is a Protocol Error (0x82).\n"
+       "\n"
+       "A will payload over message_size_limit refuses the CONNECT: 5.0 CONNACK 0x95 Packet too large; 3.1 and "
+       "3.1.1 have no code for it and get return code 5 Not authorized, as from mosquitto.\n"
+       "\n"
+       "Shared subscriptions: a session whose shared subscription and other subscriptions match one message "
+       "gets the shared copy as a delivery of its own (5.0 section 4.8.2), with that subscription's QoS and "
+       "Subscription Identifier only; its other matching subscriptions give one more copy, at their highest "
+       "QoS with all their identifiers; each shared group gives one copy.\n"
+       "\n"
+       "Message Expiry Interval: a message is forwarded with the time it has left, rounded up to whole seconds, "
+       "so a retained or queued message read 0.4 s before it expires says 1, never 0. 0 goes out only when the "
+       "publisher sent 0, or for a message already in flight that is resent after it expired.\n"
+       "\n"
+       "Reason Strings: the broker's own refusals and errors to a 5.0 client (CONNACK, DISCONNECT, the PUBACK or "
+       "PUBREC of a refused PUBLISH, a SUBACK with a refused filter) carry a short Reason String saying why, e.g. "
+       "\"PUBREC for a QoS 1 message (packet identifier 1)\"; a malformed packet's names the byte offset, the "
+       "field and the rule broken. None is sent to a client that set Request Problem Information to 0 (although "
+       "5.0 would allow one on CONNACK and DISCONNECT), and none where it would not fit the client's Maximum "
+       "Packet Size."},
+      {"EVENTS LOGGED",
+       "At info level (-v): each connection and its close, with the reason; each topic filter of a SUBSCRIBE "
+       "with the QoS granted or the refusal code (\"subscribed\", \"subscription refused\"); each filter of "
+       "an UNSUBSCRIBE; each takeover (a CONNECT naming a client id already connected), with the client id and "
+       "both peers' addresses, the older connection's close then giving \"taken over\" as its reason.\n"
+       "\n"
+       "At warning level (shown without -v): a takeover loop, two clients that share one client id and keep "
+       "reconnecting at each other. When one client id has been taken over 5 times in a row, each takeover "
+       "within 10 seconds of the one before, one warning names it and the two latest peers; it is not "
+       "repeated until that client id has been quiet for 10 seconds."},
       {"NOT IMPLEMENTED",
        "bridges, plugins, TLS-PSK, capath for client certificates, enhanced authentication methods (a "
        "CONNECT naming an Authentication Method gets CONNACK 0x8C Bad authentication method)."},
@@ -195,7 +240,7 @@ void define_options(CLI::App& app, Options& o) {
       ->type_name("PORT")
       ->check(CLI::Range(0, 65535))
       ->allow_extra_args(false);
-  app.add_flag("-v,--verbose", o.verbose, "Log connections and subscriptions; twice for debug");
+  app.add_flag("-v,--verbose", o.verbose, "Log connections, subscriptions and takeovers; twice for debug");
   app.add_option("--log-level", o.log_level, "Log events at this level and above (default: notice)")
       ->check(CLI::IsMember({"error", "warning", "notice", "info", "debug"}));
   app.add_flag("--check-config", o.check_config,

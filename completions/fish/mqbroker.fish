@@ -3,7 +3,7 @@ complete -c mqbroker -f
 complete -c mqbroker -s h -l help -d 'Print this help message and exit'
 complete -c mqbroker -s c -l config-file -r -F -d 'Read the configuration from FILE (mosquitto.conf language)'
 complete -c mqbroker -s p -l port -x -d 'Listen on 127.0.0.1:PORT (0: a free port) in addition to the configured listeners; repeatable'
-complete -c mqbroker -s v -l verbose -d 'Log connections and subscriptions; twice for debug'
+complete -c mqbroker -s v -l verbose -d 'Log connections, subscriptions and takeovers; twice for debug'
 complete -c mqbroker -l log-level -x -a 'error warning notice info debug' -d 'Log events at this level and above (default: notice)'
 complete -c mqbroker -l check-config -d 'Read the configuration and the files it names, report the first problem and exit'
 complete -c mqbroker -l version -d 'Print the version and exit'

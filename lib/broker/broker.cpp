@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include <fmt/format.h>
+
 #include "broker/diagnostics.hpp"
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"
@@ -71,7 +73,8 @@ void Broker::receive(ConnectionId id, ByteView bytes, TimePoint now) {
     if (f.status == Framer::Status::NeedMore) break;
     if (f.status == Framer::Status::Error) {
       if (f.error.kind == ErrorKind::TooLarge) {
-        disconnect(c, 0x95, true, now);  // Packet too large
+        disconnect(c, 0x95, true, now,
+                   why(c, fmt::format("packet larger than Maximum Packet Size {}", config_.max_packet_size)));
       } else {
         decode_failed(c, f.error, now);
       }
@@ -121,7 +124,7 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
       if (const Property* e = find(d.properties, PropertyId::SessionExpiryInterval)) {
         // Setting a non-zero expiry when CONNECT had none is a Protocol Error [MQTT-3.14.2-2].
         if (s.expiry_interval == 0 && e->number != 0) {
-          disconnect(c, 0x82, true, now);
+          disconnect(c, 0x82, true, now, why(c, "Session Expiry Interval set by DISCONNECT after CONNECT gave 0"));
           return;
         }
         s.expiry_interval = std::min(e->number, config_.max_session_expiry);
@@ -133,14 +136,17 @@ void Broker::dispatch(Connection& c, Packet& p, TimePoint now) {
     }
     case PacketType::Auth: on_auth(c, std::get<Auth>(p), now); break;
     case PacketType::Connect:  // a second CONNECT [MQTT-3.1.0-2]
-    default:                   // packets only a server sends
-      disconnect(c, 0x82, true, now);
+      disconnect(c, 0x82, true, now, why(c, "a second CONNECT"));
+      break;
+    default:  // packets only a server sends
+      disconnect(c, 0x82, true, now,
+                 why(c, fmt::format("{} is sent only by a server", packet_type_name(type_of(p)))));
       break;
   }
 }
 
 void Broker::decode_failed(Connection& c, const DecodeError& e, TimePoint now) {
-  disconnect(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81, true, now);
+  disconnect(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81, true, now, why(c, to_string(e)));
 }
 
 void Broker::mark_dirty(Connection& c) {
@@ -187,8 +193,12 @@ void Broker::append_ack(Connection& c, PacketType type, std::uint16_t packet_id,
   mark_dirty(c);
 }
 
-void Broker::disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now) {
-  if (c.state == Connection::State::Active && c.version == ProtocolVersion::v5) append(c, Disconnect{reason, {}, {}});
+void Broker::disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now, std::string_view why) {
+  if (c.state == Connection::State::Active && c.version == ProtocolVersion::v5) {
+    Disconnect d{reason, {}, {}};
+    if (!why.empty()) d.properties.push_back(Property{PropertyId::ReasonString, 0, {}, why});
+    append(c, d);  // without the Reason String if it does not fit
+  }
   close_connection(c, with_will, now);
 }
 

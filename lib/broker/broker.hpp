@@ -26,6 +26,7 @@
 #include "broker/connection.hpp"
 #include "broker/connection_table.hpp"
 #include "broker/counters.hpp"
+#include "broker/events.hpp"
 #include "broker/journal.hpp"
 #include "broker/message.hpp"
 #include "broker/output.hpp"
@@ -82,6 +83,8 @@ class Broker {
   /// down) without publishing wills; flush() afterwards.
   void shutdown(TimePoint now);
 
+  /// Reports subscriptions and takeovers to `events` from now on (nullptr: none).
+  void set_events(Events* events) { events_ = events; }
   /// Reports every change to persistent state to `journal` from now on
   /// (nullptr: none). Set it before restoring and before the first open().
   void set_journal(Journal* journal) { journal_ = journal; }
@@ -130,7 +133,8 @@ class Broker {
     ConnectionId connection = 0;
     bool operator>(const KeepAliveCheck& o) const { return at > o.at; }
   };
-  /// One session a routed message goes to, merged over its matching subscriptions.
+  /// One copy of a routed message for a session: merged over its matching
+  /// non-shared subscriptions, or one shared subscription's.
   struct Delivery {
     Session* session = nullptr;
     QoS qos = 0;
@@ -159,8 +163,16 @@ class Broker {
   void write(Connection& c, const Packet& p);
   void append_ack(Connection& c, PacketType type, std::uint16_t packet_id, std::uint8_t reason);
   void mark_dirty(Connection& c);
-  /// Sends DISCONNECT `reason` to an active 5.0 client, then closes.
-  void disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now);
+  /// Sends DISCONNECT `reason` to an active 5.0 client, with `why` as its
+  /// Reason String when not empty, then closes.
+  void disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now, std::string_view why = {});
+  /// `text` when the broker may tell `c` why it refuses or ends something
+  /// (config.reason_strings, and the client did not set Request Problem
+  /// Information to 0), else empty. append() still leaves a Reason String
+  /// out where it would not fit the client's Maximum Packet Size.
+  std::string_view why(const Connection& c, std::string_view text) const {
+    return config_.reason_strings && c.problem_info ? text : std::string_view();
+  }
   /// Closes without a DISCONNECT (3.x, or before CONNACK).
   void close_connection(Connection& c, bool with_will, TimePoint now);
   /// Detaches the session: will, session expiry. Leaves the connection.
@@ -189,7 +201,8 @@ class Broker {
   void defer_connect(Connection& c, const Connect& k, std::optional<std::string> assigned);
   /// Keeps a packet sent while the CONNECT waits; closes past a bound.
   void hold_frame(Connection& c, const Framer::Frame& f, TimePoint now);
-  /// Sends CONNACK `reason_v5` (mapped before 5.0) and closes.
+  /// Sends CONNACK `reason_v5` (mapped before 5.0), with `reason_string` at
+  /// 5.0 when not empty, and closes.
   void refuse(Connection& c, std::uint8_t reason_v5, std::string_view reason_string = {});
   std::string assign_client_id();
   void send_connack(Connection& c, bool session_present, const Connect& k, std::optional<std::string_view> assigned,
@@ -218,9 +231,14 @@ class Broker {
   void on_pubrel(Connection& c, const Pubrel& a);
   void on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now);
   /// Delivers `m` to every matching subscription; returns the number of
-  /// sessions reached. `owned` is a copy of `m` when the caller has one.
+  /// copies sent or queued (a session gets one for its non-shared matches
+  /// and one per shared subscription). `owned` is a copy of `m` when the
+  /// caller has one.
   std::size_t route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now);
+  /// The delivery of `s` in this route that its non-shared subscriptions merge into.
   Delivery& slot_for(Session* s);
+  /// A delivery to `s` of its own (a shared subscription's copy).
+  Delivery& new_slot(Session* s);
   /// Whether the member `sub` of a shared subscription could be given `m`:
   /// not its own message under No Local, readable under the Authorizer,
   /// within its connection's Maximum Packet Size.
@@ -282,6 +300,7 @@ class Broker {
   Config config_;
   Output& output_;
   Journal* journal_ = nullptr;
+  Events* events_ = nullptr;
   std::unique_ptr<Authorizer> default_auth_;
   Authorizer& auth_;
   TimePoint started_;

@@ -22,7 +22,7 @@ std::uint8_t v3_return_code(std::uint8_t reason) {
     case 0x88:
     case 0x89:
     case 0x97: return 3;  // server unavailable
-    default: return 5;    // not authorized
+    default: return 5;    // not authorized; 0x95 (a will over message_size_limit) too, as mosquitto answers
   }
 }
 
@@ -77,7 +77,7 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
     } else if (level == 5) {
       // 5.0 may answer a bad CONNECT with CONNACK 0x81/0x82 before closing.
       c.version = ProtocolVersion::v5;
-      refuse(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81);
+      refuse(c, e.kind == ErrorKind::ProtocolError ? 0x82 : 0x81, why(c, to_string(e)));
     } else {
       close_connection(c, false, now);  // 3.x: close [MQTT-3.1.4-1]
     }
@@ -87,6 +87,8 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
 }
 
 void Broker::refuse(Connection& c, std::uint8_t reason_v5, std::string_view reason_string) {
+  // Before the CONNECT is read the client's wishes are unknown, and 5.0's
+  // defaults apply: problem information wanted, no Maximum Packet Size.
   Connack a;
   a.reason_code = c.version == ProtocolVersion::v5 ? reason_v5 : v3_return_code(reason_v5);
   if (c.version == ProtocolVersion::v5 && !reason_string.empty())
@@ -118,7 +120,7 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
     c.max_packet_out = property_or(k.properties, PropertyId::MaximumPacketSize, c.max_packet_out);
     c.problem_info = property_or(k.properties, PropertyId::RequestProblemInformation, 1) != 0;
   }
-  if (c.over_limit) return refuse(c, 0x97);  // Quota exceeded / server unavailable
+  if (c.over_limit) return refuse(c, 0x97, why(c, "the listener is at max_connections"));  // Quota exceeded
 
   // Client identifier rules per level.
   std::optional<std::string> assigned;
@@ -131,13 +133,22 @@ void Broker::on_connect(Connection& c, Connect& k, TimePoint now) {
   const std::string_view client_id = assigned ? std::string_view(*assigned) : k.client_id;
 
   if (k.will) {
-    if (k.will->qos > config_.maximum_qos && v5) return refuse(c, 0x9B);  // [MQTT-3.2.2-12]
+    if (k.will->qos > config_.maximum_qos && v5)  // [MQTT-3.2.2-12]
+      return refuse(c, 0x9B, why(c, fmt::format("will QoS {} above Maximum QoS {}", k.will->qos, config_.maximum_qos)));
+    // A will is a message like any other: one over message_size_limit would
+    // be dropped when published, so the CONNECT carrying it is refused now.
+    if (config_.max_payload_size && k.will->payload.size() > config_.max_payload_size) {
+      ++counters_.refused_payload_size;
+      return refuse(c, 0x95,  // Packet too large (3.x: return code 5)
+                    why(c, fmt::format("will payload of {} bytes over message_size_limit {}", k.will->payload.size(),
+                                       config_.max_payload_size)));
+    }
     // A will goes through the same topic walks as any message.
     if ((config_.max_topic_length && k.will->topic.size() > config_.max_topic_length) ||
         count_levels(k.will->topic) > config_.max_topic_levels)
-      return refuse(c, 0x90);  // Topic Name invalid
+      return refuse(c, 0x90, why(c, "will topic over the topic length or level limit"));  // Topic Name invalid
     if (k.will->retain && !config_.retain_available) {
-      if (v5) return refuse(c, 0x9A);  // [MQTT-3.2.2-13]
+      if (v5) return refuse(c, 0x9A, why(c, "retained messages are not available"));  // [MQTT-3.2.2-13]
       k.will->retain = false;
     }
   }
@@ -197,7 +208,13 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   Session* found = sessions_.find(client_id);
   if (found && found->connection) {
     Connection& old = *found->connection;
-    if (old.version == ProtocolVersion::v5) append(old, Disconnect{0x8E, {}, {}});  // Session taken over
+    if (events_) events_->taken_over(client_id, old.id, c.id);
+    if (old.version == ProtocolVersion::v5) {
+      Disconnect d{0x8E, {}, {}};  // Session taken over
+      const std::string_view text = why(old, "a new connection took over the client id");
+      if (!text.empty()) d.properties.push_back(Property{PropertyId::ReasonString, 0, {}, text});
+      append(old, d);
+    }
     close_connection(old, true, now);
     found = sessions_.find(client_id);  // the session may have ended with it
   }

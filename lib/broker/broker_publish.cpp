@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "broker/broker.hpp"
 
 namespace mq::broker {
@@ -24,18 +26,25 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   const bool v5 = c.version == ProtocolVersion::v5;
   if (v5) {
     // A client must not send a Subscription Identifier [MQTT-3.3.4-6].
-    if (find(p.properties, PropertyId::SubscriptionIdentifier)) return disconnect(c, 0x82, true, now);
-    if (p.qos > config_.maximum_qos) return disconnect(c, 0x9B, true, now);  // [MQTT-3.2.2-11]
-    if (p.retain && !config_.retain_available) return disconnect(c, 0x9A, true, now);  // [MQTT-3.2.2-14]
+    if (find(p.properties, PropertyId::SubscriptionIdentifier))
+      return disconnect(c, 0x82, true, now, why(c, "a client's PUBLISH has no Subscription Identifier"));
+    if (p.qos > config_.maximum_qos)  // [MQTT-3.2.2-11]
+      return disconnect(c, 0x9B, true, now,
+                        why(c, fmt::format("QoS {} above Maximum QoS {}", p.qos, config_.maximum_qos)));
+    if (p.retain && !config_.retain_available)  // [MQTT-3.2.2-14]
+      return disconnect(c, 0x9A, true, now, why(c, "retained messages are not available"));
     if (const Property* alias = find(p.properties, PropertyId::TopicAlias)) {
       // Above our Topic Alias Maximum: Topic Alias invalid [MQTT-3.3.2-10].
       TopicAliases* in = c.aliases();
-      if (!in || alias->number > in->in.size()) return disconnect(c, 0x94, true, now);
+      if (!in || alias->number > in->in.size())
+        return disconnect(c, 0x94, true, now,
+                          why(c, fmt::format("Topic Alias {} above Topic Alias Maximum {}", alias->number,
+                                             in ? in->in.size() : 0)));
       std::string& mapped = in->in[alias->number - 1];
       if (!p.topic.empty()) {
         mapped.assign(p.topic);
       } else if (mapped.empty()) {
-        return disconnect(c, 0x82, true, now);  // an alias never set up
+        return disconnect(c, 0x82, true, now, why(c, fmt::format("Topic Alias {} was never set", alias->number)));
       } else {
         p.topic = mapped;
       }
@@ -45,7 +54,13 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   }
 
   const std::uint8_t ack_type_qos = p.qos;
-  auto acknowledge = [&](std::uint8_t reason) {
+  auto acknowledge = [&](std::uint8_t reason, std::string_view reason_string = {}) {
+    if (!reason_string.empty() && ack_type_qos > 0) {  // a refusal, rare: through append() to fit the client
+      Properties props{Property{PropertyId::ReasonString, 0, {}, reason_string}};
+      if (ack_type_qos == 1) append(c, Puback{p.packet_id, reason, props, {}});
+      else append(c, Pubrec{p.packet_id, reason, props, {}});
+      return;
+    }
     if (ack_type_qos == 1) append_ack(c, PacketType::Puback, p.packet_id, reason);
     if (ack_type_qos == 2) append_ack(c, PacketType::Pubrec, p.packet_id, reason);
   };
@@ -54,24 +69,30 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   // delivered; acknowledge it again and do nothing else [MQTT-4.3.3-10].
   if (p.qos == 2) {
     if (s.awaiting_pubrel.count(p.packet_id)) return acknowledge(0x00);
-    if (s.awaiting_pubrel.size() >= config_.receive_maximum)
-      return disconnect(c, 0x93, true, now);  // Receive Maximum exceeded [MQTT-3.3.4-9]
+    if (s.awaiting_pubrel.size() >= config_.receive_maximum)  // [MQTT-3.3.4-9]
+      return disconnect(c, 0x93, true, now,
+                        why(c, fmt::format("more than Receive Maximum {} QoS 2 messages unacknowledged",
+                                           config_.receive_maximum)));
   }
 
   std::uint8_t refused = 0;
+  std::string refusal;  // the Reason String of a 5.0 refusal
   if (over_topic_limits(p.topic, config_)) {
     if (!v5) return disconnect(c, 0x90, true, now);
     refused = 0x90;  // Topic Name invalid
+    refusal = "topic over the topic length or level limit";
   } else if (config_.max_payload_size && p.payload.size() > config_.max_payload_size) {
     refused = 0x97;  // Quota exceeded: a PUBACK/PUBREC cannot say Packet too large
     ++counters_.refused_payload_size;
+    refusal = fmt::format("payload of {} bytes over message_size_limit {}", p.payload.size(), config_.max_payload_size);
   } else if (p.topic.starts_with("$SYS") || !auth_.may_publish(client_info(s), p.topic, p.qos, p.retain)) {
     refused = 0x87;  // Not authorized
     ++counters_.dropped_not_authorized;
+    refusal = p.topic.starts_with("$SYS") ? "$SYS topics are the broker's" : "not authorized to publish to this topic";
   }
   if (refused) {
     // 3.x has no way to refuse; the message is acknowledged and dropped.
-    return acknowledge(v5 ? refused : 0x00);
+    return v5 ? acknowledge(refused, why(c, refusal)) : acknowledge(0x00);
   }
   if (p.qos == 2) {
     s.awaiting_pubrel.insert(p.packet_id);
@@ -97,11 +118,30 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   acknowledge(reached == 0 && v5 ? 0x10 : 0x00);
 }
 
+namespace {
+
+/// The in-flight message of `s` that carries `packet_id`, or end(). An
+/// identifier is in flight at most once, whatever the QoS.
+auto find_inflight(Session& s, std::uint16_t packet_id) {
+  return std::find_if(s.inflight.begin(), s.inflight.end(),
+                      [&](const Outgoing& o) { return o.packet_id == packet_id; });
+}
+
+}  // namespace
+
+// An acknowledgement of the wrong type for a message in flight (PUBACK for
+// QoS 2, PUBREC or PUBCOMP for QoS 1, PUBCOMP before PUBREC) breaks the flow
+// of [MQTT-4.3.2] / [MQTT-4.3.3]: a Protocol Error that closes the connection
+// ([MQTT-4.8.0-1] at 3.1.1, 5.0 section 4.13: DISCONNECT 0x82). An identifier
+// not in flight at all is ignored (or PUBREL 0x92), as before.
+
 void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 1; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) return;  // unknown identifier: nothing to release
+  if (it->qos != 1)
+    return disconnect(c, 0x82, true, now,
+                      why(c, fmt::format("PUBACK for a QoS 2 message (packet identifier {})", a.packet_id)));
   journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
@@ -109,12 +149,14 @@ void Broker::on_puback(Connection& c, const Puback& a, TimePoint now) {
 
 void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.qos == 2; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) {
     append(c, Pubrel{a.packet_id, 0x92, {}, {}});  // Packet Identifier not found
     return;
   }
+  if (it->qos != 2)
+    return disconnect(c, 0x82, true, now,
+                      why(c, fmt::format("PUBREC for a QoS 1 message (packet identifier {})", a.packet_id)));
   if (a.reason_code >= 0x80) {  // the receiver refused it: the flow ends here [MQTT-4.3.3-4]
     journal_done(s, *it);
     s.inflight.erase(it);
@@ -138,9 +180,13 @@ void Broker::on_pubrel(Connection& c, const Pubrel& a) {
 
 void Broker::on_pubcomp(Connection& c, const Pubcomp& a, TimePoint now) {
   Session& s = *c.session;
-  auto it = std::find_if(s.inflight.begin(), s.inflight.end(),
-                         [&](const Outgoing& o) { return o.packet_id == a.packet_id && o.released; });
+  auto it = find_inflight(s, a.packet_id);
   if (it == s.inflight.end()) return;
+  if (!it->released)  // QoS 1, or QoS 2 before PUBREC
+    return disconnect(c, 0x82, true, now,
+                      why(c, fmt::format("PUBCOMP for a {} (packet identifier {})",
+                                         it->qos == 1 ? "QoS 1 message" : "QoS 2 message before its PUBREC",
+                                         a.packet_id)));
   journal_done(s, *it);
   s.inflight.erase(it);
   pump(s, now);
@@ -168,10 +214,14 @@ bool Broker::can_take(const Subscriber& sub, const MessageView& m, const Session
 
 Broker::Delivery& Broker::slot_for(Session* s) {
   if (s->route_stamp == route_stamp_) return deliveries_[s->route_slot];
-  if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
-  Delivery& d = deliveries_[delivery_count_];
   s->route_stamp = route_stamp_;
-  s->route_slot = static_cast<std::uint32_t>(delivery_count_++);
+  s->route_slot = static_cast<std::uint32_t>(delivery_count_);
+  return new_slot(s);
+}
+
+Broker::Delivery& Broker::new_slot(Session* s) {
+  if (delivery_count_ == deliveries_.size()) deliveries_.emplace_back();
+  Delivery& d = deliveries_[delivery_count_++];
   d.session = s;
   d.qos = 0;
   d.retain = false;
@@ -182,10 +232,7 @@ Broker::Delivery& Broker::slot_for(Session* s) {
 std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePtr owned, TimePoint now) {
   ++route_stamp_;
   delivery_count_ = 0;
-  auto add = [&](const Subscriber& sub) {
-    Delivery& d = slot_for(sub.session);
-    // One copy per session at the highest QoS of its matching subscriptions,
-    // carrying every Subscription Identifier [MQTT-3.3.4-3] [MQTT-3.3.4-5].
+  auto add = [&](Delivery& d, const Subscriber& sub) {
     d.qos = std::max<QoS>(d.qos, std::min<QoS>(m.qos, sub.options.qos));
     d.retain = d.retain || (sub.options.retain_as_published && m.retain);
     if (sub.options.identifier) d.ids.push_back(sub.options.identifier);
@@ -194,7 +241,9 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
       m.topic,
       [&](const Subscriber& sub) {
         if (sub.options.no_local && sub.session == origin) return;  // [MQTT-3.8.3-3]
-        add(sub);
+        // One copy per session at the highest QoS of its matching non-shared
+        // subscriptions, carrying every Subscription Identifier [MQTT-3.3.4-3] [MQTT-3.3.4-5].
+        add(slot_for(sub.session), sub);
       },
       [&](SharedGroup& g) {
         // Round-robin over the members that can take the message and are
@@ -215,7 +264,11 @@ std::size_t Broker::route(const MessageView& m, const Session* origin, MessagePt
           return;
         }
         g.next = *pick + 1;
-        add(g.members[*pick]);
+        // The copy of a shared subscription is a delivery of its own, never
+        // merged with the session's other matches (5.0 section 4.8.2): its
+        // QoS, retain flag and Subscription Identifier are this
+        // subscription's alone [MQTT-3.3.4-3].
+        add(new_slot(g.members[*pick].session), g.members[*pick]);
       });
   shared_encodings_.clear();
   shared_bytes_.clear();

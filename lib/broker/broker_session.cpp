@@ -1,6 +1,8 @@
 // Session life: resumption with retransmission, wills and their delay,
 // expiry, and the timers that drive them.
 
+#include <fmt/format.h>
+
 #include "broker/broker.hpp"
 
 namespace mq::broker {
@@ -62,7 +64,8 @@ void Broker::on_keep_alive_check(const KeepAliveCheck& k, TimePoint now) {
   if (!c || c->state != Connection::State::Active) return;
   const TimePoint deadline = c->last_packet + std::chrono::milliseconds(c->keep_alive * 1500);
   if (deadline <= now) {
-    disconnect(*c, 0x8D, true, now);  // Keep Alive timeout [MQTT-3.1.2-24]
+    disconnect(*c, 0x8D, true, now,  // Keep Alive timeout [MQTT-3.1.2-24]
+               why(*c, fmt::format("no packet for 1.5 times the keep alive of {} s", c->keep_alive)));
   } else {
     schedule_keep_alive(*c, deadline);
   }

@@ -1,6 +1,8 @@
 // SUBSCRIBE and UNSUBSCRIBE: reason codes, the subscription tree, and the
 // retained messages a new subscription receives.
 
+#include <fmt/format.h>
+
 #include "broker/broker.hpp"
 #include "codec/rules.hpp"
 
@@ -17,11 +19,17 @@ void Broker::on_subscribe(Connection& c, const Subscribe& sub, TimePoint now) {
   const bool v5 = c.version == ProtocolVersion::v5;
   std::uint32_t identifier = 0;
   if (const Property* id = find(sub.properties, PropertyId::SubscriptionIdentifier)) {
-    if (!config_.subscription_identifiers) return disconnect(c, 0xA1, true, now);  // [MQTT-3.8.2-?] not supported
+    if (!config_.subscription_identifiers)  // [MQTT-3.8.2-?] not supported
+      return disconnect(c, 0xA1, true, now, why(c, "Subscription Identifiers are not available"));
     identifier = id->number;
   }
-  // 5.0 reason codes; before 5.0 every failure is 0x80.
-  auto failure = [v5](std::uint8_t reason) -> std::uint8_t { return v5 ? reason : 0x80; };
+  // 5.0 reason codes; before 5.0 every failure is 0x80. The first refusal
+  // is named in the SUBACK's Reason String.
+  std::string first_refusal;
+  auto refuse_filter = [&](std::string_view filter, std::uint8_t reason, std::string_view text) {
+    if (first_refusal.empty()) first_refusal = fmt::format("topic filter {}: {}", filter, text);
+    return v5 ? reason : std::uint8_t{0x80};
+  };
 
   Suback ack;
   ack.packet_id = sub.packet_id;
@@ -33,19 +41,19 @@ void Broker::on_subscribe(Connection& c, const Subscribe& sub, TimePoint now) {
     const std::string_view filter = shared ? shared->filter : want.filter;
     if ((config_.max_topic_length && want.filter.size() > config_.max_topic_length) ||
         (config_.max_topic_levels && count_levels(filter) > config_.max_topic_levels)) {
-      ack.reason_codes.push_back(failure(0x8F));  // Topic Filter invalid
+      ack.reason_codes.push_back(refuse_filter(want.filter, 0x8F, "over the topic length or level limit"));
       continue;
     }
     if (shared && !config_.shared_subscriptions) {
-      ack.reason_codes.push_back(failure(0x9E));
+      ack.reason_codes.push_back(refuse_filter(want.filter, 0x9E, "shared subscriptions are not available"));
       continue;
     }
     if (has_wildcard(filter) && !config_.wildcard_subscriptions) {
-      ack.reason_codes.push_back(failure(0xA2));
+      ack.reason_codes.push_back(refuse_filter(want.filter, 0xA2, "wildcard subscriptions are not available"));
       continue;
     }
     if (!auth_.may_subscribe(client_info(s), want.filter, want.qos)) {
-      ack.reason_codes.push_back(failure(0x87));
+      ack.reason_codes.push_back(refuse_filter(want.filter, 0x87, "not authorized"));
       continue;
     }
     SubOptions options;
@@ -71,6 +79,12 @@ void Broker::on_subscribe(Connection& c, const Subscribe& sub, TimePoint now) {
     }
   }
   counters_.retained = retained_.size();
+  if (events_) {
+    for (std::size_t i = 0; i < sub.subscriptions.size(); ++i)
+      events_->subscribed(c.id, s.client_id, sub.subscriptions[i].filter, ack.reason_codes[i]);
+  }
+  if (v5 && !why(c, first_refusal).empty())
+    ack.properties.push_back(Property{PropertyId::ReasonString, 0, {}, first_refusal});
   append(c, ack);
   for (auto& [message, options] : retained) {
     MessagePtr owned = message;
@@ -87,6 +101,7 @@ void Broker::on_unsubscribe(Connection& c, const Unsubscribe& u) {
   ack.packet_id = u.packet_id;
   for (std::string_view f : u.filters) {
     auto it = s.subscriptions.find(f);
+    if (events_) events_->unsubscribed(c.id, s.client_id, f, it != s.subscriptions.end());
     if (it == s.subscriptions.end()) {
       ack.reason_codes.push_back(0x11);  // No subscription existed
       continue;

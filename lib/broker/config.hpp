@@ -25,7 +25,8 @@ struct Config {
   std::uint32_t max_packet_size = 268'435'460;
   /// Largest PUBLISH payload accepted, in bytes; 0 = no limit (mosquitto's
   /// message_size_limit). A larger message is acknowledged (5.0: reason
-  /// 0x97 Quota exceeded) and dropped, counted in refused_payload_size.
+  /// 0x97 Quota exceeded) and dropped, counted in refused_payload_size; a
+  /// CONNECT whose will payload is larger is refused (0x95, 3.x: 5).
   std::uint32_t max_payload_size = 0;
   /// Unacknowledged QoS 1/2 PUBLISHes the broker sends one client at a time
   /// (further ones queue); a 5.0 client's Receive Maximum lowers it.
@@ -79,6 +80,12 @@ struct Config {
   bool wildcard_subscriptions = true;
   bool shared_subscriptions = true;
   bool subscription_identifiers = true;
+  /// Whether the broker's own refusals and errors to 5.0 clients (CONNACK,
+  /// DISCONNECT, a refused PUBACK/PUBREC, SUBACK) carry a short Reason
+  /// String saying why; never to a client that set Request Problem
+  /// Information to 0, and left out where it would not fit the client's
+  /// Maximum Packet Size.
+  bool reason_strings = true;
   /// Anonymous clients (no user name) allowed when the authenticator does not decide.
   bool allow_anonymous = true;
   /// Seconds between $SYS/ updates; 0 turns them off.

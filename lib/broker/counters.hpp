@@ -35,7 +35,8 @@ struct Counters {
   /// sent because they exceed the client's Maximum Packet Size even without
   /// their Reason String and User Properties [MQTT-3.1.2-24].
   std::uint64_t packets_too_large = 0;
-  /// PUBLISHes refused for a payload over Config::max_payload_size.
+  /// PUBLISHes refused for a payload over Config::max_payload_size, and
+  /// CONNECTs refused for a will payload over it.
   std::uint64_t refused_payload_size = 0;
   /// Clients disconnected by the network layer for not reading their
   /// messages (back-pressure); see Broker::count_slow_disconnect.

@@ -75,7 +75,11 @@ std::size_t packet_id_offset(ByteView packet) {
 std::optional<std::uint32_t> seconds_left(const std::optional<TimePoint>& expires, TimePoint now) {
   if (!expires) return std::nullopt;
   if (*expires <= now) return 0;
-  auto left = std::chrono::duration_cast<std::chrono::seconds>(*expires - now).count();
+  // Rounded up: a message with 0.4 s to live still has a lifetime, and a
+  // receiver may read 0 as already expired. 0 goes out only once the
+  // lifetime is over: a Message Expiry Interval 0 passed on as it arrived,
+  // or an expired message resent while in flight.
+  auto left = std::chrono::ceil<std::chrono::seconds>(*expires - now).count();
   return static_cast<std::uint32_t>(left);
 }
 

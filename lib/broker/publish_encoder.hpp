@@ -40,7 +40,8 @@ std::size_t encode_publish(std::vector<std::uint8_t>& out, const MessageView& m,
 /// `packet` (fixed header, then the two-byte topic length and the topic).
 std::size_t packet_id_offset(ByteView packet);
 
-/// Seconds left before `expires` at `now`, at least 0 (nullopt when none).
+/// Seconds left before `expires` at `now`, rounded up (so at least 1 while
+/// any time is left); 0 once it has passed; nullopt when there is none.
 std::optional<std::uint32_t> seconds_left(const std::optional<TimePoint>& expires, TimePoint now);
 
 }  // namespace mq::broker

@@ -48,12 +48,7 @@ std::optional<DecodeError> check_header(const FixedHeader& h, std::optional<Prot
   if (t == PacketType::Auth && v != ProtocolVersion::v5)
     return make_error(ErrorKind::Malformed, 0, "fixed header",
                       fmt::format("AUTH does not exist in MQTT {}", version_name(v)));
-  if (h.flags() != required_flags(t))
-    return make_error(ErrorKind::Malformed, 0, "fixed header",
-                      fmt::format("reserved flags of {} are 0x{:X}, must be 0x{:X}", packet_type_name(t), h.flags(),
-                                  required_flags(t)),
-                      reserved_flags_rule(v));
-  return std::nullopt;
+  return check_fixed_flags(t, h.flags(), v);
 }
 
 /// Decodes a body after check_header passed, in place into `out`. Errors keep the Reader's kinds: Truncated means
@@ -80,6 +75,7 @@ std::optional<DecodeError> check_header(const FixedHeader& h, std::optional<Prot
     }
     case PacketType::Pubrel: {
       auto& a = hold<Pubrel>(packet);
+      a.dup = (h.flags() & 0x08) != 0;  // only ever set at 3.1 (check_fixed_flags)
       detail::decode_ack(r, PacketType::Pubrel, v, a.packet_id, a.reason_code, a.properties, a.form);
       break;
     }
@@ -88,9 +84,19 @@ std::optional<DecodeError> check_header(const FixedHeader& h, std::optional<Prot
       detail::decode_ack(r, PacketType::Pubcomp, v, a.packet_id, a.reason_code, a.properties, a.form);
       break;
     }
-    case PacketType::Subscribe: detail::decode_subscribe(r, v, hold<Subscribe>(packet)); break;
+    case PacketType::Subscribe: {
+      auto& sub = hold<Subscribe>(packet);
+      sub.dup = (h.flags() & 0x08) != 0;
+      detail::decode_subscribe(r, v, sub);
+      break;
+    }
     case PacketType::Suback: detail::decode_suback(r, v, hold<Suback>(packet)); break;
-    case PacketType::Unsubscribe: detail::decode_unsubscribe(r, v, hold<Unsubscribe>(packet)); break;
+    case PacketType::Unsubscribe: {
+      auto& unsub = hold<Unsubscribe>(packet);
+      unsub.dup = (h.flags() & 0x08) != 0;
+      detail::decode_unsubscribe(r, v, unsub);
+      break;
+    }
     case PacketType::Unsuback: detail::decode_unsuback(r, v, hold<Unsuback>(packet)); break;
     case PacketType::Pingreq: hold<Pingreq>(packet); break;
     case PacketType::Pingresp: hold<Pingresp>(packet); break;

@@ -26,7 +26,7 @@ struct ByteCounter {
 /// The first byte of the fixed header: type and flags.
 inline std::uint8_t first_byte(const Packet& p) {
   const PacketType t = type_of(p);
-  std::uint8_t flags = required_flags(t);
+  auto flags = static_cast<std::uint8_t>(required_flags(t) | (resend_dup(p) ? 0x08 : 0));
   if (const auto* pub = std::get_if<Publish>(&p))
     flags = static_cast<std::uint8_t>((pub->dup ? 0x08 : 0) | (pub->qos & 0x03) << 1 | (pub->retain ? 0x01 : 0));
   return static_cast<std::uint8_t>(static_cast<unsigned>(t) << 4 | flags);

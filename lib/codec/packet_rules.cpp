@@ -31,6 +31,21 @@ std::string_view reserved_flags_rule(ProtocolVersion v) {
   return v == ProtocolVersion::v5 ? "MQTT-2.1.3-1" : "MQTT-2.2.2-1";
 }
 
+std::optional<DecodeError> check_fixed_flags(PacketType t, std::uint8_t flags, ProtocolVersion v) {
+  const std::uint8_t required = required_flags(t);
+  if (flags == required) return std::nullopt;
+  if (resend_flag_allowed(t, v)) {
+    if (flags == (required | 0x08)) return std::nullopt;
+    return error(ErrorKind::Malformed, "fixed header",
+                 fmt::format("reserved flags of {} are 0x{:X}, must be 0x{:X} (0x{:X} when resent)", packet_type_name(t),
+                             flags, required, required | 0x08),
+                 reserved_flags_rule(v));
+  }
+  return error(ErrorKind::Malformed, "fixed header",
+               fmt::format("reserved flags of {} are 0x{:X}, must be 0x{:X}", packet_type_name(t), flags, required),
+               reserved_flags_rule(v));
+}
+
 std::optional<DecodeError> check_publish_flags(QoS qos, bool dup) {
   if (qos > 2) return error(ErrorKind::Malformed, "fixed header", "PUBLISH with QoS 3", "MQTT-3.3.1-4");
   if (dup && qos == 0)

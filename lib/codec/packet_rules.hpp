@@ -20,6 +20,16 @@ namespace mq {
 /// Statement id for reserved fixed-header flags: MQTT-2.2.2-1 (3.x), MQTT-2.1.3-1 (5.0).
 std::string_view reserved_flags_rule(ProtocolVersion v);
 
+/// Whether the fixed header of `t` may carry DUP (0x08) on top of
+/// required_flags: MQTT 3.1 sends PUBREL, SUBSCRIBE and UNSUBSCRIBE at QoS 1
+/// and sets DUP when it resends them; 3.1.1 and 5.0 reserve the bit.
+inline bool resend_flag_allowed(PacketType t, ProtocolVersion v) {
+  return v == ProtocolVersion::v31 && required_flags(t) == 0x2;
+}
+/// The flags nibble of a packet other than PUBLISH: required_flags, plus
+/// DUP where resend_flag_allowed [MQTT-2.2.2-1] / [MQTT-2.1.3-1]. Field "fixed header".
+std::optional<DecodeError> check_fixed_flags(PacketType t, std::uint8_t flags, ProtocolVersion v);
+
 /// PUBLISH flags: QoS 3 [MQTT-3.3.1-4], DUP with QoS 0 [MQTT-3.3.1-2]. Field "fixed header".
 std::optional<DecodeError> check_publish_flags(QoS qos, bool dup);
 /// The common case of check_publish_flags, cheap enough for every packet.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -78,6 +79,7 @@ struct Ack {
   std::uint8_t reason_code = 0;  ///< 5.0 only
   Properties properties;         ///< 5.0 only
   TailForm form = TailForm::Shortest;
+  bool dup = false;  ///< DUP on a resend: valid on a MQTT 3.1 PUBREL only (see resend_flag_allowed)
 };
 using Puback = Ack<PacketType::Puback>;
 using Pubrec = Ack<PacketType::Pubrec>;
@@ -98,6 +100,7 @@ struct Subscribe {
   std::uint16_t packet_id = 0;
   Properties properties;  ///< 5.0 only
   std::vector<Subscription> subscriptions;
+  bool dup = false;  ///< DUP on a resend: MQTT 3.1 only (see resend_flag_allowed)
 };
 
 struct Suback {
@@ -110,6 +113,7 @@ struct Unsubscribe {
   std::uint16_t packet_id = 0;
   Properties properties;  ///< 5.0 only
   std::vector<std::string_view> filters;
+  bool dup = false;  ///< DUP on a resend: MQTT 3.1 only (see resend_flag_allowed)
 };
 
 struct Unsuback {
@@ -147,6 +151,18 @@ inline PacketType type_of(const Packet& p) { return static_cast<PacketType>(p.in
 /// packet type (PUBLISH excluded: its flags carry dup, QoS and retain).
 inline std::uint8_t required_flags(PacketType t) {
   return (t == PacketType::Pubrel || t == PacketType::Subscribe || t == PacketType::Unsubscribe) ? 0x2 : 0x0;
+}
+
+/// The DUP flag of an acknowledgement, SUBSCRIBE or UNSUBSCRIBE: set on a
+/// MQTT 3.1 PUBREL, SUBSCRIBE or UNSUBSCRIBE resent, or on a packet crafted
+/// on purpose (false for the others, PUBLISH included: its flags are its own fields).
+inline bool resend_dup(const Packet& p) {
+  return std::visit(
+      [](const auto& x) {
+        if constexpr (requires { x.dup; } && !std::is_same_v<std::decay_t<decltype(x)>, Publish>) return x.dup;
+        else return false;
+      },
+      p);
 }
 
 }  // namespace mq

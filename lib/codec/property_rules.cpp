@@ -125,8 +125,10 @@ std::string_view property_field(PropertyPlace place, const PropertyInfo& info) {
 std::optional<DecodeError> check_property(const Property& p, const PropertyInfo& info, PacketType type,
                                           PropertyPlace place, std::uint64_t& seen) {
   std::string_view field = property_field(place, info);
+  // An identifier not valid for its packet makes the packet malformed (5.0
+  // section 2.2.2.2), wherever it appears: 0x81, not 0x82.
   if (!(info.scopes & property_scope(type, place)))
-    return error(ErrorKind::ProtocolError, field,
+    return error(ErrorKind::Malformed, field,
                  fmt::format("{} is not allowed in {}", info.name,
                              place == PropertyPlace::Will ? std::string_view("the will properties")
                                                           : packet_type_name(type)));

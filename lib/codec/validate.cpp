@@ -118,6 +118,10 @@ Check check_unsubscribe(const Unsubscribe& u, ProtocolVersion v) {
 }
 
 Check check(const Packet& packet, ProtocolVersion v) {
+  if (resend_dup(packet)) {
+    const PacketType t = type_of(packet);
+    if (auto e = check_fixed_flags(t, static_cast<std::uint8_t>(required_flags(t) | 0x08), v)) return e;
+  }
   return std::visit(
       [v](const auto& x) -> Check {
         using T = std::decay_t<decltype(x)>;

@@ -190,6 +190,7 @@ struct FieldWriter {
   }
   template <PacketType T>
   void operator()(const Ack<T>& a) {
+    if (a.dup) obj["dup"] = true;  // a MQTT 3.1 PUBREL resent
     obj["packet_id"] = a.packet_id;
     if (!v5()) return;
     put_reason(obj, T, a.reason_code, version);
@@ -197,6 +198,7 @@ struct FieldWriter {
     obj["tail"] = tail_name(a.form);
   }
   void operator()(const Subscribe& s) {
+    if (s.dup) obj["dup"] = true;  // MQTT 3.1 resent it
     obj["packet_id"] = s.packet_id;
     props(s.properties);
     Json list = Json::array();
@@ -220,6 +222,7 @@ struct FieldWriter {
     obj["reason_codes"] = reason_list(PacketType::Suback, s.reason_codes, version);
   }
   void operator()(const Unsubscribe& u) {
+    if (u.dup) obj["dup"] = true;  // MQTT 3.1 resent it
     obj["packet_id"] = u.packet_id;
     props(u.properties);
     Json list = Json::array();

@@ -241,11 +241,12 @@ Packet read_packet(PacketType type, const Fields& f) {
       auto form = tail(f);
       if (type == PacketType::Puback) return Puback{id, code, props, form};
       if (type == PacketType::Pubrec) return Pubrec{id, code, props, form};
-      if (type == PacketType::Pubrel) return Pubrel{id, code, props, form};
+      if (type == PacketType::Pubrel) return Pubrel{id, code, props, form, f.flag("dup")};
       return Pubcomp{id, code, props, form};
     }
     case PacketType::Subscribe: {
       Subscribe s;
+      s.dup = f.flag("dup");
       s.packet_id = static_cast<std::uint16_t>(f.number("packet_id", 0xFFFF));
       s.properties = read_properties(f, "properties");
       if (f.has("subscriptions")) {
@@ -270,6 +271,7 @@ Packet read_packet(PacketType type, const Fields& f) {
                     reason_codes(f)};
     case PacketType::Unsubscribe: {
       Unsubscribe u;
+      u.dup = f.flag("dup");
       u.packet_id = static_cast<std::uint16_t>(f.number("packet_id", 0xFFFF));
       u.properties = read_properties(f, "properties");
       if (f.has("filters")) {

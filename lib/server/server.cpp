@@ -64,6 +64,11 @@ Server::Server(net::Loop& loop, Settings settings, Logger& log)
       settings_(std::move(settings)),
       listener_settings_(settings_.effective_listeners()),
       log_(log),
+      events_(log,
+              [this](broker::ConnectionId id) {
+                Conn* c = conns_.find(id);
+                return c ? c->stream->peer_address() : std::string("?");
+              }),
       deadline_timer_(loop),
       pressure_timer_(loop),
       drain_timer_(loop),
@@ -81,6 +86,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
     if (auto e = s->make_tls(i, s->tls_[i])) return e;
   broker::Output& output = *s;  // a private base: only the Server hands itself out
   s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
+  s->broker_->set_events(&s->events_);
   if (s->settings_.persistence) {
     Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode,
                      check_only, s->settings_.persistence_salvage};
@@ -244,11 +250,12 @@ void Server::start_hash_jobs() {
 }
 
 void Server::on_stream_close(std::uint64_t id, const net::NetError& e) {
+  const std::optional<std::string> why = events_.close_reason(id);  // always asked: it forgets the id
   if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
     log_.log(LogLevel::Info, "connection closed",
              {{"connection", std::to_string(id)},
               {"client_id", std::string(conns_.name(id))},
-              {"reason", e ? e.message : "closed"}});
+              {"reason", why ? *why : e ? e.message : "closed"}});
   }
   broker_->closed(id, now());
   forget(id);

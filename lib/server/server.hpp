@@ -19,6 +19,7 @@
 #include "net/loop.hpp"
 #include "server/config/settings.hpp"
 #include "server/conn_table.hpp"
+#include "server/event_log.hpp"
 #include "server/file_authorizer.hpp"
 #include "server/log.hpp"
 #include "server/persist/store.hpp"
@@ -133,6 +134,8 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   Settings settings_;
   std::vector<ListenerSettings> listener_settings_;
   Logger& log_;
+  /// The core's subscriptions and takeovers, logged.
+  EventLog events_;
   FileAuthorizer auth_;
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<Store> store_;

@@ -44,7 +44,7 @@ inline bool same_fields(const Publish& a, const Publish& b) {
 template <PacketType T>
 bool same_fields(const Ack<T>& a, const Ack<T>& b) {
   return a.packet_id == b.packet_id && a.reason_code == b.reason_code && same_properties(a.properties, b.properties) &&
-         a.form == b.form;
+         a.form == b.form && a.dup == b.dup;
 }
 
 inline bool same_fields(const Subscribe& a, const Subscribe& b) {
@@ -53,7 +53,7 @@ inline bool same_fields(const Subscribe& a, const Subscribe& b) {
            x.retain_as_published == y.retain_as_published && x.retain_handling == y.retain_handling &&
            x.reserved == y.reserved;
   };
-  return a.packet_id == b.packet_id && same_properties(a.properties, b.properties) &&
+  return a.packet_id == b.packet_id && a.dup == b.dup && same_properties(a.properties, b.properties) &&
          std::ranges::equal(a.subscriptions, b.subscriptions, same_sub);
 }
 
@@ -62,7 +62,8 @@ inline bool same_fields(const Suback& a, const Suback& b) {
 }
 
 inline bool same_fields(const Unsubscribe& a, const Unsubscribe& b) {
-  return a.packet_id == b.packet_id && same_properties(a.properties, b.properties) && a.filters == b.filters;
+  return a.packet_id == b.packet_id && a.dup == b.dup && same_properties(a.properties, b.properties) &&
+         a.filters == b.filters;
 }
 
 inline bool same_fields(const Unsuback& a, const Unsuback& b) {

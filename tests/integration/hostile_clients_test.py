@@ -131,9 +131,9 @@ def malformed_packets(level):
         cases["property-duplicate-format"] = (pub(b"\x01\x01", b"\x01\x01"), {0x82})
         cases["property-duplicate-expiry"] = (pub(b"\x02\x00\x00\x00\x01", b"\x02\x00\x00\x00\x02"), {0x82})
         cases["property-duplicate-content-type"] = (pub(b"\x03" + s("a"), b"\x03" + s("b")), {0x82})
-        cases["property-wrong-packet-session-expiry"] = (pub(b"\x11\x00\x00\x00\x01"), bad)
-        cases["property-wrong-packet-assigned-id"] = (pub(b"\x12" + s("x")), bad)
-        cases["property-wrong-packet-receive-max"] = (pub(b"\x21\x00\x05"), bad)
+        cases["property-wrong-packet-session-expiry"] = (pub(b"\x11\x00\x00\x00\x01"), {0x81})
+        cases["property-wrong-packet-assigned-id"] = (pub(b"\x12" + s("x")), {0x81})
+        cases["property-wrong-packet-receive-max"] = (pub(b"\x21\x00\x05"), {0x81})
         cases["property-subscription-id-from-client"] = (pub(b"\x0b\x01"), bad)
         cases["property-unknown-id"] = (pub(b"\x7f\x00"), bad)
         cases["property-length-overruns"] = (packet(0x30, s("t") + b"\x0a\x01"), {0x81})
@@ -145,6 +145,10 @@ def malformed_packets(level):
         cases["empty-topic-no-alias"] = (packet(0x30, s("") + props(5) + b"x"), {0x82, 0x94, 0x90})
         cases["subscribe-duplicate-sub-id"] = (packet(0x82, u16(1) + props(5, b"\x0b\x01", b"\x0b\x02") + s("t") + b"\x00"),
                                                {0x82})
+        # A property not valid for its packet is malformed everywhere (5.0 section 2.2.2.2).
+        cases["subscribe-property-topic-alias"] = (packet(0x82, u16(1) + props(5, b"\x23\x00\x01") + s("t") + b"\x00"),
+                                                   {0x81})
+        cases["unsubscribe-property-content-type"] = (packet(0xA2, u16(1) + props(5, b"\x03" + s("a")) + s("t")), {0x81})
         cases["subscribe-sub-id-0"] = (packet(0x82, u16(1) + props(5, b"\x0b\x00") + s("t") + b"\x00"), bad)
         cases["subscribe-retain-handling-3"] = (packet(0x82, u16(1) + props(5) + s("t") + b"\x30"), {0x82})
         cases["puback-bad-reason"] = (packet(0x40, u16(1) + b"\x05"), bad)

@@ -39,10 +39,13 @@ struct FakeNet final : Output {
   void close(ConnectionId id) override { closed.insert(id); }
 };
 
-/// A config for tests: no $SYS unless a test asks.
+/// A config for tests: no $SYS and no Reason Strings unless a test asks
+/// (the tests of refusals compare whole packets; reason_string_test
+/// covers the strings).
 inline Config test_config() {
   Config c;
   c.sys_interval = 0;
+  c.reason_strings = false;
   return c;
 }
 

@@ -144,4 +144,26 @@ TEST_CASE("broker: max_retained stops new topics but still replaces and deletes"
   CHECK(h.broker.counters().retained_dropped == 1);
 }
 
+TEST_CASE("broker: a retained message read near its expiry carries the time left rounded up, never 0") {
+  Harness h;
+  Client pub(h, ProtocolVersion::v5);
+  connect(pub, "pub");
+  Publish p = publish_packet("t", "x", 0, 0, true);
+  p.properties = {Property{PropertyId::MessageExpiryInterval, 5, {}, {}}};
+  pub.send(p);
+  h.advance(std::chrono::milliseconds(2'500));
+  Client a(h, ProtocolVersion::v5);
+  connect(a, "a");
+  a.send(subscribe_packet(1, "t"));
+  // SUBACK, then PUBLISH retain "t" with Message Expiry Interval 3 (2.5 s left, rounded up).
+  CHECK(a.take() == Bytes{0x90, 0x04, 0x00, 0x01, 0x00, 0x00,
+                          0x31, 0x0A, 0x00, 0x01, 't', 0x05, 0x02, 0x00, 0x00, 0x00, 0x03, 'x'});
+  h.advance(std::chrono::milliseconds(2'100));  // 0.4 s left
+  Client b(h, ProtocolVersion::v5);
+  connect(b, "b");
+  b.send(subscribe_packet(1, "t"));
+  CHECK(b.take() == Bytes{0x90, 0x04, 0x00, 0x01, 0x00, 0x00,
+                          0x31, 0x0A, 0x00, 0x01, 't', 0x05, 0x02, 0x00, 0x00, 0x00, 0x01, 'x'});
+}
+
 }  // namespace mq::broker::test

@@ -147,8 +147,6 @@ TEST_CASE("broker: a retained will is stored") {
   CHECK(ps[0].retain);
 }
 
-}  // namespace mq::broker::test
-
 namespace mq::broker::test {
 
 TEST_CASE("broker: a 5.0 will is published without its Will Delay Interval, other will properties kept") {
@@ -168,6 +166,33 @@ TEST_CASE("broker: a 5.0 will is published without its Will Delay Interval, othe
   CHECK(find(ps[0].properties, PropertyId::WillDelayInterval) == nullptr);
   REQUIRE(ps[0].properties.size() == 1);
   CHECK(ps[0].properties[0].id == PropertyId::UserProperty);
+}
+
+}  // namespace mq::broker::test
+
+TEST_CASE("broker: a will payload over message_size_limit refuses the CONNECT (5.0: 0x95, 3.x: return code 5)") {
+  Config config = test_config();
+  config.max_payload_size = 3;  // "gone" has 4 bytes
+  Harness h(config);
+  Watcher w(h);
+  Client v311(h);
+  v311.send(with_will(ProtocolVersion::v311, "a"));
+  CHECK(v311.take() == Bytes{0x20, 0x02, 0x00, 0x05});  // CONNACK return code 5, as mosquitto answers
+  CHECK(v311.closed());
+  Client v5(h, ProtocolVersion::v5);
+  v5.send(with_will(ProtocolVersion::v5, "b"));
+  CHECK(v5.take() == Bytes{0x20, 0x03, 0x00, 0x95, 0x00});  // CONNACK 0x95 Packet too large
+  CHECK(v5.closed());
+  v311.drop();
+  v5.drop();
+  CHECK(w.wills() == 0);  // never admitted, so never published
+  CHECK(h.broker.counters().refused_payload_size == 2);
+
+  Client fits(h);
+  Connect k = with_will(ProtocolVersion::v311, "c");
+  k.will->payload = as_bytes("bye");  // exactly the limit
+  fits.send(k);
+  CHECK(fits.take() == Bytes{0x20, 0x02, 0x00, 0x00});
 }
 
 }  // namespace mq::broker::test

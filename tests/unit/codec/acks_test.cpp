@@ -110,7 +110,7 @@ TEST_CASE("acknowledgement errors") {
   }
   SUBCASE("property not allowed in PUBACK") {
     expect_error({0x40, 0x07, 0x00, 0x01, 0x00, 0x03, 0x23, 0x00, 0x01}, ProtocolVersion::v5,
-                 ErrorKind::ProtocolError, 6, "properties/Topic Alias");
+                 ErrorKind::Malformed, 6, "properties/Topic Alias");  // 5.0 section 2.2.2.2
   }
 }
 
@@ -145,7 +145,7 @@ TEST_CASE("DISCONNECT") {
   expect_error({0xE2, 0x00}, v, ErrorKind::Malformed, 0, "fixed header", "MQTT-2.1.3-1");
   // Session Expiry Interval is allowed in DISCONNECT, Receive Maximum is not.
   check_round_trip({0xE0, 0x07, 0x00, 0x05, 0x11, 0x00, 0x00, 0x00, 0x00}, v);
-  expect_error({0xE0, 0x05, 0x00, 0x03, 0x21, 0x00, 0x01}, v, ErrorKind::ProtocolError, 4,
+  expect_error({0xE0, 0x05, 0x00, 0x03, 0x21, 0x00, 0x01}, v, ErrorKind::Malformed, 4,
                "properties/Receive Maximum");
 }
 

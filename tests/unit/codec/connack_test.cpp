@@ -108,7 +108,7 @@ TEST_CASE("CONNACK errors") {
                  "properties/Retain Available");
   }
   SUBCASE("Topic Alias is a PUBLISH property") {
-    expect_error({0x20, 0x06, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01}, ProtocolVersion::v5, ErrorKind::ProtocolError, 5,
+    expect_error({0x20, 0x06, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01}, ProtocolVersion::v5, ErrorKind::Malformed, 5,
                  "properties/Topic Alias");
   }
   SUBCASE("3.1.1 CONNACK of three bytes") {

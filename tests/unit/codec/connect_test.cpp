@@ -230,7 +230,7 @@ TEST_CASE("CONNECT 5.0 property placement") {
                0x05,                          // property length 5
                0x18, 0x00, 0x00, 0x00, 0x01,  // Will Delay Interval: will properties only
                0x00, 0x00};
-    expect_error(b, std::nullopt, ErrorKind::ProtocolError, 13, "properties/Will Delay Interval");
+    expect_error(b, std::nullopt, ErrorKind::Malformed, 13, "properties/Will Delay Interval");
   }
   SUBCASE("a CONNECT property in the will properties") {
     Bytes b = {0x10, 0x18, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x06, 0x00, 0x3C,
@@ -239,7 +239,7 @@ TEST_CASE("CONNECT 5.0 property placement") {
                0x05,                          // will property length 5
                0x11, 0x00, 0x00, 0x00, 0x01,  // Session Expiry Interval: not a will property
                0x00, 0x01, 'w', 0x00, 0x00};
-    expect_error(b, std::nullopt, ErrorKind::ProtocolError, 16, "will properties/Session Expiry Interval");
+    expect_error(b, std::nullopt, ErrorKind::Malformed, 16, "will properties/Session Expiry Interval");
   }
   SUBCASE("Authentication Data without Authentication Method") {
     Bytes b = {0x10, 0x11, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3C,

@@ -80,3 +80,40 @@ TEST_CASE("decode_body counts offsets from the start of the packet") {
   CHECK(r.error().offset == 5);
   CHECK(r.error().field == "packet identifier");
 }
+
+TEST_CASE("MQTT 3.1 resends PUBREL, SUBSCRIBE and UNSUBSCRIBE with DUP") {
+  // 3.1 sends these three at QoS 1 (flags 0010) and sets DUP (1000) on a resend.
+  const Bytes pubrel = {0x6A, 0x02, 0x00, 0x01};                                  // PUBREL, DUP, id 1
+  const Bytes subscribe = {0x8A, 0x06, 0x00, 0x02, 0x00, 0x01, 'a', 0x01};        // id 2, "a" QoS 1
+  const Bytes unsubscribe = {0xAA, 0x05, 0x00, 0x03, 0x00, 0x01, 'a'};            // id 3, "a"
+  const auto v31 = ProtocolVersion::v31;
+  CHECK(decode_as<Pubrel>(pubrel, v31).dup);
+  CHECK(decode_as<Subscribe>(subscribe, v31).dup);
+  CHECK(decode_as<Unsubscribe>(unsubscribe, v31).dup);
+  check_round_trip(pubrel, v31);
+  check_round_trip(subscribe, v31);
+  check_round_trip(unsubscribe, v31);
+  CHECK_FALSE(decode_as<Pubrel>({0x62, 0x02, 0x00, 0x01}, v31).dup);
+
+  // 3.1.1 and 5.0 reserve the bit.
+  for (const Bytes& b : {pubrel, subscribe, unsubscribe}) {
+    expect_error(b, ProtocolVersion::v311, ErrorKind::Malformed, 0, "fixed header", "MQTT-2.2.2-1");
+    expect_error(b, ProtocolVersion::v5, ErrorKind::Malformed, 0, "fixed header", "MQTT-2.1.3-1");
+  }
+  // At 3.1 only DUP is allowed on top of QoS 1, and only on these three.
+  CHECK(to_string(decode_err({0x6B, 0x02, 0x00, 0x01}, v31)) ==
+        "offset 0, fixed header: reserved flags of PUBREL are 0xB, must be 0x2 (0xA when resent) [MQTT-2.2.2-1]");
+  expect_error({0x48, 0x02, 0x00, 0x01}, v31, ErrorKind::Malformed, 0, "fixed header", "MQTT-2.2.2-1");  // PUBACK
+
+  // The validator says the same about a packet built by hand.
+  Pubrel r;
+  r.packet_id = 1;
+  r.dup = true;
+  CHECK_FALSE(validate(r, v31));
+  REQUIRE(validate(r, ProtocolVersion::v311));
+  CHECK(validate(r, ProtocolVersion::v311)->field == "fixed header");
+  Puback a;
+  a.packet_id = 1;
+  a.dup = true;
+  CHECK(validate(a, v31));
+}

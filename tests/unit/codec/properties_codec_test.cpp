@@ -98,11 +98,17 @@ TEST_CASE("repeatable and duplicated properties") {
 }
 
 TEST_CASE("property identifiers and placement") {
+  // Unknown, or not valid for the packet: a Malformed Packet either way (5.0 section 2.2.2.2).
   expect_error(publish_with({0x05, 0x00}), ProtocolVersion::v5, ErrorKind::Malformed, kFirst, "properties");
-  expect_error(publish_with({0x11, 0x00, 0x00, 0x00, 0x00}), ProtocolVersion::v5, ErrorKind::ProtocolError, kFirst,
+  expect_error(publish_with({0x11, 0x00, 0x00, 0x00, 0x00}), ProtocolVersion::v5, ErrorKind::Malformed, kFirst,
                "properties/Session Expiry Interval");
-  expect_error(publish_with({0x18, 0x00, 0x00, 0x00, 0x00}), ProtocolVersion::v5, ErrorKind::ProtocolError, kFirst,
+  expect_error(publish_with({0x18, 0x00, 0x00, 0x00, 0x00}), ProtocolVersion::v5, ErrorKind::Malformed, kFirst,
                "properties/Will Delay Interval");
+  // SUBSCRIBE id 1 with Topic Alias 1, "t" QoS 0; UNSUBSCRIBE id 1 with Content Type "a", "t".
+  expect_error({0x82, 0x0A, 0x00, 0x01, 0x03, 0x23, 0x00, 0x01, 0x00, 0x01, 't', 0x00}, ProtocolVersion::v5,
+               ErrorKind::Malformed, 5, "properties/Topic Alias");
+  expect_error({0xA2, 0x0A, 0x00, 0x01, 0x04, 0x03, 0x00, 0x01, 'a', 0x00, 0x01, 't'}, ProtocolVersion::v5,
+               ErrorKind::Malformed, 5, "properties/Content Type");
 }
 
 TEST_CASE("property values") {

@@ -75,7 +75,7 @@ TEST_CASE("validate PUBLISH") {
   bad.properties[0].id = static_cast<PropertyId>(0x05);
   expect_invalid(bad, ProtocolVersion::v5, ErrorKind::Malformed, "properties");
   bad.properties[0] = {PropertyId::SessionExpiryInterval, 1, {}, {}};
-  expect_invalid(bad, ProtocolVersion::v5, ErrorKind::ProtocolError, "properties/Session Expiry Interval");
+  expect_invalid(bad, ProtocolVersion::v5, ErrorKind::Malformed, "properties/Session Expiry Interval");
 }
 
 TEST_CASE("validate CONNECT") {
@@ -98,7 +98,7 @@ TEST_CASE("validate CONNECT") {
 
   Connect bad = c;
   bad.will->properties[0].id = PropertyId::SessionExpiryInterval;
-  expect_invalid(bad, ProtocolVersion::v5, ErrorKind::ProtocolError, "will properties/Session Expiry Interval");
+  expect_invalid(bad, ProtocolVersion::v5, ErrorKind::Malformed, "will properties/Session Expiry Interval");
   bad = c;
   bad.will->qos = 3;
   expect_invalid(bad, ProtocolVersion::v5, ErrorKind::Malformed, "connect flags", "MQTT-3.1.2-12");
@@ -186,7 +186,7 @@ TEST_CASE("validate acknowledgements, DISCONNECT, AUTH, CONNACK") {
   d.properties.push_back({PropertyId::ReasonString, 0, {}, "taken over"});
   expect_round_trip(d, ProtocolVersion::v5);
   d.properties.push_back({PropertyId::ReceiveMaximum, 1, {}, {}});
-  expect_invalid(d, ProtocolVersion::v5, ErrorKind::ProtocolError, "properties/Receive Maximum");
+  expect_invalid(d, ProtocolVersion::v5, ErrorKind::Malformed, "properties/Receive Maximum");
 
   Auth au;
   au.reason_code = 0x18;

@@ -58,6 +58,10 @@ TEST_CASE("JSON round trip, MQTT 3.1 and 3.1.1") {
   check_round_trip("c0 00", v);                          // PINGREQ
   check_round_trip("d0 00", v);                          // PINGRESP
   check_round_trip("e0 00", v);                          // DISCONNECT
+  // MQTT 3.1 resends PUBREL, SUBSCRIBE and UNSUBSCRIBE with DUP: "dup": true keeps the flag.
+  check_round_trip("6a 02 00 03", ProtocolVersion::v31);                    // PUBREL, DUP
+  check_round_trip("8a 06 00 05 00 01 61 01", ProtocolVersion::v31);        // SUBSCRIBE, DUP
+  check_round_trip("aa 05 00 06 00 01 61", ProtocolVersion::v31);           // UNSUBSCRIBE, DUP
 }
 
 TEST_CASE("JSON round trip, MQTT 5.0, every tail form") {
