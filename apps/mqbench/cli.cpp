@@ -111,6 +111,7 @@ apps::AppDoc documentation() {
        "level may be refused with CONNACK 0x01 or 0x84 in either layout; Topic Alias 0 may be answered with "
        "DISCONNECT 0x82 or 0x94; QoS 3 in subscription options is a protocol error (0x82), a property not allowed "
        "in a packet is malformed (0x81).\n\n"
+       "Both versions run unless -V names one; the TLS, WebSocket, -u and -P options apply to every connection. "
        "Output: the table on stdout; --json FILE (- for stdout, then no table) and --junit FILE for CI systems. "
        "Topics start with mqconf/ and client identifiers with mqconf, followed by a per-run number, so runs "
        "against a shared broker do not meet; retained messages and sessions a check creates are removed by it. "
