@@ -296,9 +296,11 @@ class ConformTest(unittest.TestCase):
                 self.check_junit(doc, tree)
 
     def test_mqbroker_limited(self):
-        # Maximum QoS 1, no retained messages, two topic aliases: the checks
+        # Maximum QoS 1, no retained messages, two topic aliases, three
+        # messages in flight to a client, packets up to 1000 bytes: the checks
         # needing what is missing do not apply; the limits' own checks run.
-        broker = MqBroker(["-p", "0", "--maximum-qos", "1", "--retain-available", "false", "--max-topic-alias", "2"])
+        broker = MqBroker(["-p", "0", "--maximum-qos", "1", "--retain-available", "false", "--max-topic-alias", "2",
+                           "--max-inflight-messages", "3", "--max-packet-size", "1000"])
         try:
             rc, doc, _ = conform(f"mqtt://127.0.0.1:{broker.ports[0]}")
         finally:
