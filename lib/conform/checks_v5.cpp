@@ -11,6 +11,20 @@ namespace mq::conform::checks {
 
 namespace {
 
+/// User Properties with a repeated key, in an order that sorting would change.
+const Property kUserProperties[] = {{PropertyId::UserProperty, 0, "k", "2"},
+                                    {PropertyId::UserProperty, 0, "a", "1"},
+                                    {PropertyId::UserProperty, 0, "k", "1"}};
+
+/// Fails unless `m` carries kUserProperties unaltered and in order.
+void check_user_properties(Ctx& c, const Publish& m, std::string_view whose) {
+  std::vector<std::string> users;
+  for (const auto& p : m.properties)
+    if (p.id == PropertyId::UserProperty) users.push_back(fmt::format("{}={}", p.name, p.value));
+  if (users != std::vector<std::string>{"k=2", "a=1", "k=1"})
+    c.fail(fmt::format("{} User Properties arrived as [{}], sent as [k=2, a=1, k=1]", whose, fmt::join(users, ", ")));
+}
+
 /// A QoS 0 PUBLISH on this check's topic "x" carrying `property`.
 Publish publish_with(Ctx& c, Property property) {
   Publish p;
@@ -57,18 +71,9 @@ void v5_topic_alias_zero(Ctx& c) {
 void v5_properties_forwarded(Ctx& c) {
   std::string topic = c.topic("props");
   auto [sub, pub] = sub_and_pub(c, topic, 0);
-  Properties props;
-  Property u1, u2, u3;
-  u1.id = u2.id = u3.id = PropertyId::UserProperty;
-  u1.name = "k";
-  u1.value = "2";
-  u2.name = "a";
-  u2.value = "1";
-  u3.name = "k";
-  u3.value = "1";
-  props = {num_prop(PropertyId::PayloadFormatIndicator, 1), str_prop(PropertyId::ContentType, "text/plain; x=1"),
+  Properties props = {num_prop(PropertyId::PayloadFormatIndicator, 1), str_prop(PropertyId::ContentType, "text/plain; x=1"),
            str_prop(PropertyId::ResponseTopic, c.keep(topic + "/reply")), str_prop(PropertyId::CorrelationData, std::string_view("\x01\x02\x00z", 4)),
-           u1, u2, u3};
+           kUserProperties[0], kUserProperties[1], kUserProperties[2]};
   c.publish(pub, topic, "p", 0, false, props);
   auto m = c.expect_publish(sub, "the message with properties");
   auto get = [&](PropertyId id) { return find(m.properties, id); };
@@ -80,38 +85,23 @@ void v5_properties_forwarded(Ctx& c) {
     c.fail("Response Topic not forwarded unaltered");
   if (!get(PropertyId::CorrelationData) || get(PropertyId::CorrelationData)->value != std::string_view("\x01\x02\x00z", 4))
     c.fail("Correlation Data not forwarded unaltered");
-  std::vector<std::string> users;
-  for (const auto& p : m.properties)
-    if (p.id == PropertyId::UserProperty) users.push_back(fmt::format("{}={}", p.name, p.value));
-  if (users != std::vector<std::string>{"k=2", "a=1", "k=1"})
-    c.fail(fmt::format("User Properties forwarded as [{}], sent as [k=2, a=1, k=1]", fmt::join(users, ", ")));
+  check_user_properties(c, m, "the message's");
 }
 
 void v5_will_user_properties(Ctx& c) {
   std::string topic = c.topic("will-props");
   Conn& obs = c.connect();
   c.subscribe_ok(obs, topic, 0);
-  Property u1, u2, u3;
-  u1.id = u2.id = u3.id = PropertyId::UserProperty;
-  u1.name = "k";
-  u1.value = "2";
-  u2.name = "a";
-  u2.value = "1";
-  u3.name = "k";
-  u3.value = "1";
   ConnectSpec spec;
   spec.will = Will{};
   spec.will->topic = c.keep(topic);
   spec.will->payload = as_bytes(c.keep("gone"));
-  spec.will->properties = {u1, u2, u3, str_prop(PropertyId::ContentType, "text/x")};
+  spec.will->properties = {kUserProperties[0], kUserProperties[1], kUserProperties[2],
+                           str_prop(PropertyId::ContentType, "text/x")};
   Conn& dying = c.connect(spec);
   dying.drop();
   auto will = c.expect_publish(obs, "the will");
-  std::vector<std::string> users;
-  for (const auto& p : will.properties)
-    if (p.id == PropertyId::UserProperty) users.push_back(fmt::format("{}={}", p.name, p.value));
-  if (users != std::vector<std::string>{"k=2", "a=1", "k=1"})
-    c.fail(fmt::format("the will's User Properties arrived as [{}], sent as [k=2, a=1, k=1]", fmt::join(users, ", ")));
+  check_user_properties(c, will, "the will's");
   const auto* type = find(will.properties, PropertyId::ContentType);
   if (!type || type->value != "text/x") c.fail("the will's Content Type was not forwarded");
 }

@@ -201,12 +201,7 @@ class FaultyProxy:
                 dst.sendall(data)
         except OSError:
             pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)  # wakes the other direction's recv and sends FIN
-            except OSError:
-                pass
-            s.close()
+        self.close_both(src, dst)
 
     def down(self, src, dst, state):
         buf = b""
@@ -226,7 +221,11 @@ class FaultyProxy:
                     dst.sendall(bytes(p))
         except OSError:
             pass
-        for s in (src, dst):
+        self.close_both(src, dst)
+
+    @staticmethod
+    def close_both(*sockets):
+        for s in sockets:
             try:
                 s.shutdown(socket.SHUT_RDWR)  # wakes the other direction's recv and sends FIN
             except OSError:
