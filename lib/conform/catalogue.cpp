@@ -64,7 +64,7 @@ const std::vector<CheckDef>& catalogue() {
        session_expiry_zero},
       {"keepalive.close", "closes a silent connection after one and a half keep alive periods", "3.1.2-24", "3.1.2-22 3.2.2-22", 0,
        keepalive_close},
-      {"ping", "answers PINGREQ with PINGRESP", "3.12.4-1", "3.12.4-1", 0, ping},
+      {"ping.pingresp", "answers PINGREQ with PINGRESP", "3.12.4-1", "3.12.4-1", 0, ping},
       {"will.on-drop", "publishes the will, not retained, when the connection drops", "3.1.2-8 3.1.2-16",
        "3.1.2-7 3.1.2-8 3.1.2-14", 0, will_on_drop},
       {"will.retained", "publishes a will with Will Retain as a retained message", "3.1.2-17", "3.1.2-15", kNeedRetain,

@@ -47,9 +47,7 @@ void session_resume(Ctx& c) {
   if (!c.last_connack().session_present) c.fail("the stored session was not reported present (Session Present 0)");
   auto msg = c.expect_publish(again, "the QoS 1 message queued while the client was away");
   if (msg.topic != topic || msg.qos != 1) c.fail("the queued message came back changed");
-  Puback ack;
-  ack.packet_id = msg.packet_id;
-  again.send(ack);
+  puback(again, msg);
   c.disconnect(again);
   end_session(c, 1);
 }
@@ -84,9 +82,7 @@ void session_redeliver(Ctx& c) {
   if (second.packet_id != first.packet_id)
     c.fail(fmt::format("redelivered with packet identifier {}, first sent as {} [MQTT-4.4.0-1]", second.packet_id, first.packet_id));
   if (!second.dup) c.fail("a redelivered PUBLISH has DUP 0 [MQTT-3.3.1-1]");
-  Puback ack;
-  ack.packet_id = second.packet_id;
-  again.send(ack);
+  puback(again, second);
   c.disconnect(again);
   end_session(c, 1);
 }

@@ -87,9 +87,7 @@ void subscribe_replace(Ctx& c) {
   c.publish(pub, topic, "x", 1);
   auto m = c.expect_publish(conn, "the message after re-subscribing at QoS 1");
   if (m.qos != 1) c.fail("the second SUBSCRIBE did not replace the first (message at QoS 0)");
-  Puback a;
-  a.packet_id = m.packet_id;
-  conn.send(a);
+  puback(conn, m);
   if (!Ctx::publishes(c.barrier(conn)).empty()) c.fail("the message was delivered twice: the subscription was added, not replaced");
 }
 
@@ -126,9 +124,7 @@ void unsubscribe_bad_utf8(Ctx& c) {
 void unsubscribe_in_flight(Ctx& c) {
   // A QoS 2 delivery under way when its subscription goes is still completed.
   std::string topic = c.topic("inflight");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 2);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 2);
   c.publish(pub, topic, "x", 2);
   auto m = c.expect_publish(sub, "the QoS 2 message");
   if (m.qos != 2) c.not_applicable("the broker granted less than QoS 2");
@@ -174,9 +170,7 @@ void retain_deliver(Ctx& c) {
   if (!m.retain) c.fail("a retained message sent for a new subscription has RETAIN 0");
   if (text_of(m) != "kept") c.fail("the retained message changed");
   if (m.qos == 1) {
-    Puback a;
-    a.packet_id = m.packet_id;
-    sub.send(a);
+    puback(sub, m);
   }
   c.publish(sub, topic, "live", 0, true);
   auto live = c.expect_publish(sub, "a retained message on an established subscription");

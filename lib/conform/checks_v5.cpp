@@ -9,20 +9,40 @@
 
 namespace mq::conform::checks {
 
-void v5_publish_with_subscription_id(Ctx& c) {
-  Conn& conn = c.connect();
+namespace {
+
+/// User Properties with a repeated key, in an order that sorting would change.
+const Property kUserProperties[] = {{PropertyId::UserProperty, 0, "k", "2"},
+                                    {PropertyId::UserProperty, 0, "a", "1"},
+                                    {PropertyId::UserProperty, 0, "k", "1"}};
+
+/// Fails unless `m` carries kUserProperties unaltered and in order.
+void check_user_properties(Ctx& c, const Publish& m, std::string_view whose) {
+  std::vector<std::string> users;
+  for (const auto& p : m.properties)
+    if (p.id == PropertyId::UserProperty) users.push_back(fmt::format("{}={}", p.name, p.value));
+  if (users != std::vector<std::string>{"k=2", "a=1", "k=1"})
+    c.fail(fmt::format("{} User Properties arrived as [{}], sent as [k=2, a=1, k=1]", whose, fmt::join(users, ", ")));
+}
+
+/// A QoS 0 PUBLISH on this check's topic "x" carrying `property`.
+Publish publish_with(Ctx& c, Property property) {
   Publish p;
   p.topic = c.keep(c.topic("x"));
-  p.properties = {num_prop(PropertyId::SubscriptionIdentifier, 3)};
-  conn.send(p);
-  c.choose(c.expect_close(conn, "PUBLISH from a client with a Subscription Identifier", {0x81, 0x82}));
+  p.properties = {property};
+  return p;
+}
+
+}  // namespace
+
+void v5_publish_with_subscription_id(Ctx& c) {
+  refuse(c, encode(publish_with(c, num_prop(PropertyId::SubscriptionIdentifier, 3)), c.version),
+         "PUBLISH from a client with a Subscription Identifier", {0x81, 0x82});
 }
 
 void v5_topic_alias(Ctx& c) {
   std::string topic = c.topic("alias");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 0);
-  Conn& pub = c.connect();
+  auto [sub, pub] = sub_and_pub(c, topic, 0);
   const auto* max = find(c.last_connack().properties, PropertyId::TopicAliasMaximum);
   if (!max || max->number == 0) c.not_applicable("the broker accepts no topic aliases (Topic Alias Maximum 0)");
   Publish p;
@@ -44,32 +64,16 @@ void v5_topic_alias(Ctx& c) {
 }
 
 void v5_topic_alias_zero(Ctx& c) {
-  Conn& conn = c.connect();
-  Publish p;
-  p.topic = c.keep(c.topic("a0"));
-  p.properties = {num_prop(PropertyId::TopicAlias, 0)};
-  conn.send(p);
   // The specification forbids alias 0 without naming the error or its code.
-  c.choose(c.expect_close(conn, "Topic Alias 0"));
+  refuse(c, encode(publish_with(c, num_prop(PropertyId::TopicAlias, 0)), c.version), "Topic Alias 0");
 }
 
 void v5_properties_forwarded(Ctx& c) {
   std::string topic = c.topic("props");
-  Conn& sub = c.connect();
-  c.subscribe_ok(sub, topic, 0);
-  Conn& pub = c.connect();
-  Properties props;
-  Property u1, u2, u3;
-  u1.id = u2.id = u3.id = PropertyId::UserProperty;
-  u1.name = "k";
-  u1.value = "2";
-  u2.name = "a";
-  u2.value = "1";
-  u3.name = "k";
-  u3.value = "1";
-  props = {num_prop(PropertyId::PayloadFormatIndicator, 1), str_prop(PropertyId::ContentType, "text/plain; x=1"),
+  auto [sub, pub] = sub_and_pub(c, topic, 0);
+  Properties props = {num_prop(PropertyId::PayloadFormatIndicator, 1), str_prop(PropertyId::ContentType, "text/plain; x=1"),
            str_prop(PropertyId::ResponseTopic, c.keep(topic + "/reply")), str_prop(PropertyId::CorrelationData, std::string_view("\x01\x02\x00z", 4)),
-           u1, u2, u3};
+           kUserProperties[0], kUserProperties[1], kUserProperties[2]};
   c.publish(pub, topic, "p", 0, false, props);
   auto m = c.expect_publish(sub, "the message with properties");
   auto get = [&](PropertyId id) { return find(m.properties, id); };
@@ -81,53 +85,33 @@ void v5_properties_forwarded(Ctx& c) {
     c.fail("Response Topic not forwarded unaltered");
   if (!get(PropertyId::CorrelationData) || get(PropertyId::CorrelationData)->value != std::string_view("\x01\x02\x00z", 4))
     c.fail("Correlation Data not forwarded unaltered");
-  std::vector<std::string> users;
-  for (const auto& p : m.properties)
-    if (p.id == PropertyId::UserProperty) users.push_back(fmt::format("{}={}", p.name, p.value));
-  if (users != std::vector<std::string>{"k=2", "a=1", "k=1"})
-    c.fail(fmt::format("User Properties forwarded as [{}], sent as [k=2, a=1, k=1]", fmt::join(users, ", ")));
+  check_user_properties(c, m, "the message's");
 }
 
 void v5_will_user_properties(Ctx& c) {
   std::string topic = c.topic("will-props");
   Conn& obs = c.connect();
   c.subscribe_ok(obs, topic, 0);
-  Property u1, u2, u3;
-  u1.id = u2.id = u3.id = PropertyId::UserProperty;
-  u1.name = "k";
-  u1.value = "2";
-  u2.name = "a";
-  u2.value = "1";
-  u3.name = "k";
-  u3.value = "1";
   ConnectSpec spec;
   spec.will = Will{};
   spec.will->topic = c.keep(topic);
   spec.will->payload = as_bytes(c.keep("gone"));
-  spec.will->properties = {u1, u2, u3, str_prop(PropertyId::ContentType, "text/x")};
+  spec.will->properties = {kUserProperties[0], kUserProperties[1], kUserProperties[2],
+                           str_prop(PropertyId::ContentType, "text/x")};
   Conn& dying = c.connect(spec);
   dying.drop();
   auto will = c.expect_publish(obs, "the will");
-  std::vector<std::string> users;
-  for (const auto& p : will.properties)
-    if (p.id == PropertyId::UserProperty) users.push_back(fmt::format("{}={}", p.name, p.value));
-  if (users != std::vector<std::string>{"k=2", "a=1", "k=1"})
-    c.fail(fmt::format("the will's User Properties arrived as [{}], sent as [k=2, a=1, k=1]", fmt::join(users, ", ")));
+  check_user_properties(c, will, "the will's");
   const auto* type = find(will.properties, PropertyId::ContentType);
   if (!type || type->value != "text/x") c.fail("the will's Content Type was not forwarded");
 }
 
 void v5_user_property_bad_utf8(Ctx& c) {
-  Conn& conn = c.connect();
-  Publish p;
-  p.topic = c.keep(c.topic("x"));
   Property u;
   u.id = PropertyId::UserProperty;
   u.name = "key";
   u.value = c.keep("bad\xC0\xAF");
-  p.properties = {u};
-  conn.send(p);
-  c.choose(c.expect_close(conn, "a User Property value with ill-formed UTF-8", {0x81}));
+  refuse(c, encode(publish_with(c, u), c.version), "a User Property value with ill-formed UTF-8", {0x81});
 }
 
 void v5_topic_alias_per_connection(Ctx& c) {
@@ -198,9 +182,7 @@ void v5_receive_maximum(Ctx& c) {
   }
   for (int i = 2; i < 4; ++i) {
     auto m = c.expect_publish(sub, "the remaining messages once the quota returned");
-    Puback a;
-    a.packet_id = m.packet_id;
-    sub.send(a);
+    puback(sub, m);
   }
 }
 
@@ -252,20 +234,15 @@ void v5_unknown_auth_method(Ctx& c) {
 }
 
 void v5_auth_without_method(Ctx& c) {
-  Conn& conn = c.connect();
   Auth a;
   a.reason_code = 0x19;
-  conn.send(a);
-  c.choose(c.expect_close(conn, "AUTH on a connection without an Authentication Method", {0x82}));
+  refuse(c, encode(a, c.version), "AUTH on a connection without an Authentication Method", {0x82});
 }
 
 void v5_property_not_allowed(Ctx& c) {
-  Conn& conn = c.connect();
-  Publish p;
-  p.topic = c.keep(c.topic("x"));
-  p.properties = {num_prop(PropertyId::SessionExpiryInterval, 10)};  // a CONNECT/CONNACK/DISCONNECT property
-  conn.send(p);
-  c.choose(c.expect_close(conn, "PUBLISH with a Session Expiry Interval", {0x81}));
+  // Session Expiry Interval belongs to CONNECT, CONNACK and DISCONNECT.
+  refuse(c, encode(publish_with(c, num_prop(PropertyId::SessionExpiryInterval, 10)), c.version),
+         "PUBLISH with a Session Expiry Interval", {0x81});
 }
 
 void v5_maximum_qos(Ctx& c) {

@@ -115,9 +115,7 @@ void v5_shared_delivery(Ctx& c) {
   auto from_a = Ctx::publishes(c.barrier(a));
   for (const auto& m : from_a) {
     if (m.qos != 1) c.fail("a shared subscription granted QoS 1 delivered at another QoS");
-    Puback ack;
-    ack.packet_id = m.packet_id;
-    a.send(ack);
+    puback(a, m);
   }
   auto from_b = Ctx::publishes(c.barrier(b));
   std::size_t shared_b = 0, own_b = 0;

@@ -1,5 +1,7 @@
 #include "conform/conn.hpp"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "codec/decode.hpp"
@@ -11,6 +13,8 @@ namespace mq::conform {
 std::string Transcript::render() const {
   std::string out;
   std::size_t number = 0;
+  // Offsets count each connection's bytes in each direction, as a capture would.
+  std::map<std::pair<int, bool>, std::size_t> offsets;
   for (const auto& e : entries) {
     if (!e.remark.empty()) {
       out += fmt::format("  [{}] {}\n", e.connection, e.remark);
@@ -19,6 +23,9 @@ std::string Transcript::render() const {
     dump::PacketContext ctx;
     ctx.number = ++number;
     ctx.length = e.bytes.size();
+    std::size_t& offset = offsets[{e.connection, e.sent}];
+    ctx.offset = offset;
+    offset += e.bytes.size();
     ctx.version = e.version;
     FieldTrace trace;
     auto result = decode_packet(e.bytes, e.version, &trace);

@@ -51,11 +51,22 @@ inline void refuse(Ctx& c, std::vector<std::uint8_t> bytes, std::string_view wha
 }
 
 /// Acknowledges a PUBLISH received at QoS 1 (nothing for QoS 0 or 2).
-inline void ack(Conn& conn, const Publish& m) {
+inline void puback(Conn& conn, const Publish& m) {
   if (m.qos != 1) return;
   Puback a;
   a.packet_id = m.packet_id;
   conn.send(a);
+}
+
+/// A subscriber to `filter` at `qos` and a publisher, connected in that order.
+struct SubPub {
+  Conn& sub;
+  Conn& pub;
+};
+inline SubPub sub_and_pub(Ctx& c, const std::string& filter, QoS qos) {
+  Conn& sub = c.connect();
+  c.subscribe_ok(sub, filter, qos);
+  return {sub, c.connect()};
 }
 
 }  // namespace mq::conform::checks

@@ -39,8 +39,10 @@ bool selected(const CheckDef& check, ProtocolVersion version, const std::vector<
 Capabilities discover(const Target& target, std::string& error) {
   Capabilities caps;
   net::Loop loop;
+  // Client identifiers of this process only, so that runs side by side do not take each other over.
+  const std::string own = fmt::format("{:x}", static_cast<unsigned>(::getpid()));
   {
-    Ctx c(loop, target, ProtocolVersion::v5, caps, "probe5");
+    Ctx c(loop, target, ProtocolVersion::v5, caps, own + "d5");
     try {
       Conn& conn = c.open();
       conn.send(c.connect_packet({}));
@@ -70,7 +72,7 @@ Capabilities discover(const Target& target, std::string& error) {
     }
   }
   {
-    Ctx c(loop, target, ProtocolVersion::v311, caps, "probe4");
+    Ctx c(loop, target, ProtocolVersion::v311, caps, own + "d4");
     try {
       Conn& conn = c.open();
       conn.send(c.connect_packet({}));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """mqbench conform against real brokers, each result pinned per broker:
 mqbroker (default, limited, WebSocket and durable profiles: every check
-passes but the known defects), mosquitto 2.0.11 and Aedes (their real faults,
+passes), mosquitto 2.0.11 and Aedes (their real faults,
 named one by one), and a deliberately broken fake broker (a proxy in front of
 mqbroker that answers wrongly in three chosen ways) that must fail exactly the
 checks those answers break and no others.
@@ -25,17 +25,6 @@ import xml.etree.ElementTree as ET
 MQBENCH, MQBROKER, AEDES = sys.argv[1:4]
 del sys.argv[1:4]
 TIMEOUT = 120  # seconds for one whole suite run
-
-# mqbroker defects being fixed elsewhere: these checks may fail until the fix
-# lands (a fixed one passing is fine); any other failure is a regression.
-MQBROKER_KNOWN = {
-    # wrong-type acknowledgements are ignored instead of closing (5.0: DISCONNECT 0x82)
-    ("ack.wrong-type", "3.1.1"), ("ack.wrong-type", "5.0"),
-    # 0x82 instead of 0x81 for a property not allowed in a packet
-    ("v5.property-not-allowed", "5.0"),
-    # shared and non-shared subscription copies merged into one PUBLISH
-    ("v5.shared-delivery", "5.0"),
-}
 
 # mosquitto 2.0.11's real faults, found by the suite and checked by hand.
 MOSQUITTO_FAULTS = {
@@ -212,12 +201,7 @@ class FaultyProxy:
                 dst.sendall(data)
         except OSError:
             pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)  # wakes the other direction's recv and sends FIN
-            except OSError:
-                pass
-            s.close()
+        self.close_both(src, dst)
 
     def down(self, src, dst, state):
         buf = b""
@@ -237,7 +221,11 @@ class FaultyProxy:
                     dst.sendall(bytes(p))
         except OSError:
             pass
-        for s in (src, dst):
+        self.close_both(src, dst)
+
+    @staticmethod
+    def close_both(*sockets):
+        for s in sockets:
             try:
                 s.shutdown(socket.SHUT_RDWR)  # wakes the other direction's recv and sends FIN
             except OSError:
@@ -300,21 +288,24 @@ class ConformTest(unittest.TestCase):
                     rc, doc, tree = conform(f"{scheme}://127.0.0.1:{broker.ports[0]}")
                 finally:
                     broker.stop()
-                failed = outcome(doc, "fail")
-                self.assertLessEqual(failed, MQBROKER_KNOWN, json.dumps([r for r in doc["results"] if r["result"] == "fail"], indent=1))
+                failed = [r for r in doc["results"] if r["result"] == "fail"]
+                self.assertEqual(failed, [], json.dumps(failed, indent=1))
                 self.assertEqual(outcome(doc, "not_applicable"), LIMITS_ONLY)
-                self.assertEqual(rc, 8 if failed else 0)
+                self.assertEqual(rc, 0)
                 self.check_junit(doc, tree)
 
     def test_mqbroker_limited(self):
-        # Maximum QoS 1, no retained messages, two topic aliases: the checks
+        # Maximum QoS 1, no retained messages, two topic aliases, three
+        # messages in flight to a client, packets up to 1000 bytes: the checks
         # needing what is missing do not apply; the limits' own checks run.
-        broker = MqBroker(["-p", "0", "--maximum-qos", "1", "--retain-available", "false", "--max-topic-alias", "2"])
+        broker = MqBroker(["-p", "0", "--maximum-qos", "1", "--retain-available", "false", "--max-topic-alias", "2",
+                           "--max-inflight-messages", "3", "--max-packet-size", "1000"])
         try:
             rc, doc, _ = conform(f"mqtt://127.0.0.1:{broker.ports[0]}")
         finally:
             broker.stop()
-        self.assertLessEqual(outcome(doc, "fail"), MQBROKER_KNOWN)
+        self.assertEqual(outcome(doc, "fail"), set())
+        self.assertEqual(rc, 0)
         self.assertTrue(LIMITS_ONLY <= outcome(doc, "pass"), doc["results"])
         na = outcome(doc, "not_applicable")
         self.assertIn(("publish.qos2", "5.0"), na)
@@ -382,7 +373,7 @@ class ConformTest(unittest.TestCase):
         finally:
             proxy.stop()
             broker.stop()
-        self.assertEqual(outcome(doc, "fail") - MQBROKER_KNOWN, FAKE_FAULTS)
+        self.assertEqual(outcome(doc, "fail"), FAKE_FAULTS)
         self.assertEqual(rc, 8)
         by_name = {(r["check"], r["mqtt"]): r for r in doc["results"]}
         redeliver = by_name[("session.redeliver", "5.0")]
