@@ -29,6 +29,12 @@ struct TlsClientOptions {
   std::vector<std::string> alpn;                ///< protocols to offer, e.g. {"mqtt"}
   TlsVersion min_version = TlsVersion::Tls12;   ///< lowest version accepted
   bool insecure = false;    ///< skip certificate and host name verification
+  std::string ciphers;        ///< OpenSSL cipher list for TLS 1.2 and below; empty: OpenSSL's default
+  std::string tls13_ciphers;  ///< TLS 1.3 ciphersuites ("TLS_AES_128_GCM_SHA256:..."); empty: default
+  /// TLS-PSK: the identity and key (bytes); with a key no certificate is
+  /// asked for or verified, as in mosquitto's PSK mode.
+  std::string psk_identity;
+  std::string psk_key;
 };
 
 /// Server-side TLS settings.
