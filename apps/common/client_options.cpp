@@ -104,6 +104,11 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
                  "Connect from this local IP address, to choose the interface (TCP, WebSocket)")
       ->type_name("ADDRESS")
       ->group(kConnection);
+  app.add_option("--proxy", o.proxy,
+                 "Reach the broker through this SOCKS5 proxy, socks5h://[user[:password]@]host[:port] (port 1080 "
+                 "by default); the proxy resolves the broker's name")
+      ->type_name("URL")
+      ->group(kConnection);
   app.add_option("--ws-header", o.ws_headers, "Extra HTTP header for the WebSocket upgrade, 'Name: value'")
       ->group(kConnection);
 
@@ -305,6 +310,13 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
       return fmt::format("-A '{}': not an IP address (give the address of a local interface)", o.bind_address);
     if (s.url.scheme == net::Scheme::Unix) return std::string("-A cannot be used with a Unix socket");
     s.connect.source_address = o.bind_address;
+  }
+  if (!o.proxy.empty()) {
+    if (s.url.scheme == net::Scheme::Unix) return std::string("--proxy cannot be used with a Unix socket");
+    std::string error;
+    auto proxy = net::parse_proxy_url(o.proxy, &error);
+    if (!proxy) return fmt::format("--proxy '{}': {}", o.proxy, error);
+    s.connect.proxy = std::move(*proxy);
   }
   for (const auto& h : o.ws_headers) {
     auto pair = split_header(h);

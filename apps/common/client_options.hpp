@@ -49,6 +49,7 @@ struct ClientOptions {
   std::string keyform;                 ///< --keyform: pem (engine is refused)
   std::string psk, psk_identity;       ///< TLS-PSK: key in hex, identity
   std::string bind_address;            ///< -A: local IP address to connect from
+  std::string proxy;                   ///< --proxy socks5h://...
   std::vector<std::string> ws_headers;
   std::string will_topic;
   std::string will_payload;

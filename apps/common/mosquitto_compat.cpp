@@ -50,7 +50,7 @@ const std::vector<Row> kCommon = {
     {"--insecure", "same, and a warning says so on stderr"},
     {"--psk", "same, at TLS 1.2 and 1.3; not with --cafile, --capath or --cert"},
     {"--psk-identity", "same"},
-    {"--proxy", "missing: SOCKS5 is not implemented"},
+    {"--proxy", "same: socks5h:// with optional user and password; socks5:// is refused, as mosquitto does"},
     {"--property", "different: -D COMMAND NAME VALUE does this; --property takes NAME=VALUE for the PUBLISH "
                    "(mqpub) or SUBSCRIBE (mqsub)"},
 };

@@ -17,6 +17,7 @@ complete -c mqpub -l auth-command -x -d 'Shell command run for each enhanced aut
 complete -c mqpub -l auth-data -x -d 'Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...'
 complete -c mqpub -l connect-timeout -x -d 'Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK'
 complete -c mqpub -s A -l bind-address -x -d 'Connect from this local IP address, to choose the interface (TCP, WebSocket)'
+complete -c mqpub -l proxy -x -d 'Reach the broker through this SOCKS5 proxy, socks5h://[user[:password]@]host[:port] (port 1080 by default); the proxy resolves the broker\'s name'
 complete -c mqpub -l ws-header -x -d 'Extra HTTP header for the WebSocket upgrade, \'Name: value\''
 complete -c mqpub -l nodelay -d 'Accepted for mosquitto compatibility: Nagle\'s algorithm is always off (TCP_NODELAY)'
 complete -c mqpub -l profile -x -d 'Read the saved connection $XDG_CONFIG_HOME/mq/profiles/NAME (~/.config/mq/profiles/NAME): options as on the command line, one per line'
