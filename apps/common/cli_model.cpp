@@ -8,10 +8,29 @@
 namespace mq::apps {
 namespace {
 
-/// The hints set_completion_hint attached, by option.
-std::map<const CLI::Option*, CompletionHint>& hints() {
-  static std::map<const CLI::Option*, CompletionHint> table;
+/// The hints set_completion_hint attached, by the name of the validator
+/// that marks the option. Not by the option's address: an address is
+/// reused once an App is gone, a name made from a counter never is.
+std::map<std::string, CompletionHint>& hints() {
+  static std::map<std::string, CompletionHint> table;
   return table;
+}
+
+constexpr std::string_view kHintPrefix = "mq-completion-hint-";
+
+/// The hint attached to `opt`, or nullptr.
+const CompletionHint* hint_of(const CLI::Option& opt) {
+  auto& o = const_cast<CLI::Option&>(opt);  // CLI11 2.1 offers no const access to validators
+  for (int i = 0;; ++i) {
+    const CLI::Validator* v = nullptr;
+    try {
+      v = o.get_validator(i);
+    } catch (const CLI::OptionNotFound&) {
+      return nullptr;
+    }
+    if (v->get_name().starts_with(kHintPrefix))
+      if (auto it = hints().find(v->get_name()); it != hints().end()) return &it->second;
+  }
 }
 
 /// Splits CLI11's full type name "TEXT:{a,b}:FILE" into the type and one
@@ -130,12 +149,12 @@ OptionInfo describe_option(const CLI::Option& opt) {
       if (!info.choices.empty()) info.completion = ValueCompletion::choices;
     }
   }
-  if (auto hint = hints().find(&opt); hint != hints().end()) {
-    if (!hint->second.words.empty()) {
-      info.words = hint->second.words;
+  if (const auto* hint = hint_of(opt)) {
+    if (!hint->words.empty()) {
+      info.words = hint->words;
       info.completion = ValueCompletion::words;
-    } else if (!hint->second.prefixes.empty()) {
-      info.choices = hint->second.prefixes;
+    } else if (!hint->prefixes.empty()) {
+      info.choices = hint->prefixes;
       info.choices_are_prefixes = true;
       info.completion = ValueCompletion::choices;
     }
@@ -184,7 +203,14 @@ void collect(const CLI::App& app, const std::string& forced_group, CliInfo& cli)
 
 }  // namespace
 
-void set_completion_hint(const CLI::Option* option, CompletionHint hint) { hints()[option] = std::move(hint); }
+void set_completion_hint(CLI::Option* option, CompletionHint hint) {
+  static unsigned counter = 0;
+  std::string name = std::string(kHintPrefix) + std::to_string(++counter);
+  hints()[name] = std::move(hint);
+  // A validator that accepts everything and describes nothing: it only
+  // carries the name.
+  option->check(CLI::Validator([](std::string&) { return std::string(); }, "", name));
+}
 
 std::size_t word_depth(const std::vector<WordChoice>& words) {
   std::size_t deepest = 0;

@@ -34,7 +34,7 @@ struct CompletionHint {
 };
 
 /// Attaches `hint` to `option` (kept for the life of the process; read by describe_cli).
-void set_completion_hint(const CLI::Option* option, CompletionHint hint);
+void set_completion_hint(CLI::Option* option, CompletionHint hint);
 
 /// Everything the renderers need to know about one visible option.
 struct OptionInfo {

@@ -1,6 +1,7 @@
 #include "client_options.hpp"
 
 #include <cstdlib>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -99,6 +100,15 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->group(kConnection);
+  app.add_option("-A,--bind-address", o.bind_address,
+                 "Connect from this local IP address, to choose the interface (TCP, WebSocket)")
+      ->type_name("ADDRESS")
+      ->group(kConnection);
+  app.add_option("--proxy", o.proxy,
+                 "Reach the broker through this SOCKS5 proxy, socks5h://[user[:password]@]host[:port] (port 1080 "
+                 "by default); the proxy resolves the broker's name")
+      ->type_name("URL")
+      ->group(kConnection);
   app.add_option("--ws-header", o.ws_headers, "Extra HTTP header for the WebSocket upgrade, 'Name: value'")
       ->group(kConnection);
 
@@ -124,6 +134,23 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option("--sni", o.sni, "Server name to send and to verify (default: the host name)")->group(kTls);
   app.add_flag("--insecure", o.insecure,
                "Do not verify the broker's certificate or host name (says so on stderr)")
+      ->group(kTls);
+  app.add_option("--ciphers", o.ciphers,
+                 "OpenSSL cipher list for TLS 1.2, e.g. ECDHE-RSA-AES128-GCM-SHA256 (see openssl-ciphers(1)); "
+                 "enables TLS")
+      ->type_name("LIST")
+      ->group(kTls);
+  app.add_option("--tls13-ciphers", o.tls13_ciphers,
+                 "TLS 1.3 ciphersuites separated by colons, e.g. TLS_AES_256_GCM_SHA384; enables TLS")
+      ->type_name("LIST")
+      ->group(kTls);
+  app.add_option("--keyform", o.keyform, "Form of the --key file: pem (OpenSSL engines are not supported)")
+      ->type_name("pem|engine")
+      ->group(kTls);
+  app.add_option("--psk", o.psk, "TLS-PSK: the pre-shared key in hex (no 0x), instead of certificates; needs --psk-identity")
+      ->type_name("HEX")
+      ->group(kTls);
+  app.add_option("--psk-identity", o.psk_identity, "TLS-PSK: the client identity sent with --psk")
       ->group(kTls);
 
   app.add_option("-x,--session-expiry", o.session_expiry,
@@ -237,7 +264,8 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
   }
 
   const bool tls_asked = !o.cafile.empty() || !o.capath.empty() || !o.cert.empty() || o.insecure ||
-                         !o.tls_version.empty() || !o.alpn.empty() || !o.sni.empty();
+                         !o.tls_version.empty() || !o.alpn.empty() || !o.sni.empty() || !o.ciphers.empty() ||
+                         !o.tls13_ciphers.empty() || !o.psk.empty();
   if (tls_asked && s.url.scheme == net::Scheme::Mqtt) s.url.scheme = net::Scheme::Mqtts;
   if (tls_asked && s.url.scheme == net::Scheme::Ws) s.url.scheme = net::Scheme::Wss;
   if (tls_asked && s.url.scheme == net::Scheme::Unix) return std::string("TLS options cannot be used with a Unix socket");
@@ -258,6 +286,38 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
   tls.alpn = o.alpn;
   tls.insecure = o.insecure;
   tls.min_version = o.tls_version == "tlsv1.3" ? net::TlsVersion::Tls13 : net::TlsVersion::Tls12;
+  tls.ciphers = o.ciphers;
+  tls.tls13_ciphers = o.tls13_ciphers;
+  if (!o.keyform.empty() && o.keyform != "pem")
+    return o.keyform == "engine"
+               ? std::string("--keyform engine: OpenSSL engines are not supported (deprecated since OpenSSL 3); "
+                             "give the key as a PEM file")
+               : fmt::format("--keyform '{}': the key form is pem", o.keyform);
+  if (!o.psk.empty() || !o.psk_identity.empty()) {
+    if (o.psk.empty() || o.psk_identity.empty()) return std::string("--psk and --psk-identity must be given together");
+    if (!o.cafile.empty() || !o.capath.empty() || !o.cert.empty())
+      return std::string("--psk replaces certificates: not with --cafile, --capath or --cert");
+    std::string error;
+    auto key = decode_bytes(o.psk, "hex", &error);
+    if (!key || key->empty()) return "--psk: " + (key ? std::string("the key is empty") : error);
+    tls.psk_key = std::move(*key);
+    tls.psk_identity = o.psk_identity;
+  }
+  if (!o.bind_address.empty()) {
+    in6_addr any{};
+    if (::inet_pton(AF_INET, o.bind_address.c_str(), &any) != 1 &&
+        ::inet_pton(AF_INET6, o.bind_address.c_str(), &any) != 1)
+      return fmt::format("-A '{}': not an IP address (give the address of a local interface)", o.bind_address);
+    if (s.url.scheme == net::Scheme::Unix) return std::string("-A cannot be used with a Unix socket");
+    s.connect.source_address = o.bind_address;
+  }
+  if (!o.proxy.empty()) {
+    if (s.url.scheme == net::Scheme::Unix) return std::string("--proxy cannot be used with a Unix socket");
+    std::string error;
+    auto proxy = net::parse_proxy_url(o.proxy, &error);
+    if (!proxy) return fmt::format("--proxy '{}': {}", o.proxy, error);
+    s.connect.proxy = std::move(*proxy);
+  }
   for (const auto& h : o.ws_headers) {
     auto pair = split_header(h);
     if (!pair) return fmt::format("--ws-header '{}' is not of the form 'Name: value'", h);

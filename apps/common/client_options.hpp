@@ -45,6 +45,11 @@ struct ClientOptions {
   std::string cafile, capath, cert, key, tls_version, sni;
   std::vector<std::string> alpn;
   bool insecure = false;
+  std::string ciphers, tls13_ciphers;  ///< OpenSSL cipher lists (TLS 1.2, TLS 1.3)
+  std::string keyform;                 ///< --keyform: pem (engine is refused)
+  std::string psk, psk_identity;       ///< TLS-PSK: key in hex, identity
+  std::string bind_address;            ///< -A: local IP address to connect from
+  std::string proxy;                   ///< --proxy socks5h://...
   std::vector<std::string> ws_headers;
   std::string will_topic;
   std::string will_payload;

@@ -13,7 +13,7 @@ using Row = std::pair<const char*, const char*>;  ///< mosquitto option, what mq
 
 /// Options both mosquitto_pub and mosquitto_sub have.
 const std::vector<Row> kCommon = {
-    {"-A", "missing: the connection is not bound to a local address; the routing table picks the interface"},
+    {"-A", "same for an IP address (also --bind-address); a host name is refused"},
     {"-c", "same; at 5.0 without -x the session never expires, as in mosquitto"},
     {"-d", "different: one line per packet sent or received; --trace text|json prints every field"},
     {"-D", "same, every form and any number of times; a user property may also be one word KEY=VALUE"},
@@ -40,17 +40,17 @@ const std::vector<Row> kCommon = {
     {"--capath", "same"},
     {"--cert", "same"},
     {"--key", "same"},
-    {"--keyform", "missing: keys are PEM files; OpenSSL engines are not supported"},
-    {"--ciphers", "missing: OpenSSL's defaults for TLS 1.2 and 1.3 are used"},
+    {"--keyform", "same for pem; engine is refused: OpenSSL engines are deprecated since OpenSSL 3"},
+    {"--ciphers", "same for TLS 1.2; --tls13-ciphers sets the TLS 1.3 ciphersuites"},
     {"--tls-version", "different: tlsv1.2 (default) or tlsv1.3; tlsv1.1 is refused (RFC 8996)"},
     {"--tls-alpn", "same (also --alpn)"},
     {"--tls-engine", "missing: OpenSSL engines are deprecated since OpenSSL 3"},
     {"--tls-engine-kpass-sha1", "missing: see --tls-engine"},
     {"--tls-use-os-certs", "not needed: without --cafile and --capath the system CA store is used"},
     {"--insecure", "same, and a warning says so on stderr"},
-    {"--psk", "missing: TLS-PSK is not implemented"},
-    {"--psk-identity", "missing: see --psk"},
-    {"--proxy", "missing: SOCKS5 is not implemented"},
+    {"--psk", "same, at TLS 1.2 and 1.3; not with --cafile, --capath or --cert"},
+    {"--psk-identity", "same"},
+    {"--proxy", "same: socks5h:// with optional user and password; socks5:// is refused, as mosquitto does"},
     {"--property", "different: -D COMMAND NAME VALUE does this; --property takes NAME=VALUE for the PUBLISH "
                    "(mqpub) or SUBSCRIBE (mqsub)"},
 };
@@ -77,7 +77,7 @@ const std::vector<Row> kRequest = {
     {"-R", "not needed: a retained message is never taken as the response (see REQUEST/RESPONSE)"},
     {"-v", "same, with --wait-response"},
     {"-W", "different exit status: 7 (mosquitto_rr: 27); it bounds the acknowledgements too (--timeout)"},
-    {"--pretty", "missing: --json writes one object per line; pipe it into jq for pretty output"},
+    {"--pretty", "same, with --wait-response"},
 };
 
 const std::vector<Row> kSub = {
@@ -94,8 +94,8 @@ const std::vector<Row> kSub = {
     {"-v", "same, except for an empty payload: nothing follows the topic and its space (mosquitto prints "
            "(null))"},
     {"-W", "different exit status: 7 (mosquitto: 27); see EXIT STATUS"},
-    {"--pretty", "missing: --json writes one object per line for scripts; pipe it into jq for pretty output"},
-    {"--random-filter", "missing: sampling is left to the consumer (for example jq or awk)"},
+    {"--pretty", "same for -F %j and %J, and it indents --json too"},
+    {"--random-filter", "same; messages left out are acknowledged and do not count for -C"},
     {"--retained-only", "same"},
     {"--remove-retained", "same, except for topics left out with -T"},
 };

@@ -116,6 +116,12 @@ void define_cli(CLI::App& app, SubOptions& o) {
                  "Do not print messages whose topic matches this filter (wildcards allowed); repeatable. They "
                  "do not count for -C")
       ->group(kSub);
+  app.add_option("--random-filter", o.random_filter,
+                 "Print each message with this probability in percent (a sample); the others are acknowledged "
+                 "and do not count for -C")
+      ->check(CLI::Range(0.001, 100.0))
+      ->type_name("PERCENT")
+      ->group(kSub);
   app.add_flag("--unsubscribe", o.unsubscribe_on_exit, "Unsubscribe from the -t filters before exiting")
       ->group(kSub);
 

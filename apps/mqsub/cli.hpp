@@ -25,6 +25,7 @@ struct SubOptions {
   std::vector<std::string> user_properties;
   std::vector<std::string> unsubscribe_topics;  ///< -U: unsubscribed right after connecting
   std::vector<std::string> filter_out;          ///< -T: messages on matching topics are not printed
+  double random_filter = 100;                   ///< --random-filter: percentage of messages printed
   bool unsubscribe_on_exit = false;
 
   PrintOptions print;

@@ -232,6 +232,10 @@ std::optional<OutputFormat> OutputFormat::compile(std::string_view spec, std::st
   return f;
 }
 
+std::string pretty_json(const std::string& json) {
+  return nlohmann::ordered_json::parse(json).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void OutputFormat::render(const MessageView& m, std::string& out, std::string* warning) const {
   for (const auto& p : pieces_) {
     switch (p.kind) {
@@ -242,6 +246,7 @@ void OutputFormat::render(const MessageView& m, std::string& out, std::string* w
         break;
       case Piece::Kind::Param: {
         std::string value = param_value(p.param, m, warning);
+        if (pretty_ && (p.param == 'j' || p.param == 'J') && !value.empty()) value = pretty_json(value);
         if (p.max_width >= 0 && value.size() > static_cast<std::size_t>(p.max_width)) value.resize(p.max_width);
         const std::size_t width = static_cast<std::size_t>(p.width);
         if (value.size() >= width) out += value;

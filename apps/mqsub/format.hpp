@@ -31,6 +31,9 @@ class OutputFormat {
   /// message (a %J payload that is not JSON) go to `warning`.
   void render(const MessageView& m, std::string& out, std::string* warning) const;
 
+  /// --pretty: %j and %J are indented over several lines, as mosquitto_sub's --pretty.
+  void set_pretty(bool pretty) { pretty_ = pretty; }
+
  private:
   struct Piece {
     enum class Kind : std::uint8_t { Literal, Param, Time } kind = Kind::Literal;
@@ -42,7 +45,11 @@ class OutputFormat {
     int max_width = -1;
   };
   std::vector<Piece> pieces_;
+  bool pretty_ = false;
 };
+
+/// `json` (valid JSON text) indented by two spaces per level.
+std::string pretty_json(const std::string& json);
 
 /// mosquitto's %j/%J object: {"tst":...,"topic":...,"qos":..,"retain":..,
 /// "payloadlen":..,"properties":{..},"payload":..}. With `raw_payload` the

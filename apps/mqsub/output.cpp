@@ -28,9 +28,13 @@ std::vector<CLI::Option*> add_print_options(CLI::App& app, PrintOptions& o, cons
                 ->capture_default_str()
                 ->needs(j)
                 ->group(group);
+  auto* p = app.add_flag("--pretty", o.pretty,
+                         "Indent JSON (--json, -F %j and %J) over several lines, for people (as mosquitto_sub's "
+                         "--pretty)")
+                ->group(group);
   v->excludes(f)->excludes(j);
   f->excludes(j);
-  return {v, f, n, j, e};
+  return {v, f, n, j, e, p};
 }
 
 std::optional<MessagePrinter> make_printer(const PrintOptions& o, std::string* error) {
@@ -41,13 +45,14 @@ std::optional<MessagePrinter> make_printer(const PrintOptions& o, std::string* e
   if (!o.format.empty()) {
     format = OutputFormat::compile(o.format, error);
     if (!format) return std::nullopt;
+    format->set_pretty(o.pretty);
     mode = MessagePrinter::Mode::Format;
   }
   auto encoding = o.payload_encoding == "base64" ? apps::PayloadEncoding::Base64
                   : o.payload_encoding == "hex"  ? apps::PayloadEncoding::Hex
                                                  : apps::PayloadEncoding::Auto;
   // NDJSON needs its newlines: -N applies to the other output modes only.
-  return MessagePrinter(mode, !o.no_eol || o.json, std::move(format), encoding);
+  return MessagePrinter(mode, !o.no_eol || o.json, std::move(format), encoding, o.pretty);
 }
 
 std::string MessagePrinter::render(const MessageView& m, std::string* warning) const {
@@ -64,6 +69,7 @@ std::string MessagePrinter::render(const MessageView& m, std::string* warning) c
     case Mode::Json: {
       apps::ReceivedRecord r{m.message, m.packet_id, m.dup, m.received};
       out = apps::message_to_json_line(r, encoding_);
+      if (pretty_) out = pretty_json(out);
       break;
     }
   }

@@ -19,8 +19,9 @@ class MessagePrinter {
  public:
   enum class Mode : std::uint8_t { Payload, Verbose, Format, Json };
 
-  MessagePrinter(Mode mode, bool eol, std::optional<OutputFormat> format, apps::PayloadEncoding encoding)
-      : mode_(mode), eol_(eol), format_(std::move(format)), encoding_(encoding) {}
+  MessagePrinter(Mode mode, bool eol, std::optional<OutputFormat> format, apps::PayloadEncoding encoding,
+                 bool pretty = false)
+      : mode_(mode), eol_(eol), format_(std::move(format)), encoding_(encoding), pretty_(pretty) {}
 
   /// The text for one message, newline included unless -N.
   std::string render(const MessageView& m, std::string* warning) const;
@@ -30,6 +31,7 @@ class MessagePrinter {
   bool eol_;
   std::optional<OutputFormat> format_;
   apps::PayloadEncoding encoding_;
+  bool pretty_;
 };
 
 /// The output options as the command line gave them: mqsub's, and mqpub's
@@ -40,6 +42,7 @@ struct PrintOptions {
   bool no_eol = false;
   bool json = false;
   std::string payload_encoding = "auto";
+  bool pretty = false;  ///< --pretty: JSON (--json, %j, %J) over several indented lines
 };
 
 /// Adds -v, -F, -N, --json and --payload-encoding to `app` in group `group`;

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <memory>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -79,6 +80,11 @@ class Subscriber {
   net::SignalWatcher sigint_;
   net::SignalWatcher sigterm_;
 
+  std::mt19937_64 random_{std::random_device{}()};
+  /// --random-filter below 100: whether a message is printed.
+  std::optional<std::bernoulli_distribution> sample_ =
+      options_.random_filter < 100 ? std::optional(std::bernoulli_distribution(options_.random_filter / 100))
+                                   : std::nullopt;
   std::uint64_t subscribe_token_ = 0;
   std::uint64_t barrier_token_ = 0;
   std::uint64_t final_unsubscribe_token_ = 0;
@@ -231,6 +237,7 @@ void Subscriber::on_message(client::MessageReceived& m) {
     session_.publish(std::move(clear), Clock::now());
   }
   if (filtered_out) return acknowledge(m);
+  if (sample_ && !(*sample_)(random_)) return acknowledge(m);  // --random-filter left it out
   if (options_.skip_retained && retained) return acknowledge(m);
   if (retained && msg.payload.empty() && options_.remove_retained) return acknowledge(m);  // our own clearing echoes
   arm_idle();

@@ -16,6 +16,8 @@ complete -c mqpub -l auth-method -x -d 'Enhanced authentication method for CONNE
 complete -c mqpub -l auth-command -x -d 'Shell command run for each enhanced authentication step (MQTT 5.0, needs --auth-method): the broker\'s data on its stdin, ours from its stdout (see ENHANCED AUTHENTICATION)'
 complete -c mqpub -l auth-data -x -d 'Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...'
 complete -c mqpub -l connect-timeout -x -d 'Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK'
+complete -c mqpub -s A -l bind-address -x -d 'Connect from this local IP address, to choose the interface (TCP, WebSocket)'
+complete -c mqpub -l proxy -x -d 'Reach the broker through this SOCKS5 proxy, socks5h://[user[:password]@]host[:port] (port 1080 by default); the proxy resolves the broker\'s name'
 complete -c mqpub -l ws-header -x -d 'Extra HTTP header for the WebSocket upgrade, \'Name: value\''
 complete -c mqpub -l nodelay -d 'Accepted for mosquitto compatibility: Nagle\'s algorithm is always off (TCP_NODELAY)'
 complete -c mqpub -l profile -x -d 'Read the saved connection $XDG_CONFIG_HOME/mq/profiles/NAME (~/.config/mq/profiles/NAME): options as on the command line, one per line'
@@ -27,6 +29,11 @@ complete -c mqpub -l tls-version -x -d 'Lowest TLS version to accept: tlsv1.2 (d
 complete -c mqpub -l alpn -l tls-alpn -x -d 'ALPN protocol to offer, e.g. mqtt'
 complete -c mqpub -l sni -x -d 'Server name to send and to verify (default: the host name)'
 complete -c mqpub -l insecure -d 'Do not verify the broker\'s certificate or host name (says so on stderr)'
+complete -c mqpub -l ciphers -x -d 'OpenSSL cipher list for TLS 1.2, e.g. ECDHE-RSA-AES128-GCM-SHA256 (see openssl-ciphers(1)); enables TLS'
+complete -c mqpub -l tls13-ciphers -x -d 'TLS 1.3 ciphersuites separated by colons, e.g. TLS_AES_256_GCM_SHA384; enables TLS'
+complete -c mqpub -l keyform -x -a 'pem engine' -d 'Form of the --key file: pem (OpenSSL engines are not supported)'
+complete -c mqpub -l psk -x -d 'TLS-PSK: the pre-shared key in hex (no 0x), instead of certificates; needs --psk-identity'
+complete -c mqpub -l psk-identity -x -d 'TLS-PSK: the client identity sent with --psk'
 complete -c mqpub -s x -l session-expiry -x -d 'Session expiry interval in seconds (MQTT 5.0); \'never\' or -1 for no expiry'
 complete -c mqpub -s c -l disable-clean-session -d 'Resume the session the broker holds for this client id (needs -i); at 5.0 without -x the session never expires'
 complete -c mqpub -l reconnect -d 'Reconnect after a lost connection, with growing random delays, resuming the session'
@@ -70,6 +77,7 @@ complete -c mqpub -s F -l format -x -d 'Print the response in mosquitto_sub\'s -
 complete -c mqpub -s N -l no-eol -d 'Do not print a newline after the payload (ignored with --json, whose records are lines)'
 complete -c mqpub -l json -d 'Print the response as one JSON object and line (see JSON OUTPUT in mqsub(1))'
 complete -c mqpub -l payload-encoding -x -a 'auto base64 hex' -d 'With --json: auto (text when valid UTF-8, else base64), base64 or hex'
+complete -c mqpub -l pretty -d 'Indent JSON (--json, -F %j and %J) over several lines, for people (as mosquitto_sub\'s --pretty)'
 function _mqpub_words_define_completion --argument-names expected
     set -l tokens (commandline -opc)
     set -l n (count $tokens)

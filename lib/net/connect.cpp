@@ -6,7 +6,7 @@
 namespace mq::net {
 
 PendingConnect::PendingConnect(Loop& loop, Url url, ConnectOptions options, ConnectCallback cb)
-    : loop_(loop), url_(std::move(url)), options_(std::move(options)), cb_(std::move(cb)), timer_(loop) {}
+    : loop_(loop), url_(std::move(url)), options_(std::move(options)), cb_(std::move(cb)), timer_(loop), tunnel_(loop) {}
 
 PendingConnect::~PendingConnect() {
   cb_ = nullptr;
@@ -37,8 +37,53 @@ void PendingConnect::begin() {
     finish(nullptr, NetError{NetErrc::Timeout, "timed out after " + span + " connecting to " + target});
   });
   auto cb = [this](std::shared_ptr<Stream> s, const NetError& e) { on_socket(std::move(s), e); };
-  if (url_.scheme == Scheme::Unix) socket_ = SocketConnect::unix_socket(loop_, url_.path, cb);
-  else socket_ = SocketConnect::tcp(loop_, url_.host, url_.port, cb, options_.source_address);
+  if (url_.scheme == Scheme::Unix) {
+    socket_ = SocketConnect::unix_socket(loop_, url_.path, cb);
+  } else if (options_.proxy) {
+    const auto& p = *options_.proxy;
+    socket_ = SocketConnect::tcp(
+        loop_, p.host, p.port,
+        [this](std::shared_ptr<Stream> s, const NetError& e) {
+          if (e) finish(nullptr, NetError{e.code, "the SOCKS5 proxy: " + e.message});
+          else start_proxy(std::move(s));
+        },
+        options_.source_address);
+  } else {
+    socket_ = SocketConnect::tcp(loop_, url_.host, url_.port, cb, options_.source_address);
+  }
+}
+
+void PendingConnect::start_proxy(std::shared_ptr<Stream> stream) {
+  const auto& p = *options_.proxy;
+  socks_.emplace(url_.host, url_.port, p.user, p.password);
+  handshaking_ = stream;
+  std::weak_ptr<Stream> weak = stream;
+  stream->on_close([this](const NetError& e) {
+    finish(nullptr, NetError{e ? e.code : NetErrc::PeerClosed,
+                             "the SOCKS5 proxy closed the connection during its handshake" +
+                                 (e ? ": " + e.message : std::string())});
+  });
+  stream->on_data([this, weak](ByteView bytes) {
+    auto self = weak.lock();
+    if (!self) return;
+    auto step = socks_->feed(bytes);
+    if (!step.send.empty()) self->write(ByteView(step.send));
+    if (step.error) {
+      finish(nullptr, *step.error);
+    } else if (step.done) {
+      // The tunnel reaches the broker: the stream continues as if connected
+      // directly, from a later callback, because dropping this handler now
+      // would destroy the function that is running.
+      tunnel_.start(std::chrono::milliseconds(0), [this, self] {
+        self->on_data(nullptr);
+        self->on_close(nullptr);
+        handshaking_ = nullptr;
+        on_socket(self, NetError{});
+      });
+    }
+  });
+  auto greeting = socks_->start();
+  stream->write(ByteView(greeting));
 }
 
 void PendingConnect::on_socket(std::shared_ptr<Stream> stream, const NetError& error) {

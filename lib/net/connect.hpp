@@ -4,12 +4,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "net/loop.hpp"
 #include "net/socket_connect.hpp"
+#include "net/socks5.hpp"
 #include "net/stream.hpp"
 #include "net/tls_context.hpp"
 #include "net/url.hpp"
@@ -30,6 +32,8 @@ struct ConnectOptions {
   std::uint64_t ws_max_frame = 256u * 1024 * 1024;
   /// Local IP address to connect from (TCP only); empty: chosen by the kernel.
   std::string source_address;
+  /// A SOCKS5 proxy to reach the broker through (TCP schemes only).
+  std::optional<ProxyOptions> proxy;
 };
 
 /// A connection in progress; destroying it cancels it (no callback then).
@@ -46,6 +50,7 @@ class PendingConnect {
   friend std::unique_ptr<PendingConnect> connect(Loop&, const Url&, ConnectOptions, ConnectCallback);
   void begin();
   void on_socket(std::shared_ptr<Stream> stream, const NetError& error);
+  void start_proxy(std::shared_ptr<Stream> stream);
   void start_tls(std::shared_ptr<Stream> stream);
   void start_websocket(std::shared_ptr<Stream> stream);
   void finish(std::shared_ptr<Stream> stream, const NetError& error);
@@ -55,8 +60,10 @@ class PendingConnect {
   ConnectOptions options_;
   ConnectCallback cb_;
   std::unique_ptr<SocketConnect> socket_;
+  std::optional<Socks5Handshake> socks_;
   std::shared_ptr<Stream> handshaking_;
   Timer timer_;
+  Timer tunnel_;  ///< continues after the SOCKS5 handshake, outside its data handler
 };
 
 /// Connects to `url`; `cb` gets the ready stream (after TLS and WebSocket

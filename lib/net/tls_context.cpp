@@ -79,6 +79,31 @@ std::optional<NetError> load_identity(SSL_CTX* ctx, const std::string& cert, con
   return std::nullopt;
 }
 
+/// A TLS-PSK identity and key, owned by the SSL_CTX it is attached to.
+struct PskSecret {
+  std::string identity;
+  std::string key;
+};
+
+/// The SSL_CTX ex_data slot of the PskSecret; OpenSSL frees it with the context.
+int psk_slot() {
+  static const int slot = SSL_CTX_get_ex_new_index(
+      0, nullptr, nullptr, nullptr,
+      [](void*, void* secret, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<PskSecret*>(secret); });
+  return slot;
+}
+
+/// Hands OpenSSL the identity and key (TLS 1.2 PSK cipher suites, and TLS
+/// 1.3 with a SHA-256 ciphersuite).
+unsigned psk_client_callback(SSL* ssl, const char* /*hint*/, char* identity, unsigned max_identity, unsigned char* psk,
+                             unsigned max_psk) {
+  const auto* s = static_cast<const PskSecret*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), psk_slot()));
+  if (!s || s->identity.size() + 1 > max_identity || s->key.size() > max_psk) return 0;
+  std::memcpy(identity, s->identity.c_str(), s->identity.size() + 1);
+  std::memcpy(psk, s->key.data(), s->key.size());
+  return static_cast<unsigned>(s->key.size());
+}
+
 }  // namespace
 
 std::string openssl_errors() {
@@ -136,7 +161,16 @@ NetResult<std::shared_ptr<TlsClientContext>> TlsClientContext::create(const TlsC
     if (SSL_CTX_set_alpn_protos(ctx, wire.data(), static_cast<unsigned>(wire.size())) != 0)
       return NetError{NetErrc::Config, "invalid ALPN protocol list"};
   }
-  SSL_CTX_set_verify(ctx, o.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
+  if (!o.ciphers.empty() && SSL_CTX_set_cipher_list(ctx, o.ciphers.c_str()) != 1)
+    return NetError{NetErrc::Config, "no cipher of '" + o.ciphers + "' is known to OpenSSL"};
+  if (!o.tls13_ciphers.empty() && SSL_CTX_set_ciphersuites(ctx, o.tls13_ciphers.c_str()) != 1)
+    return NetError{NetErrc::Config, "'" + o.tls13_ciphers + "' is not a list of TLS 1.3 ciphersuites"};
+  if (!o.psk_key.empty()) {
+    SSL_CTX_set_ex_data(ctx, psk_slot(), new PskSecret{o.psk_identity, o.psk_key});
+    SSL_CTX_set_psk_client_callback(ctx, psk_client_callback);
+  }
+  const bool verify = !o.insecure && o.psk_key.empty();
+  SSL_CTX_set_verify(ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
   return result;
 }
 

@@ -33,6 +33,12 @@ struct TlsClientOptions {
   /// probe pins both ends to learn which versions a broker speaks).
   std::optional<TlsVersion> max_version;
   bool insecure = false;    ///< skip certificate and host name verification
+  std::string ciphers;        ///< OpenSSL cipher list for TLS 1.2 and below; empty: OpenSSL's default
+  std::string tls13_ciphers;  ///< TLS 1.3 ciphersuites ("TLS_AES_128_GCM_SHA256:..."); empty: default
+  /// TLS-PSK: the identity and key (bytes); with a key no certificate is
+  /// asked for or verified, as in mosquitto's PSK mode.
+  std::string psk_identity;
+  std::string psk_key;
 };
 
 /// Server-side TLS settings.
