@@ -6,7 +6,7 @@
 
 #include "codec/properties.hpp"
 #include "codec/rules.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 #include "property_options.hpp"
 
 namespace mq::apps {
@@ -33,7 +33,7 @@ void put_bytes(nlohmann::ordered_json& obj, const std::string& key, std::string_
     obj[key] = std::string(bytes);
     obj[key + "_encoding"] = "utf-8";
   } else {
-    obj[key] = dump::base64_encode(as_bytes(bytes));
+    obj[key] = base64_encode(as_bytes(bytes));
     obj[key + "_encoding"] = "base64";
   }
 }

@@ -61,7 +61,8 @@ struct Printing {
             },
             dump::ObservedPrintOptions{config.mode == Mode::Json,
                                        {dump::use_colour(stdout), config.show_secrets},
-                                       {config.show_secrets}}) {}
+                                       {config.show_secrets},
+                                       config.lenient}) {}
 
   /// Exit status after the run: write failures first, then decode failures.
   int status(Exit otherwise) {

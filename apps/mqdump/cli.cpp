@@ -25,7 +25,15 @@ apps::AppDoc documentation() {
       "\n"
       "Decoding is strict: reserved bits, lengths, UTF-8, topic rules, properties and reason codes are "
       "checked, and the first problem is reported with the packet number, its offset, the field, what is "
-      "wrong and the specification rule, e.g. [MQTT-3.3.2-2].\n"
+      "wrong and the specification rule, e.g. [MQTT-3.3.2-2]. A CONNECT at protocol level 0x83 or 0x84, as "
+      "mosquitto bridges send it, decodes as 3.1 or 3.1.1 and is labelled as a bridge.\n"
+      "\n"
+      "--lenient reads like a dissector: every rule a packet breaks is listed (\"violation: packet 1, offset "
+      "6 (input offset 6), topic name: ... [MQTT-3.3.2-2]\" after the packet's tree, a \"violations\" list in "
+      "JSON) and decoding goes on through the packet: reserved flags, UTF-8 and topic rules, packet "
+      "identifier 0, reason codes, property rules and CONNECT flag rules. It still stops where the bytes stop "
+      "making sense: a length that runs past the packet, an unknown property identifier, QoS 3, a packet cut "
+      "short. The exit status is 1 when any packet broke a rule. It applies to hex, raw and capture input.\n"
       "\n"
       "The protocol level is taken from a CONNECT anywhere in the input, else from -V. Without either, each "
       "packet is tried at 3.1.1 and 5.0: when only one level decodes it, that level is used (and shown as "
@@ -55,7 +63,8 @@ apps::AppDoc documentation() {
        "\"PUBLISH\", ...), version (\"3.1\", \"3.1.1\" or \"5.0\"; absent for PINGREQ/PINGRESP when unknown) and "
        "version_guessed (true when no CONNECT or -V gave the level).\n"
        "\n"
-       "Then the packet's fields: protocol_name, protocol_level, clean_start, reserved_flag (only when set), "
+       "Then the packet's fields: protocol_name, protocol_level, bridge (only when set: level 0x83 or 0x84, a "
+       "mosquitto-style bridge; protocol_level is then 3 or 4), clean_start, reserved_flag (only when set), "
        "keep_alive, client_id, will {topic, qos, retain, properties, payload}, username and password "
        "(CONNECT); session_present (CONNACK); dup, qos, retain, topic, packet_id (when qos > 0), payload "
        "(PUBLISH); packet_id (acks, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK); subscriptions [{filter, qos, "
@@ -76,7 +85,10 @@ apps::AppDoc documentation() {
        "\n"
        "tail (5.0 PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT, AUTH) says how much of the optional reason code "
        "and property length was on the wire: \"shortest\", \"reason-only\" or \"full\"; with it, --encode "
-       "rebuilds the same bytes."},
+       "rebuilds the same bytes.\n"
+       "\n"
+       "With --lenient, a packet that breaks rules carries violations, a list of {kind, offset, field, message, "
+       "rule}, in wire order (in captures also hex, the packet's bytes)."},
       {"PROXY",
        "--proxy ADDRESS --to BROKER accepts MQTT clients and connects each one to the broker, forwarding every "
        "byte unchanged both ways, and shows every packet as it passes: the tree or (--json) one object per line, "
@@ -326,6 +338,9 @@ void define_options(CLI::App& app, Config& config) {
                "With --encode: write packets that break protocol rules (QoS 3, packet identifier 0, ...) on purpose")
       ->needs(encode);
   app.add_flag("--keep-going", config.keep_going, "Report a bad packet and continue with the next one");
+  app.add_flag("--lenient", config.lenient,
+               "Decode as far as the bytes go and list every broken rule, instead of stopping at the first")
+      ->excludes(encode);
   app.add_flag("--show-secrets", config.show_secrets, "Show passwords and authentication data instead of masking them");
   define_proxy_options(app, config);
   app.add_flag("--summary", config.summary,

@@ -47,6 +47,7 @@ struct Config {
   bool summary = false;       ///< --summary: the conversation's state instead of every packet
   bool lint = false;          ///< --lint: best-practice findings instead of every packet
   dump::LintSettings lint_settings;  ///< --lint-disable and the threshold options
+  bool lenient = false;       ///< decode as far as the bytes go, listing every broken rule
   // Captures (pcap/pcapng files and live interfaces):
   std::string interface;              ///< -i: capture live on this interface
   std::vector<std::uint16_t> ports;   ///< --port: broker ports to read as MQTT (empty: 1883, 8883)

@@ -41,6 +41,16 @@ std::optional<std::vector<std::uint8_t>> read_bytes(const Config& config, const 
   return bytes;
 }
 
+/// The packet's JSON line; with --lenient, its broken rules as "violations".
+std::string json_with_violations(const dump::StreamPacket& p, const dump::JsonOptions& options) {
+  if (p.violations.empty()) return dump::packet_to_json_line(*p.result, p.ctx, options);
+  nlohmann::ordered_json j = dump::packet_to_json(*p.result, p.ctx, options);
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const DecodeError& v : p.violations) list.push_back(dump::error_to_json(v));
+  j["violations"] = std::move(list);
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 int decode_all(const Config& config, const std::vector<Source>& sources) {
   auto bytes = read_bytes(config, sources);
   if (!bytes) return code(Exit::BadInput);
@@ -52,15 +62,18 @@ int decode_all(const Config& config, const std::vector<Source>& sources) {
   dump::TextOptions text{dump::use_colour(stdout), config.show_secrets};
   dump::TextOptions errors{dump::use_colour(stderr), config.show_secrets};
   dump::JsonOptions json{config.show_secrets};
-  dump::PacketStream stream(*bytes, config.version);
+  dump::PacketStream stream(*bytes, config.version, config.lenient);
   Exit status = Exit::Ok;
   while (auto p = stream.next()) {
     if (p->result) {
       if (config.mode == Mode::Json)
-        out.write(dump::packet_to_json_line(*p->result, p->ctx, json) + "\n");
+        out.write(json_with_violations(*p, json) + "\n");
       else
-        out.write(dump::format_packet_text(p->bytes, p->trace, p->ctx, text));
+        out.write(dump::format_packet_text(p->bytes, p->trace, p->ctx, text) +
+                  dump::format_violations_text(p->violations, p->ctx, text));
+      if (!p->violations.empty()) status = Exit::DecodeFailed;
     } else {
+      if (config.mode == Mode::Text) out.write(dump::format_violations_text(p->violations, p->ctx, text));
       status = Exit::DecodeFailed;
       if (config.mode == Mode::Text && !p->trace.empty())
         out.write(dump::format_packet_text(p->bytes, p->trace, p->ctx, text));

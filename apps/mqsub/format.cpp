@@ -7,7 +7,7 @@
 
 #include "codec/properties.hpp"
 #include "codec/rules.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 
 namespace mq::mqsub {
 
@@ -133,7 +133,7 @@ std::optional<std::string> mosquitto_json(const MessageView& v, bool raw_payload
         list.push_back({p.name, p.value});
       } else if (info->type == WireType::BinaryData) {
         if (is_valid_utf8(p.value)) props[std::string(info->key)] = p.value;
-        else props[std::string(info->key)] = dump::base64_encode(as_bytes(p.value));
+        else props[std::string(info->key)] = base64_encode(as_bytes(p.value));
       } else if (info->type == WireType::Utf8String) {
         props[std::string(info->key)] = p.value;
       } else {
@@ -149,7 +149,7 @@ std::optional<std::string> mosquitto_json(const MessageView& v, bool raw_payload
   } else if (is_valid_utf8(m.payload)) {
     j["payload"] = m.payload;
   } else {
-    j["payload"] = dump::base64_encode(as_bytes(m.payload));
+    j["payload"] = base64_encode(as_bytes(m.payload));
     j["payload_encoding"] = "base64";
   }
   return j.dump();

@@ -9,6 +9,7 @@ complete -c mqdump -l encode -d 'Read JSON objects (as --json writes them) and w
 complete -c mqdump -l hex -d 'With --encode: write hex text, one packet per line'
 complete -c mqdump -l allow-invalid -d 'With --encode: write packets that break protocol rules (QoS 3, packet identifier 0, ...) on purpose'
 complete -c mqdump -l keep-going -d 'Report a bad packet and continue with the next one'
+complete -c mqdump -l lenient -d 'Decode as far as the bytes go and list every broken rule, instead of stopping at the first'
 complete -c mqdump -l show-secrets -d 'Show passwords and authentication data instead of masking them'
 complete -c mqdump -l version -d 'Print the version and exit'
 complete -c mqdump -l proxy -x -d 'Accept clients on ADDRESS and forward them to --to, showing every packet: a URL (mqtt, mqtts, ws, wss, unix), HOST:PORT, a port on 127.0.0.1 (0: any free port) or a socket path'

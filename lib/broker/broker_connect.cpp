@@ -66,10 +66,13 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
     return;
   }
   auto decoded = decode_body(f.header, f.body, std::nullopt);
-  if (!decoded) {
+  // A bridge's level (0x83, 0x84) decodes, but mqbroker does not serve
+  // bridges: it is answered as an unsupported level, as before it decoded.
+  const bool bridge = decoded && std::get<Connect>(*decoded).bridge;
+  if (!decoded || bridge) {
     const DecodeError& e = decoded.error();
     const auto level = raw_level(f.body);
-    if (e.field == "protocol level" || e.field == "protocol name") {
+    if (bridge || e.field == "protocol level" || e.field == "protocol name") {
       // Unsupported level: a level above 5 gets the 5.0 form (0x84), which a
       // newer client reads; anything else return code 1 [MQTT-3.1.2-2].
       c.version = level && *level > 5 ? ProtocolVersion::v5 : ProtocolVersion::v311;

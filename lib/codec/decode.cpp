@@ -59,10 +59,11 @@ std::optional<DecodeError> check_header(const FixedHeader& h, std::optional<Prot
 /// Decodes a body after check_header passed, in place into `out`. Errors keep the Reader's kinds: Truncated means
 /// the view ended inside a field.
 [[gnu::always_inline]] inline void decode_checked_body(const FixedHeader& h, ByteView body, std::optional<ProtocolVersion> version,
-                         FieldTrace* trace, Result<Packet>& out) {
+                         FieldTrace* trace, Result<Packet>& out, std::vector<DecodeError>* violations = nullptr) {
   const ProtocolVersion v = version.value_or(ProtocolVersion::v311);
   Reader r(body, h.header_size);
   r.set_trace(trace);
+  r.set_lenient(violations);
   Packet& packet = out.value();
   switch (h.type()) {
     case PacketType::Connect: detail::decode_connect(r, hold<Connect>(packet)); break;
@@ -151,6 +152,42 @@ void detail::decode_body_rest(const FixedHeader& header, ByteView body, std::opt
     e.message += " (the remaining length ends inside this field)";
     result.set_error(std::move(e));
   }
+}
+
+Result<Packet> decode_packet_lenient(ByteView bytes, std::optional<ProtocolVersion> version, FieldTrace* trace,
+                                     std::vector<DecodeError>& violations) {
+  auto header = decode_fixed_header(bytes);
+  if (trace && !bytes.empty()) trace->push_back({0, 1, "fixed header", 0});
+  if (!header) return header.error();
+  const FixedHeader& h = *header;
+  if (trace) trace->push_back({1, h.header_size - 1, "remaining length", 0});
+  if (auto e = check_header(h, version)) {
+    // Wrong reserved flags leave the body readable; a missing level, QoS 3
+    // (is there a packet identifier?) or AUTH before 5.0 do not.
+    const PacketType t = h.type();
+    const bool readable = version && t != PacketType::Publish && t != PacketType::Auth;
+    if (!readable) return *e;
+    violations.push_back(std::move(*e));
+  }
+  const std::size_t body_end = bytes.size() < h.packet_size() ? bytes.size() : h.packet_size();
+  Result<Packet> result(std::in_place, std::in_place_type<Pingreq>);
+  decode_checked_body(h, bytes.subspan(h.header_size, body_end - h.header_size), version, trace, result, &violations);
+  if (!result && result.error().kind == ErrorKind::Truncated && bytes.size() >= h.packet_size()) {
+    DecodeError e = result.error();
+    e.kind = ErrorKind::Malformed;
+    e.message += " (the remaining length ends inside this field)";
+    result.set_error(std::move(e));
+  }
+  if (result && bytes.size() < h.packet_size())
+    result.set_error(make_error(ErrorKind::Truncated, bytes.size(), "remaining length",
+                                fmt::format("the packet declares {} bytes after the fixed header, the input holds {}",
+                                            h.remaining_length, bytes.size() - h.header_size)));
+  if (result && bytes.size() > h.packet_size())
+    violations.push_back(make_error(ErrorKind::Malformed, h.packet_size(), "remaining length",
+                                    fmt::format("{} byte{} after the end of the packet (remaining length {})",
+                                                bytes.size() - h.packet_size(),
+                                                bytes.size() - h.packet_size() == 1 ? "" : "s", h.remaining_length)));
+  return result;
 }
 
 Result<Packet> decode_packet(ByteView bytes, std::optional<ProtocolVersion> version, FieldTrace* trace) {

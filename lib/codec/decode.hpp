@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "codec/error.hpp"
 #include "codec/packet_rules.hpp"
@@ -46,6 +47,16 @@ Result<FixedHeader> decode_fixed_header(ByteView bytes);
 /// tree); on failure the trace holds what was read before it.
 Result<Packet> decode_packet(ByteView bytes, std::optional<ProtocolVersion> version,
                              FieldTrace* trace = nullptr);
+
+/// Lenient decoding, for a dissector's view of a broken conversation: every
+/// rule broken by a field that could still be read (reserved flags, UTF-8 and
+/// topic rules, packet identifier 0, reason codes, property rules, CONNECT
+/// flag rules) is appended to `violations`, in wire order, and decoding goes
+/// on; the result holds what was read. It fails only where the bytes stop
+/// making sense (lengths, truncation, an unknown property identifier, QoS
+/// 3, an unknown level). With no violation it equals decode_packet.
+Result<Packet> decode_packet_lenient(ByteView bytes, std::optional<ProtocolVersion> version, FieldTrace* trace,
+                                     std::vector<DecodeError>& violations);
 
 /// Decodes a packet whose fixed header has already been read: `body` is the
 /// remaining-length bytes; offsets in errors are counted from the start of

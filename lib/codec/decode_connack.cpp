@@ -12,8 +12,10 @@ void decode_connack(Reader& r, ProtocolVersion v, Connack& out) {
   if (r.failed()) return;
   out.session_present = flags & 0x01;
   if (flags & 0xFE) {
-    r.fail(ErrorKind::Malformed, "acknowledge flags", "reserved bits 1-7 are not 0", {}, flags_at);
-    return;
+    r.violate({ErrorKind::Malformed, 0, "acknowledge flags", "reserved bits 1-7 are not 0",
+               {}},
+              flags_at);
+    if (r.failed()) return;
   }
   fail_rule(r, check_session_present(out.session_present, out.reason_code, v), flags_at);
   fail_rule(r, check_reason_code(PacketType::Connack, out.reason_code, v), code_at);

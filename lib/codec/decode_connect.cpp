@@ -19,14 +19,17 @@ constexpr std::uint8_t kUserNameFlag = 0x80;
 bool check_flags(Reader& r, std::uint8_t flags, ProtocolVersion v, std::size_t at) {
   const bool v5 = v == ProtocolVersion::v5;
   const QoS will_qos = static_cast<QoS>((flags >> 3) & 0x03);
+  // The flags were read, so a lenient reader notes these and goes on.
   if (flags & kReserved)
-    r.fail(ErrorKind::Malformed, "connect flags", "reserved bit 0 is set", "MQTT-3.1.2-3", at);
+    r.violate({ErrorKind::Malformed, 0, "connect flags", "reserved bit 0 is set", "MQTT-3.1.2-3"}, at);
   else if (!(flags & kWillFlag) && will_qos != 0)
-    r.fail(ErrorKind::Malformed, "connect flags", "will QoS is not 0 but the will flag is 0",
-           v5 ? "MQTT-3.1.2-11" : "MQTT-3.1.2-13", at);
+    r.violate({ErrorKind::Malformed, 0, "connect flags", "will QoS is not 0 but the will flag is 0",
+               v5 ? "MQTT-3.1.2-11" : "MQTT-3.1.2-13"},
+              at);
   else if (!(flags & kWillFlag) && (flags & kWillRetain))
-    r.fail(ErrorKind::Malformed, "connect flags", "will retain is set but the will flag is 0",
-           v5 ? "MQTT-3.1.2-13" : "MQTT-3.1.2-15", at);
+    r.violate({ErrorKind::Malformed, 0, "connect flags", "will retain is set but the will flag is 0",
+               v5 ? "MQTT-3.1.2-13" : "MQTT-3.1.2-15"},
+              at);
   else if (auto e = check_will_qos(will_qos, v))
     fail_rule(r, e, at);
   else
@@ -53,8 +56,14 @@ void decode_connect(Reader& r, Connect& out) {
   if (r.failed()) return;
   fail_rule(r, check_protocol_name(out.protocol_name), name_at);
   const std::size_t level_at = r.offset();
-  const std::uint8_t level = r.u8("protocol level");
+  std::uint8_t level = r.u8("protocol level");
   if (r.failed()) return;
+  // mosquitto bridges set bit 7 of a 3.1 or 3.1.1 level (try_private): the
+  // packet is otherwise that level's CONNECT, so it decodes and says so.
+  if (level == 0x83 || level == 0x84) {
+    out.bridge = true;
+    level &= 0x7F;
+  }
   fail_rule(r, check_protocol_level(level), level_at);
   fail_rule(r, check_protocol_pair(out.protocol_name, level), name_at);
   if (r.failed()) return;

@@ -12,10 +12,11 @@
 
 namespace mq::detail {
 
-/// Fails `r` with a shared-rule error found in a field that starts at the
-/// absolute offset `field_at` (the error's own offset is added).
+/// Reports a shared-rule error found in a field that starts at the absolute
+/// offset `field_at` (the error's own offset is added): the field was read,
+/// so a lenient reader records it and goes on (Reader::violate).
 inline void fail_rule(Reader& r, const std::optional<DecodeError>& e, std::size_t field_at) {
-  if (e) r.fail(*e, field_at + e->offset);
+  if (e) r.violate(*e, field_at + e->offset);
 }
 
 /// A length-prefixed UTF-8 string, checked against the UTF-8 rules; `rule`

@@ -10,8 +10,9 @@ namespace {
 void read_codes(Reader& r, PacketType t, ProtocolVersion v, std::vector<std::uint8_t>& codes) {
   const std::string_view field = reason_field(t, v);
   if (r.at_end()) {
-    r.fail(ErrorKind::ProtocolError, field,
-           t == PacketType::Suback ? "SUBACK with no reason code" : "UNSUBACK with no reason code");
+    r.violate({ErrorKind::ProtocolError, 0, std::string(field),
+               t == PacketType::Suback ? "SUBACK with no reason code" : "UNSUBACK with no reason code", {}},
+              r.offset());
     return;
   }
   while (!r.failed() && !r.at_end()) {

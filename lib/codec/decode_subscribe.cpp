@@ -35,8 +35,9 @@ void decode_subscribe(Reader& r, ProtocolVersion v, Subscribe& out) {
   if (v == ProtocolVersion::v5) read_properties(r, PacketType::Subscribe, PropertyPlace::Packet, out.properties);
   if (r.failed()) return;
   if (r.at_end()) {
-    r.fail(ErrorKind::ProtocolError, "topic filter", "SUBSCRIBE with no topic filter",
-           v == ProtocolVersion::v5 ? "MQTT-3.8.3-2" : "MQTT-3.8.3-3");
+    r.violate({ErrorKind::ProtocolError, 0, "topic filter", "SUBSCRIBE with no topic filter",
+               v == ProtocolVersion::v5 ? "MQTT-3.8.3-2" : "MQTT-3.8.3-3"},
+              r.offset());
     return;
   }
   const int depth = r.depth();
@@ -59,7 +60,8 @@ void decode_unsubscribe(Reader& r, ProtocolVersion v, Unsubscribe& out) {
   if (v == ProtocolVersion::v5) read_properties(r, PacketType::Unsubscribe, PropertyPlace::Packet, out.properties);
   if (r.failed()) return;
   if (r.at_end()) {
-    r.fail(ErrorKind::ProtocolError, "topic filter", "UNSUBSCRIBE with no topic filter", "MQTT-3.10.3-2");
+    r.violate({ErrorKind::ProtocolError, 0, "topic filter", "UNSUBSCRIBE with no topic filter", "MQTT-3.10.3-2"},
+              r.offset());
     return;
   }
   while (!r.failed() && !r.at_end()) out.filters.push_back(read_filter(r));

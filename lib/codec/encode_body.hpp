@@ -46,7 +46,7 @@ template <typename Sink>
 void put_connect(Sink& w, const Connect& c) {
   const bool v5 = c.version == ProtocolVersion::v5;
   w.string(c.protocol_name);
-  w.u8(static_cast<std::uint8_t>(c.version));
+  w.u8(static_cast<std::uint8_t>(static_cast<std::uint8_t>(c.version) | (c.bridge ? 0x80 : 0)));
   std::uint8_t flags = (c.reserved_flag ? 0x01 : 0) | (c.clean_start ? 0x02 : 0);
   if (c.will) flags |= static_cast<std::uint8_t>(0x04 | (c.will->qos & 0x03) << 3 | (c.will->retain ? 0x20 : 0));
   if (c.password) flags |= 0x40;

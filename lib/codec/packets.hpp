@@ -43,7 +43,8 @@ struct Will {
 
 struct Connect {
   std::string_view protocol_name = "MQTT";  ///< "MQIsdp" for 3.1
-  ProtocolVersion version = ProtocolVersion::v311;  ///< the protocol level byte
+  ProtocolVersion version = ProtocolVersion::v311;  ///< the protocol level byte (without the bridge bit)
+  bool bridge = false;  ///< bit 7 of the level byte (0x83, 0x84): a bridge announcing itself, as mosquitto's do
   bool clean_start = true;     ///< Clean Session in 3.1/3.1.1
   bool reserved_flag = false;  ///< bit 0 of the connect flags; must be 0
   std::uint16_t keep_alive = 60;

@@ -48,15 +48,16 @@ void read_property_list(Reader& r, std::uint32_t length, std::size_t list_at, Pa
     read_value(s, *info, field, p);
     if (s.failed()) break;
     if (auto e = check_property(p, *info, type, place, seen)) {
-      s.fail(*e, at + e->offset);
-      break;
+      // The value was read whole: a lenient reader notes the rule and goes on.
+      s.violate(*e, at + e->offset);
+      if (s.failed()) break;
     }
     if (trace) trace->push_back({at, s.offset() - at, std::string(field), depth});
     out.push_back(p);
   }
   r.absorb(s);
   if (r.failed() || seen == 0) return;
-  if (auto e = check_property_set(seen, place)) r.fail(*e, list_at);
+  if (auto e = check_property_set(seen, place)) r.violate(*e, list_at);
 }
 
 }  // namespace mq

@@ -36,6 +36,9 @@ class Reader {
     depth_ = depth;
   }
   FieldTrace* trace() const { return trace_; }
+  /// Lenient decoding: rule violations that leave the packet readable go to
+  /// `violations` and reading goes on (see violate()); null is strict.
+  void set_lenient(std::vector<DecodeError>* violations) { violations_ = violations; }
   void set_depth(int depth) { depth_ = depth; }
   int depth() const { return depth_; }
   /// Adds an entry to the trace by hand (for a value decoded in pieces).
@@ -136,6 +139,7 @@ class Reader {
   Reader sub(std::size_t n, std::string_view field) {
     Reader s(ByteView{}, offset());
     s.trace_ = trace_;
+    s.violations_ = violations_;
     s.depth_ = depth_;
     if (!need(n, field)) {
       s.failed_ = true;
@@ -160,6 +164,17 @@ class Reader {
   /// Takes over a complete error (for rule checks shared with the validator);
   /// `at` is the absolute offset to report.
   void fail(const DecodeError& e, std::size_t at) { fail(e.kind, e.field, e.message, e.rule, at); }
+
+  /// A broken rule after which the fields can still be read: a failure when
+  /// strict, a recorded violation when lenient. `at` is the absolute offset.
+  void violate(const DecodeError& e, std::size_t at) {
+    if (violations_ == nullptr || failed_) {
+      fail(e, at);
+      return;
+    }
+    violations_->push_back(e);
+    violations_->back().offset = at;
+  }
 
   /// Records a failure at the current offset (or at `at`, an absolute offset).
   [[gnu::noinline, gnu::cold]] void fail(ErrorKind kind, std::string_view field, std::string_view message,
@@ -205,6 +220,7 @@ class Reader {
   std::size_t pos_ = 0;
   bool failed_ = false;
   FieldTrace* trace_ = nullptr;
+  std::vector<DecodeError>* violations_ = nullptr;
   int depth_ = 0;
   std::optional<DecodeError> error_;  // built only on failure: cheap to construct per packet
 };

@@ -213,6 +213,8 @@ std::string field_value(const TracedField& field, ByteView b, const FieldContext
   }
   if (b.size() == 1 && contains(lname, "connect flags")) return connect_flags(b[0], ctx);
   if (b.size() == 1 && (contains(lname, "protocol level") || contains(lname, "protocol version"))) {
+    if (b[0] == 0x83 || b[0] == 0x84)  // a bridge's 3.1 or 3.1.1 (see decode_connect)
+      return fmt::format("0x{:02x} ({}, bridge)", b[0], version_name(static_cast<ProtocolVersion>(b[0] & 0x7F)));
     auto v = static_cast<ProtocolVersion>(b[0]);
     bool known = v == ProtocolVersion::v31 || v == ProtocolVersion::v311 || v == ProtocolVersion::v5;
     return fmt::format("{} ({})", b[0], known ? version_name(v) : "unknown level");

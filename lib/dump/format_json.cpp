@@ -6,7 +6,7 @@
 
 #include "codec/properties.hpp"
 #include "codec/rules.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 #include "dump/names.hpp"
 
 namespace mq::dump {
@@ -157,6 +157,7 @@ struct FieldWriter {
   void operator()(const Connect& c) {
     put_text(obj, "protocol_name", c.protocol_name);
     obj["protocol_level"] = static_cast<unsigned>(c.version);
+    if (c.bridge) obj["bridge"] = true;
     obj["clean_start"] = c.clean_start;
     if (c.reserved_flag) obj["reserved_flag"] = true;
     obj["keep_alive"] = c.keep_alive;
@@ -266,6 +267,16 @@ nlohmann::ordered_json packet_to_json(const Packet& packet, const PacketContext&
 std::string packet_to_json_line(const Packet& packet, const PacketContext& ctx, const JsonOptions& options) {
   // Every string was checked above; `replace` is only a last line of defence.
   return packet_to_json(packet, ctx, options).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+nlohmann::ordered_json error_to_json(const DecodeError& e) {
+  nlohmann::ordered_json j;
+  j["kind"] = kind_name(e.kind);
+  j["offset"] = e.offset;
+  j["field"] = e.field;
+  j["message"] = e.message;
+  if (!e.rule.empty()) j["rule"] = e.rule;
+  return j;
 }
 
 }  // namespace mq::dump

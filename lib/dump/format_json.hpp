@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codec/error.hpp"
 #include "codec/packets.hpp"
 
 namespace mq::dump {
@@ -43,6 +44,9 @@ struct JsonOptions {
 
 /// The JSON object for one packet, keys in a stable documented order.
 nlohmann::ordered_json packet_to_json(const Packet& packet, const PacketContext& ctx, const JsonOptions& options = {});
+
+/// An error or a rule violation: {kind, offset, field, message, rule (when one applies)}.
+nlohmann::ordered_json error_to_json(const DecodeError& error);
 
 /// The same as one line of text, without the newline.
 std::string packet_to_json_line(const Packet& packet, const PacketContext& ctx, const JsonOptions& options = {});

@@ -116,12 +116,28 @@ std::string format_packet_text(ByteView packet, const FieldTrace& trace, const P
   return out;
 }
 
-std::string format_error_text(const DecodeError& error, const PacketContext& ctx, const TextOptions& options) {
-  Style s{options.colour};
+namespace {
+
+std::string located(const DecodeError& error, const PacketContext& ctx) {
   std::string text = fmt::format("packet {}, offset {} (input offset {}), {}: {}", ctx.number, error.offset,
                                  ctx.offset + error.offset, error.field, error.message);
   if (!error.rule.empty()) text += fmt::format(" [{}]", error.rule);
-  return s.error("error:") + " " + text + "\n";
+  return text;
+}
+
+}  // namespace
+
+std::string format_error_text(const DecodeError& error, const PacketContext& ctx, const TextOptions& options) {
+  Style s{options.colour};
+  return s.error("error:") + " " + located(error, ctx) + "\n";
+}
+
+std::string format_violations_text(const std::vector<DecodeError>& violations, const PacketContext& ctx,
+                                   const TextOptions& options) {
+  Style s{options.colour};
+  std::string out;
+  for (const DecodeError& v : violations) out += s.error("violation:") + " " + located(v, ctx) + "\n";
+  return out;
 }
 
 }  // namespace mq::dump

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "codec/error.hpp"
 #include "codec/reader.hpp"
@@ -30,5 +31,10 @@ std::string format_packet_text(ByteView packet, const FieldTrace& trace, const P
 /// The offset inside the packet comes from the decoder; the stream offset
 /// from `ctx`. Ends with a newline.
 std::string format_error_text(const DecodeError& error, const PacketContext& ctx, const TextOptions& options = {});
+
+/// --lenient's expert notes: one "violation: packet 2, offset 3 (input
+/// offset 17), field: what [rule]" line per broken rule. Empty for none.
+std::string format_violations_text(const std::vector<DecodeError>& violations, const PacketContext& ctx,
+                                   const TextOptions& options = {});
 
 }  // namespace mq::dump

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "codec/properties.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 
 namespace mq::dump {
 
@@ -194,6 +194,7 @@ Connect read_connect(const Fields& f) {
   Connect c;
   c.protocol_name = f.data("protocol_name", c.protocol_name);
   c.version = static_cast<ProtocolVersion>(f.number("protocol_level", 0xFF, static_cast<std::uint32_t>(c.version)));
+  c.bridge = f.flag("bridge");
   c.clean_start = f.flag("clean_start", c.clean_start);
   c.reserved_flag = f.flag("reserved_flag");
   c.keep_alive = static_cast<std::uint16_t>(f.number("keep_alive", 0xFFFF, c.keep_alive));

@@ -4,7 +4,7 @@
 
 #include "codec/rules.hpp"
 #include "codec/types.hpp"
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 #include "dump/input_shapes.hpp"
 
 namespace mq::dump {

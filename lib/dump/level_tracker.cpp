@@ -4,7 +4,33 @@
 
 namespace mq::dump {
 
-LevelDecode LevelTracker::decode(ByteView bytes, FieldTrace* trace) {
+namespace {
+
+/// Without a known level, a packet that breaks rules is read leniently when
+/// exactly one level reads it; the level is used for it alone.
+bool lenient_at_one_level(ByteView bytes, FieldTrace* trace, std::vector<DecodeError>& violations, LevelDecode& d) {
+  std::vector<DecodeError> v3, v5;
+  FieldTrace t3, t5;
+  auto r3 = decode_packet_lenient(bytes, ProtocolVersion::v311, trace ? &t3 : nullptr, v3);
+  auto r5 = decode_packet_lenient(bytes, ProtocolVersion::v5, trace ? &t5 : nullptr, v5);
+  if (r3.ok() == r5.ok()) return false;
+  d.version = r3 ? ProtocolVersion::v311 : ProtocolVersion::v5;
+  d.guessed = true;
+  if (trace) *trace = r3 ? std::move(t3) : std::move(t5);
+  auto& found = r3 ? v3 : v5;
+  violations.insert(violations.end(), found.begin(), found.end());
+  d.result = r3 ? std::move(r3) : std::move(r5);
+  return true;
+}
+
+Result<Packet> decode_at(ByteView bytes, std::optional<ProtocolVersion> v, FieldTrace* trace,
+                         std::vector<DecodeError>* violations) {
+  return violations ? decode_packet_lenient(bytes, v, trace, *violations) : decode_packet(bytes, v, trace);
+}
+
+}  // namespace
+
+LevelDecode LevelTracker::decode(ByteView bytes, FieldTrace* trace, std::vector<DecodeError>* violations) {
   LevelDecode d;
   if (bytes.empty()) {
     d.result = DecodeError{ErrorKind::Truncated, 0, "fixed header", "no bytes", {}};
@@ -13,7 +39,7 @@ LevelDecode LevelTracker::decode(ByteView bytes, FieldTrace* trace) {
   auto type = static_cast<PacketType>(bytes[0] >> 4);
   bool needs_level = type != PacketType::Connect && type != PacketType::Pingreq && type != PacketType::Pingresp;
   if (version_ || !needs_level) {
-    d.result = decode_packet(bytes, version_, trace);
+    d.result = decode_at(bytes, version_, trace, violations);
     d.version = version_;
     d.guessed = guessed_ && needs_level;
   } else {
@@ -34,6 +60,8 @@ LevelDecode LevelTracker::decode(ByteView bytes, FieldTrace* trace) {
       d.version = version_;
       if (trace) *trace = r3 ? std::move(t3) : std::move(t5);
       d.result = r3 ? std::move(r3) : std::move(r5);
+    } else if (violations && lenient_at_one_level(bytes, trace, *violations, d)) {
+      // read leniently at the only level that reads it
     } else {
       // Neither decodes: report the attempt that got further.
       bool five = r5.error().offset >= r3.error().offset;

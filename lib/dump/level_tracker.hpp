@@ -27,7 +27,10 @@ class LevelTracker {
   /// Decodes one complete packet and learns from it: a CONNECT sets the
   /// level for what follows. With a non-null `trace`, the fields read are
   /// recorded (those of the attempt reported, when both levels failed).
-  LevelDecode decode(ByteView packet, FieldTrace* trace = nullptr);
+  /// With non-null `violations`, decodes leniently (decode_packet_lenient)
+  /// once the level is known; a level is never guessed from a packet that
+  /// breaks rules.
+  LevelDecode decode(ByteView packet, FieldTrace* trace = nullptr, std::vector<DecodeError>* violations = nullptr);
 
   /// The level packets are currently decoded at, if known.
   std::optional<ProtocolVersion> version() const { return version_; }

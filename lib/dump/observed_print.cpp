@@ -64,18 +64,24 @@ void ObservedPrinter::packet(const ObservedPacket& p) {
   // The tree needs the field trace, which the source's decode did not keep;
   // decoding is pure and cheap, so decode again with a trace when needed.
   FieldTrace trace;
+  FieldTrace* want_trace = options_.json ? nullptr : &trace;
+  std::vector<DecodeError> violations;
   std::optional<Result<Packet>> local;
   const Result<Packet>* decoded = p.decoded;
-  if (!options_.json || decoded == nullptr) {
-    local.emplace(decode_packet(p.bytes, p.version, options_.json ? nullptr : &trace));
+  if (options_.lenient) {
+    local.emplace(decode_packet_lenient(p.bytes, p.version, want_trace, violations));
+    decoded = &*local;
+  } else if (!options_.json || decoded == nullptr) {
+    local.emplace(decode_packet(p.bytes, p.version, want_trace));
     if (decoded == nullptr) decoded = &*local;
   }
-  if (!*decoded) ++failures_;
+  if (!*decoded || !violations.empty()) ++failures_;
 
   if (!options_.json) {
     std::string out = fmt::format("{} connection {} {} {} -> {}\n", format_time_utc(p.time_us), p.connection,
                                   direction_arrow(p.direction), endpoint_or_unknown(from), endpoint_or_unknown(to));
     out += format_packet_text(p.bytes, trace, ctx, options_.text);
+    out += format_violations_text(violations, ctx, options_.text);
     if (!*decoded) out += format_error_text(decoded->error(), ctx, options_.text);
     write_(out);
     return;
@@ -96,15 +102,14 @@ void ObservedPrinter::packet(const ObservedPacket& p) {
     j["length"] = ctx.length;
     if (!p.bytes.empty() && (p.bytes[0] >> 4) != 0) j["type"] = packet_type_name(static_cast<PacketType>(p.bytes[0] >> 4));
     if (p.version) j["version"] = version_name(*p.version);
-    const DecodeError& e = decoded->error();
-    nlohmann::ordered_json err;
-    err["kind"] = kind_name(e.kind);
-    err["offset"] = e.offset;
-    err["field"] = e.field;
-    err["message"] = e.message;
-    if (!e.rule.empty()) err["rule"] = e.rule;
-    j["error"] = std::move(err);
+    j["error"] = error_to_json(decoded->error());
     j["hex"] = hex(p.bytes);
+  }
+  if (!violations.empty()) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const DecodeError& v : violations) list.push_back(error_to_json(v));
+    j["violations"] = std::move(list);
+    if (*decoded) j["hex"] = hex(p.bytes);  // the fields may not say everything a broken packet held
   }
   write_(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }

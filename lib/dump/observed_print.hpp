@@ -29,6 +29,7 @@ struct ObservedPrintOptions {
   bool json = false;      ///< NDJSON instead of the tree
   TextOptions text;       ///< colours and secrets for the tree
   JsonOptions json_options;
+  bool lenient = false;   ///< decode as far as the bytes go and list every broken rule (decode_packet_lenient)
 };
 
 /// Writes every packet and connection end it is handed through `write`.
@@ -46,7 +47,7 @@ class ObservedPrinter : public PacketObserver {
   void packet(const ObservedPacket& p) override;
   void connection_end(const ConnectionEnd& end) override;
 
-  /// Packets that failed to decode so far.
+  /// Packets that failed to decode (or, lenient, broke a rule) so far.
   std::uint64_t decode_failures() const { return failures_; }
 
  private:

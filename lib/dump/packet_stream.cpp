@@ -19,14 +19,15 @@ std::optional<ProtocolVersion> find_connect_version(ByteView input) {
   return std::nullopt;
 }
 
-PacketStream::PacketStream(ByteView input, std::optional<ProtocolVersion> version)
+PacketStream::PacketStream(ByteView input, std::optional<ProtocolVersion> version, bool lenient)
     : input_(input), levels_([&] {
         auto connect = find_connect_version(input);  // a CONNECT anywhere wins over -V
         return connect ? connect : version;
-      }()) {}
+      }()),
+      lenient_(lenient) {}
 
 void PacketStream::decode(StreamPacket& p, ByteView bytes) {
-  LevelDecode d = levels_.decode(bytes, &p.trace);
+  LevelDecode d = levels_.decode(bytes, &p.trace, lenient_ ? &p.violations : nullptr);
   p.result = std::move(d.result);
   p.ctx.version = d.version;
   p.ctx.version_guessed = d.guessed;

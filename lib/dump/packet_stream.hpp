@@ -22,12 +22,15 @@ struct StreamPacket {
   FieldTrace trace;      ///< fields read (all of them, or those before the error)
   Result<Packet> result = DecodeError{};
   bool framing_lost = false;     ///< the error leaves no way to find the next packet
+  std::vector<DecodeError> violations;  ///< lenient: every rule the packet breaks, in wire order
 };
 
 class PacketStream {
  public:
   /// `input` must outlive the stream and the packets it returns.
-  PacketStream(ByteView input, std::optional<ProtocolVersion> version);
+  /// `lenient`: decode as far as the bytes go, listing broken rules (see
+  /// decode_packet_lenient) instead of stopping at the first.
+  PacketStream(ByteView input, std::optional<ProtocolVersion> version, bool lenient = false);
 
   /// The next packet, or nullopt at the end of the input (or after an error
   /// that lost the framing).
@@ -44,6 +47,7 @@ class PacketStream {
   std::size_t number_ = 0;
   bool stopped_ = false;
   LevelTracker levels_;
+  bool lenient_ = false;
 };
 
 /// The level of the first CONNECT found by walking the fixed headers of

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 #include "dump/input.hpp"
 #include "invariant.hpp"
 #include "same_packet.hpp"

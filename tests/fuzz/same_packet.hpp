@@ -26,7 +26,7 @@ inline bool same_fields(const Connect& a, const Connect& b) {
   const bool passwords =
       a.password.has_value() == b.password.has_value() && (!a.password || same_bytes(*a.password, *b.password));
   return a.protocol_name == b.protocol_name && a.version == b.version && a.clean_start == b.clean_start &&
-         a.reserved_flag == b.reserved_flag && a.keep_alive == b.keep_alive &&
+         a.reserved_flag == b.reserved_flag && a.bridge == b.bridge && a.keep_alive == b.keep_alive &&
          same_properties(a.properties, b.properties) && a.client_id == b.client_id && wills &&
          a.username == b.username && passwords;
 }

@@ -5,6 +5,7 @@ masking, --keep-going, exit codes, garbage and a reader that closes early.
 Usage: mqdump_test.py /path/to/mqdump [unittest options]
 """
 import base64
+import json
 import os
 import random
 import subprocess
@@ -236,6 +237,26 @@ class Failures(unittest.TestCase):
         self.assertEqual(status, 1)
         self.assertEqual(out.count(b"\n"), 2)
         self.assertIn("packet 2, offset 6 (input offset 8)", err)
+
+    def test_lenient_lists_every_broken_rule(self):
+        # PUBLISH QoS 1, topic "a/#" (wildcard), packet identifier 0, payload "x"; then a PINGREQ
+        stream = (bytes.fromhex("32080003612f2300007" "8") + PINGREQ).hex()
+        status, out, err = run(["-V", "311", stream])
+        self.assertEqual((status, err.count("error:")), (1, 1))
+        status, out, err = run(["-V", "311", "--lenient", stream])
+        self.assertEqual((status, err), (1, ""))
+        text = out.decode()
+        self.assertIn("violation: packet 1, offset 6 (input offset 6), topic name: wildcard character in a topic "
+                      "name [MQTT-3.3.2-2]\n", text)
+        self.assertIn("violation: packet 1, offset 7 (input offset 7), packet identifier: ", text)
+        self.assertIn("packet 2: PINGREQ", text)
+        status, out, _ = run(["-V", "311", "--lenient", "--json", stream])
+        first, second = [json.loads(line) for line in out.decode().splitlines()]
+        self.assertEqual((first["topic"], first["packet_id"], first["payload"]), ("a/#", 0, "x"))
+        self.assertEqual([v["rule"] for v in first["violations"]], ["MQTT-3.3.2-2", "MQTT-2.3.1-1"])
+        self.assertNotIn("violations", second)
+        status, _, _ = run(["--lenient", PINGREQ.hex()])
+        self.assertEqual(status, 0)
 
     def test_truncated_stream(self):
         status, _, err = run([CONNECT_311[:-3].hex()])

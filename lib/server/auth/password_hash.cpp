@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 
 namespace mq::server {
 namespace {
@@ -31,8 +31,8 @@ std::vector<std::uint8_t> derive(const PasswordHash& h, ByteView password) {
 }
 
 std::optional<std::vector<std::uint8_t>> decode_b64(std::string_view text, const char* what, std::string* error) {
-  dump::Base64Error e;
-  auto bytes = dump::base64_decode(text, &e);
+  Base64Error e;
+  auto bytes = base64_decode(text, &e);
   if (!bytes || bytes->empty()) {
     if (error) *error = fmt::format("the {} is not base64{}", what, bytes ? " (empty)" : ": " + e.message);
     return std::nullopt;
@@ -86,8 +86,8 @@ std::optional<PasswordHash> parse_password_hash(std::string_view text, std::stri
 
 std::string format_password_hash(const PasswordHash& h) {
   if (h.kind == PasswordHash::Kind::Sha512)
-    return fmt::format("$6${}${}", dump::base64_encode(h.salt), dump::base64_encode(h.hash));
-  return fmt::format("$7${}${}${}", h.iterations, dump::base64_encode(h.salt), dump::base64_encode(h.hash));
+    return fmt::format("$6${}${}", base64_encode(h.salt), base64_encode(h.hash));
+  return fmt::format("$7${}${}${}", h.iterations, base64_encode(h.salt), base64_encode(h.hash));
 }
 
 PasswordHash make_password_hash(std::string_view password, std::uint32_t iterations) {

@@ -1,9 +1,10 @@
 // Each input shape users paste, written by hand, read into the same bytes.
 #include <doctest/doctest.h>
 
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 #include "dump/input.hpp"
 
+using namespace mq;
 using namespace mq::dump;
 
 namespace {

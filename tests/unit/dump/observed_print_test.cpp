@@ -112,3 +112,15 @@ TEST_CASE("an observed packet that breaks a rule is shown as far as it reads, wi
                       "\"error\":{\"kind\":\"protocol error\",\"offset\":6,\"field\":\"topic name\"") != std::string::npos);
   CHECK(json.out.find("\"rule\":\"MQTT-3.3.2-2\"},\"hex\":\"30050003612f23\"}\n") != std::string::npos);
 }
+
+TEST_CASE("a lenient printer lists every broken rule of an observed packet") {
+  std::string out;
+  ObservedPrinter printer([&](std::string_view s) { out += s; }, ObservedPrintOptions{true, {}, {}, true});
+  // PUBLISH QoS 1, topic "a/#", packet identifier 0, payload "x"
+  feed(printer, "32 08 00 03 61 2f 23 00 00 78", Direction::ToServer, ProtocolVersion::v311, 0);
+  CHECK(printer.decode_failures() == 1);
+  CHECK(out.find("\"topic\":\"a/#\",\"packet_id\":0,") != std::string::npos);
+  CHECK(out.find("\"violations\":[{\"kind\":\"protocol error\",\"offset\":6,\"field\":\"topic name\"") !=
+        std::string::npos);
+  CHECK(out.find("\"rule\":\"MQTT-2.3.1-1\"}],\"hex\":\"32080003612f23000078\"}\n") != std::string::npos);
+}

@@ -1,5 +1,7 @@
 #pragma once
-/// Base64 (RFC 4648) for binary-safe JSON output and for pasted input.
+/// Base64 (RFC 4648): binary-safe JSON output and pasted input (mqdump,
+/// mqsub), and the salts and hashes of the broker's password files. Kept out
+/// of lib/dump so the server does not depend on the decoder's folder.
 
 #include <cstdint>
 #include <optional>
@@ -9,7 +11,7 @@
 
 #include "codec/types.hpp"
 
-namespace mq::dump {
+namespace mq {
 
 /// Standard alphabet with '=' padding.
 std::string base64_encode(ByteView bytes);
@@ -25,4 +27,4 @@ struct Base64Error {
 /// Returns the bytes, or sets `error` and returns nothing.
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text, Base64Error* error = nullptr);
 
-}  // namespace mq::dump
+}  // namespace mq

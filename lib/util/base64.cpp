@@ -1,6 +1,6 @@
-#include "dump/base64.hpp"
+#include "util/base64.hpp"
 
-namespace mq::dump {
+namespace mq {
 
 namespace {
 
@@ -94,4 +94,4 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text, Ba
   return out;
 }
 
-}  // namespace mq::dump
+}  // namespace mq
