@@ -168,11 +168,11 @@ class Broker {
   /// Reason String when not empty, then closes.
   void disconnect(Connection& c, std::uint8_t reason, bool with_will, TimePoint now, std::string_view why = {});
   /// `text` when the broker may tell `c` why it refuses or ends something
-  /// (config.reason_strings, and the client did not set Request Problem
+  /// (config.behaviour.reason_strings, and the client did not set Request Problem
   /// Information to 0), else empty. append() still leaves a Reason String
   /// out where it would not fit the client's Maximum Packet Size.
   std::string_view why(const Connection& c, std::string_view text) const {
-    return config_.reason_strings && c.problem_info ? text : std::string_view();
+    return config_.behaviour.reason_strings && c.problem_info ? text : std::string_view();
   }
   /// Closes without a DISCONNECT (3.x, or before CONNACK).
   void close_connection(Connection& c, bool with_will, TimePoint now);

@@ -46,6 +46,12 @@ struct Behaviour {
   /// Assigned client identifiers are the prefix and 16 hex digits (false), or
   /// the prefix and a random UUID in upper case, as mosquitto's (true).
   bool uuid_client_ids = false;
+  /// Whether the broker's own refusals and errors to 5.0 clients (CONNACK,
+  /// DISCONNECT, a refused PUBACK/PUBREC, SUBACK) carry a short Reason
+  /// String saying why (true), or none (mosquitto). Never to a client that
+  /// set Request Problem Information to 0, and left out where it would not
+  /// fit the client's Maximum Packet Size.
+  bool reason_strings = true;
 };
 
 /// Every limit the broker core enforces. Defaults are those of a permissive
@@ -125,12 +131,6 @@ struct Config {
   bool wildcard_subscriptions = true;
   bool shared_subscriptions = true;
   bool subscription_identifiers = true;
-  /// Whether the broker's own refusals and errors to 5.0 clients (CONNACK,
-  /// DISCONNECT, a refused PUBACK/PUBREC, SUBACK) carry a short Reason
-  /// String saying why; never to a client that set Request Problem
-  /// Information to 0, and left out where it would not fit the client's
-  /// Maximum Packet Size.
-  bool reason_strings = true;
   /// Anonymous clients (no user name) allowed when the authenticator does not decide.
   bool allow_anonymous = true;
   /// Seconds between $SYS/ updates; 0 turns them off.

@@ -19,6 +19,7 @@ constexpr broker::Behaviour kMosquitto{
     .refuse_v3_keep_alive = false,
     .qos2_forward_on_publish = false,
     .uuid_client_ids = true,
+    .reason_strings = false,
 };
 /// A keep alive outside the service's range is replaced by its own, at
 /// every level (AWS IoT: "treated as").
@@ -127,6 +128,10 @@ constexpr std::array kFields = {
     BehaviourField{"uuid_client_ids", &broker::Behaviour::uuid_client_ids,
                    "assigned client ids are auto_id_prefix and a random upper-case UUID",
                    "assigned client ids are auto_id_prefix and 16 hex digits"},
+    BehaviourField{"reason_strings", &broker::Behaviour::reason_strings,
+                   "the broker's own refusals and errors to 5.0 clients carry a short Reason String saying why "
+                   "(unless the client set Request Problem Information to 0, or it would not fit)",
+                   "they carry no Reason String"},
 };
 
 }  // namespace

@@ -45,7 +45,7 @@ struct FakeNet final : Output {
 inline Config test_config() {
   Config c;
   c.sys_interval = 0;
-  c.reason_strings = false;
+  c.behaviour.reason_strings = false;
   return c;
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 Config with_reason_strings() {
   Config c = test_config();
-  c.reason_strings = true;
+  c.behaviour.reason_strings = true;
   return c;
 }
 
