@@ -67,10 +67,12 @@ class Client:
 
 
 def raw_v5_connect(port, client_id):
-    """A raw socket that sent a 5.0 CONNECT and read its CONNACK."""
+    """A raw socket that sent a 5.0 CONNECT and read its CONNACK. It sets
+    Request Problem Information to 0, so the broker's answers carry no Reason
+    String and the bytes compared are the bare reason codes."""
     s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     cid = client_id.encode()
-    body = b"\x00\x04MQTT\x05\x02\x00\x00\x00" + len(cid).to_bytes(2, "big") + cid
+    body = b"\x00\x04MQTT\x05\x02\x00\x00\x02\x17\x00" + len(cid).to_bytes(2, "big") + cid
     s.sendall(bytes([0x10, len(body)]) + body)
     head = recv_exactly(s, 2)
     recv_exactly(s, head[1])
