@@ -133,9 +133,11 @@ apps::AppDoc documentation() {
       "\n"
       "Password checks: a password not verified before is hashed on a thread pool, never on the event loop, "
       "so other clients are not held up; at most 32 checks wait at once, 4 per client address, and a CONNECT "
-      "beyond that is refused with 0x89 Server busy (return code 3 before 5.0). An unknown user name is "
-      "hashed against a dummy entry of 210000 rounds, so it costs as much as a known one and timing does not "
-      "reveal which names exist. A verified password is remembered (as a keyed digest) until the next SIGHUP.";
+      "beyond that is refused with 0x89 Server busy (return code 3 before 5.0). Every check costs as much as the "
+      "dearest entry in the file: a cheaper entry (mosquitto_passwd writes 101 rounds) and an unknown user name "
+      "(no entry at all) are padded with dummy rounds, so timing reveals neither which names exist nor which "
+      "kind of hash a user has; a file of 101-round entries stays cheap for everyone (210000 rounds for an "
+      "empty file). A verified password is remembered (as a keyed digest) until the next SIGHUP.";
   doc.exit_codes = {
       {code(Exit::Ok), "clean shutdown, --check-config found no problem, or passwd succeeded"},
       {code(Exit::StartFailed),

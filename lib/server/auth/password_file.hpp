@@ -30,10 +30,17 @@ class PasswordFile {
 
   /// True when `user` exists and `password` is theirs.
   bool check(std::string_view user, ByteView password) const;
-  /// check(), at the same cost whether or not `user` exists: an unknown
-  /// user's password is hashed against a dummy entry of kDefaultIterations
-  /// rounds, so timing does not tell which user names exist.
+  /// check(), at the same cost for every user name, known or not: after
+  /// the user's own hash (none for an unknown user), the password is hashed
+  /// against a dummy PBKDF2 entry of padding_rounds() rounds, so every check
+  /// costs as much as the dearest hash in the file and timing tells neither
+  /// which user names exist nor which hash kind a user has (a file of
+  /// mosquitto_passwd's 101-round entries stays cheap for everyone).
   bool check_evenly(std::string_view user, ByteView password) const;
+  /// The dummy PBKDF2 rounds check_evenly() adds for `user`: the dearest
+  /// entry's cost minus the user's own (a $6$ entry costs one round; an
+  /// empty file costs kDefaultIterations, as a file mqbroker writes).
+  std::uint32_t padding_rounds(std::string_view user) const;
   /// True when `user` has an entry.
   bool contains(std::string_view user) const { return find(user) != nullptr; }
   /// Adds `user`, or replaces their password.

@@ -54,6 +54,30 @@ TEST_CASE("password hash: mosquitto_passwd's $7$ and $6$ entries verify") {
   CHECK_FALSE(file->check("carol", pw("secret")));
 }
 
+TEST_CASE("password file: every check costs the dearest hash, known user or not") {
+  // mosquitto_passwd's 101-round and one-round entries beside one of ours
+  // (2,000 rounds): the cheap users and unknown users are padded to 2,000.
+  std::string error;
+  auto file = PasswordFile::parse(
+      "alice:$7$101$Vb3w2XnLZ/D5CZcf$/AQCPHyJwGO6LZNSrolaUtnraPBU8o2jA3FAHk+GM3OVUIDBrDGYMsmMMrq10f4cgWq0zjdQhUCnaBGxilKM8A==\n"
+      "bob:$6$juQQ42oeZzH6qUIA$OS+IGgoBcJP+jfizW1GvRvHIA9F5hWrm9n5vEhoi4RsEp29xl5m2GfSs1SO/TAqjLzn0DQnBP/WSxq2AZmTgPA==\n",
+      "pw", &error);
+  REQUIRE_MESSAGE(file, error);
+  CHECK(file->padding_rounds("alice") == 0);  // all cheap: nothing to hide, nothing added
+  CHECK(file->padding_rounds("bob") == 100);
+  CHECK(file->padding_rounds("nobody") == 101);
+  file->set("carol", "carol-pw", 2000);
+  CHECK(file->padding_rounds("carol") == 0);
+  CHECK(file->padding_rounds("alice") == 1899);
+  CHECK(file->padding_rounds("bob") == 1999);
+  CHECK(file->padding_rounds("nobody") == 2000);
+  CHECK(file->check_evenly("alice", pw("secret")));
+  CHECK(file->check_evenly("carol", pw("carol-pw")));
+  CHECK_FALSE(file->check_evenly("bob", pw("secret")));
+  CHECK_FALSE(file->check_evenly("nobody", pw("secret")));
+  CHECK(PasswordFile::parse("", "pw", &error)->padding_rounds("x") == kDefaultIterations);
+}
+
 TEST_CASE("password hash: our entries are salted PBKDF2-SHA512 that round-trip") {
   PasswordHash h = make_password_hash("hunter2", 1000);
   CHECK(h.salt.size() == 12);  // what mosquitto 2.0 accepts
