@@ -224,8 +224,12 @@ void Broker::admit(Connection& c, Connect& k, const std::optional<std::string>& 
   const bool v5 = k.version == ProtocolVersion::v5;
   const std::string_view client_id = assigned ? std::string_view(*assigned) : k.client_id;
 
-  // Keep alive: the server may impose its own (5.0 Server Keep Alive).
-  const std::optional<std::uint16_t> server_keep_alive = imposed_keep_alive(k.keep_alive);
+  // Keep alive: the server may impose its own (5.0 Server Keep Alive). A
+  // 3.x client cannot be told, so it is never given a longer one than it
+  // asked for: it must still be closed after 1.5 times its own keep alive
+  // [MQTT-3.1.2-24] (a shorter one, under max_keepalive, is imposed).
+  std::optional<std::uint16_t> server_keep_alive = imposed_keep_alive(k.keep_alive);
+  if (!v5 && server_keep_alive && k.keep_alive != 0 && *server_keep_alive > k.keep_alive) server_keep_alive.reset();
   c.keep_alive = server_keep_alive.value_or(k.keep_alive);
 
   // Session expiry: 5.0 says it; 3.x derives it from Clean Session.

@@ -57,6 +57,7 @@ void v5_topic_alias(Ctx& c) {
   auto b = c.expect_publish(sub, "the message that used the alias");
   if (b.topic != topic || text_of(b) != "used") c.fail("a topic alias within the maximum was not resolved");
   (void)a;
+  if (max->number >= 65535) return;  // no alias lies above 65535: resolving is all there is to check
   p.properties = {num_prop(PropertyId::TopicAlias, max->number + 1u)};
   p.topic = c.keep(topic);
   pub.send(p);

@@ -21,8 +21,8 @@ constexpr broker::Behaviour kMosquitto{
     .uuid_client_ids = true,
     .reason_strings = false,
 };
-/// A keep alive outside the service's range is replaced by its own, at
-/// every level (AWS IoT: "treated as").
+/// A keep alive outside the service's range is replaced by its own (AWS
+/// IoT: "treated as"), except a 3.x one under the minimum (see admit()).
 constexpr broker::Behaviour kClampKeepAlive{.refuse_v3_keep_alive = false};
 
 constexpr std::array kProfiles = {
@@ -120,8 +120,9 @@ constexpr std::array kFields = {
                    "it gets return code 1 in the 3.1.1 form"},
     BehaviourField{"refuse_v3_keep_alive", &broker::Behaviour::refuse_v3_keep_alive,
                    "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive gets return code 2",
-                   "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive is accepted and the "
-                   "broker's keep alive is enforced"},
+                   "a 3.x client asking for a keep alive outside min_keepalive..max_keepalive is accepted; one over "
+                   "max_keepalive (or 0) gets max_keepalive enforced, one under min_keepalive keeps its own, since a "
+                   "3.x client cannot be told and must be closed after 1.5 times its keep alive [MQTT-3.1.2-24]"},
     BehaviourField{"qos2_forward_on_publish", &broker::Behaviour::qos2_forward_on_publish,
                    "a QoS 2 message is forwarded to subscribers when its PUBLISH arrives",
                    "it is held until the publisher's PUBREL, in memory only (persistence does not keep it)"},
