@@ -69,12 +69,17 @@ void Broker::on_connect_bytes(Connection& c, const Framer::Frame& f, TimePoint n
   }
   auto decoded = decode_body(f.header, f.body, std::nullopt);
   // A bridge's level (0x83, 0x84) decodes, but mqbroker does not serve
-  // bridges: it is answered as an unsupported level, as before it decoded.
-  const bool bridge = decoded && std::get<Connect>(*decoded).bridge;
-  if (!decoded || bridge) {
+  // bridges: it is refused as an unsupported level, in the form of the
+  // level under the bridge mark (3.1 or 3.1.1), which the bridge reads.
+  if (decoded && std::get<Connect>(*decoded).bridge) {
+    c.version = std::get<Connect>(*decoded).version;
+    refuse(c, 0x84);
+    return;
+  }
+  if (!decoded) {
     const DecodeError& e = decoded.error();
     const auto level = raw_level(f.body);
-    if (bridge || e.field == "protocol level" || e.field == "protocol name") {
+    if (e.field == "protocol level" || e.field == "protocol name") {
       // Unsupported level: a level above 5 gets the 5.0 form (0x84), which a
       // newer client reads; anything else return code 1 [MQTT-3.1.2-2].
       c.version = level && *level > 5 && config_.behaviour.v5_refusal_above_level_5 ? ProtocolVersion::v5
