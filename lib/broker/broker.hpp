@@ -305,6 +305,13 @@ class Broker {
     if (s.persisted) journal(OutgoingDone{s.client_id, o.seq});
   }
   Session* restored_session(std::string_view client_id);
+  /// Writes the QoS 2 receipts of `s` (IncomingReceived, or IncomingHeld
+  /// with the message held for the identifier) to `out`.
+  void save_incoming(const Session& s, Journal& out) const;
+  /// Forgets the QoS 2 messages held for `s` (its session ends).
+  void drop_held(const Session& s) {
+    held_qos2_.erase(held_qos2_.lower_bound({&s, 0}), held_qos2_.upper_bound({&s, 0xFFFF}));
+  }
 
   Config config_;
   Output& output_;
@@ -319,6 +326,8 @@ class Broker {
   SessionIndex sessions_;
   /// QoS 2 messages held until their PUBREL (Behaviour::qos2_forward_on_publish
   /// false), by session and packet identifier; bounded by receive_maximum.
+  /// Journaled with their receipts (IncomingHeld), so a persistent session's
+  /// survive a restart.
   std::map<std::pair<const Session*, std::uint16_t>, MessagePtr> held_qos2_;
   /// Each listener name once; Session::listener views into it (node-based,
   /// so views stay valid as names are added). As many entries as listeners.

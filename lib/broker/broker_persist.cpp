@@ -50,7 +50,7 @@ void Broker::journal_session(Session& s) {
   // A session that was in memory only (a 5.0 client raising nothing but
   // resuming with a non-zero expiry) brings its current state along.
   for (const auto& [filter, options] : s.subscriptions) journal(SubscriptionAdd{s.client_id, filter, options});
-  for (std::uint16_t id : s.awaiting_pubrel) journal(IncomingReceived{s.client_id, id});
+  if (journal_) save_incoming(s, *journal_);
   for (auto* list : {&s.inflight, &s.queue})
     for (const Outgoing& o : *list) journal(added_record(s, o));
 }
@@ -63,6 +63,15 @@ void Broker::journal_added(Session& s, Outgoing& o) {
 
 Session* Broker::restored_session(std::string_view client_id) {
   return sessions_.find(client_id);
+}
+
+void Broker::save_incoming(const Session& s, Journal& out) const {
+  for (std::uint16_t id : s.awaiting_pubrel) {
+    if (auto held = held_qos2_.find({&s, id}); held != held_qos2_.end())
+      out.write(IncomingHeld{s.client_id, id, held->second});
+    else
+      out.write(IncomingReceived{s.client_id, id});
+  }
 }
 
 void Broker::restore(const Record& record, TimePoint now) {
@@ -87,6 +96,7 @@ void Broker::restore(const Record& record, TimePoint now) {
         } else if constexpr (std::is_same_v<T, SessionDelete>) {
           if (Session* s = restored_session(r.client_id)) {
             drop_subscriptions(*s);
+            drop_held(*s);
             sessions_.erase(*s);
           }
         } else if constexpr (std::is_same_v<T, SubscriptionAdd>) {
@@ -137,7 +147,17 @@ void Broker::restore(const Record& record, TimePoint now) {
         } else if constexpr (std::is_same_v<T, IncomingReceived>) {
           if (Session* s = restored_session(r.client_id)) s->awaiting_pubrel.insert(r.packet_id);
         } else if constexpr (std::is_same_v<T, IncomingReleased>) {
-          if (Session* s = restored_session(r.client_id)) s->awaiting_pubrel.erase(r.packet_id);
+          if (Session* s = restored_session(r.client_id)) {
+            s->awaiting_pubrel.erase(r.packet_id);
+            held_qos2_.erase({s, r.packet_id});
+          }
+        } else if constexpr (std::is_same_v<T, IncomingHeld>) {
+          // Held whatever the profile now: PUBREC promised the message, so
+          // the PUBREL forwards it even if the broker now forwards on PUBLISH.
+          Session* s = restored_session(r.client_id);
+          if (!s || !r.message) return;
+          s->awaiting_pubrel.insert(r.packet_id);
+          held_qos2_[{s, r.packet_id}] = r.message;
         }
       },
       record);
@@ -179,7 +199,7 @@ void Broker::save(Journal& out) const {
     out.write(SessionSave{s.client_id, s.expiry_interval, s.version,
                           s.username ? std::optional<std::string_view>(*s.username) : std::nullopt});
     for (const auto& [filter, options] : s.subscriptions) out.write(SubscriptionAdd{s.client_id, filter, options});
-    for (std::uint16_t pid : s.awaiting_pubrel) out.write(IncomingReceived{s.client_id, pid});
+    save_incoming(s, out);
     for (const auto* list : {&s.inflight, &s.queue})
       for (const Outgoing& o : *list) out.write(added_record(s, o));
   });

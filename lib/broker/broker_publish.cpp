@@ -94,20 +94,21 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
     // 3.x has no way to refuse; the message is acknowledged and dropped.
     return v5 ? acknowledge(refused, why(c, refusal)) : acknowledge(0x00);
   }
-  if (p.qos == 2) {
-    s.awaiting_pubrel.insert(p.packet_id);
-    if (s.persisted) journal(IncomingReceived{s.client_id, p.packet_id});
-  }
-
   MessageView m{p.topic, p.payload, &p.properties, p.qos, p.retain, std::nullopt};
   if (v5) {
     if (const Property* e = find(p.properties, PropertyId::MessageExpiryInterval))
       m.expires = now + std::chrono::seconds(e->number);
   }
+  if (p.qos == 2) s.awaiting_pubrel.insert(p.packet_id);
   if (p.qos == 2 && !config_.behaviour.qos2_forward_on_publish) {
-    held_qos2_[{&s, p.packet_id}] = Message::make(m);  // forwarded by on_pubrel
+    // Forwarded by on_pubrel. PUBREC promises the message: it is journaled
+    // with its receipt, so a restart before the PUBREL keeps it.
+    MessagePtr held = Message::make(m);
+    if (s.persisted) journal(IncomingHeld{s.client_id, p.packet_id, held});
+    held_qos2_[{&s, p.packet_id}] = std::move(held);
     return acknowledge(0x00);
   }
+  if (p.qos == 2 && s.persisted) journal(IncomingReceived{s.client_id, p.packet_id});
   const std::size_t reached = accept_message(s, m, nullptr, now);
   // 5.0 tells the publisher when nobody subscribed (0x10 No matching subscribers).
   const bool tell = p.qos == 1 || config_.behaviour.pubrec_no_subscribers;
@@ -182,12 +183,14 @@ void Broker::on_pubrec(Connection& c, const Pubrec& a, TimePoint now) {
 void Broker::on_pubrel(Connection& c, const Pubrel& a, TimePoint now) {
   Session& s = *c.session;
   const bool known = s.awaiting_pubrel.erase(a.packet_id) > 0;
-  if (known && s.persisted) journal(IncomingReleased{s.client_id, a.packet_id});
   if (auto held = held_qos2_.find({&s, a.packet_id}); held != held_qos2_.end()) {
     MessagePtr message = std::move(held->second);
     held_qos2_.erase(held);
     accept_message(s, message->view(), message, now);
   }
+  // After the copies it made: a log cut between them (a torn write) keeps
+  // the held message for the PUBREL sent again, rather than losing it.
+  if (known && s.persisted) journal(IncomingReleased{s.client_id, a.packet_id});
   append_ack(c, PacketType::Pubcomp, a.packet_id, known ? 0x00 : 0x92);
 }
 

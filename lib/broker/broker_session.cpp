@@ -51,7 +51,7 @@ void Broker::publish_will(Session& s, TimePoint now) {
 void Broker::end_session(Session& s, TimePoint now) {
   if (s.will_at) publish_will(s, now);  // the session ends before the will delay [MQTT-3.1.3-9]
   drop_subscriptions(s);
-  held_qos2_.erase(held_qos2_.lower_bound({&s, 0}), held_qos2_.upper_bound({&s, 0xFFFF}));
+  drop_held(s);
   if (s.persisted) journal(SessionDelete{s.client_id});
   s.persisted = false;
   counters_.queued -= s.queue.size();

@@ -40,8 +40,8 @@ struct Behaviour {
   /// Alive), or accepted with the broker's value enforced (mosquitto).
   bool refuse_v3_keep_alive = true;
   /// A QoS 2 message is forwarded when its PUBLISH arrives (true), or held
-  /// until the publisher's PUBREL (mosquitto). Held messages live in memory
-  /// only: persistence does not keep them.
+  /// until the publisher's PUBREL (mosquitto). A persistent session's held
+  /// messages are journaled (IncomingHeld), so they survive a restart.
   bool qos2_forward_on_publish = true;
   /// Assigned client identifiers are the prefix and 16 hex digits (false), or
   /// the prefix and a random UUID in upper case, as mosquitto's (true).

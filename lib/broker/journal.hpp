@@ -1,7 +1,8 @@
 #pragma once
 /// Persistence records: every change to the state that must survive a
 /// restart (retained messages, persistent sessions, their subscriptions,
-/// queued and in-flight messages, QoS 2 receipts), as the broker core
+/// queued and in-flight messages, QoS 2 receipts and the QoS 2 messages
+/// held until their PUBREL), as the broker core
 /// reports it to a Journal. The core does no I/O: a store in lib/server
 /// writes the records to disk and hands them back through Broker::restore.
 ///
@@ -93,11 +94,21 @@ struct IncomingReleased {
   std::uint16_t packet_id = 0;
 };
 
+/// A QoS 2 PUBLISH received and held until the client's PUBREL
+/// (Behaviour::qos2_forward_on_publish false): the receipt and the message,
+/// which the broker acknowledged with PUBREC and must forward after a
+/// restart. Ended by IncomingReleased or SessionDelete.
+struct IncomingHeld {
+  std::string_view client_id;
+  std::uint16_t packet_id = 0;
+  MessagePtr message;
+};
+
 /// One change. Views point into storage valid only while the record is
 /// being written or restored.
 using Record = std::variant<RetainSet, RetainDelete, SessionSave, SessionDelete, SubscriptionAdd, SubscriptionRemove,
                             OutgoingAdd, OutgoingSent, OutgoingReleased, OutgoingDone, IncomingReceived,
-                            IncomingReleased>;
+                            IncomingReleased, IncomingHeld>;
 
 /// Where the core reports changes. Called synchronously from Broker calls;
 /// must not call back into the Broker.

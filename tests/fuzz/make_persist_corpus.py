@@ -76,6 +76,15 @@ def main():
         "log-v2-bad-length-mid": log_v2[:first] + b"\x7f" + log_v2[first + 1:],
         "log-v2-zero-tail": log_v2 + bytes(64),
     })
+    # Format version 3: a QoS 2 message held until PUBREL (type 13), restored
+    # and then released or ended with its session.
+    held = record(13, s("pub") + struct.pack(">H", 7) + message("t/h", b"held", qos=2, props=user_prop))
+    pub = record(3, s("pub") + struct.pack(">IBB", 300, 5, 0))
+    files.update({
+        "snapshot-v3-held": header(0, 4, 3) + pub + held + end_marker(2),
+        "log-v3-held-released": header(1, 4, 3) + pub + held + record(12, s("pub") + struct.pack(">H", 7)),
+        "log-v3-held-session-deleted": header(1, 4, 3) + pub + held + record(4, s("pub")) + held,
+    })
     for name, data in files.items():
         with open(os.path.join(folder, name), "wb") as f:
             f.write(data)

@@ -125,7 +125,8 @@ constexpr std::array kFields = {
                    "3.x client cannot be told and must be closed after 1.5 times its keep alive [MQTT-3.1.2-24]"},
     BehaviourField{"qos2_forward_on_publish", &broker::Behaviour::qos2_forward_on_publish,
                    "a QoS 2 message is forwarded to subscribers when its PUBLISH arrives",
-                   "it is held until the publisher's PUBREL, in memory only (persistence does not keep it)"},
+                   "it is held until the publisher's PUBREL (kept by persistence, like the session's other state; "
+                   "discarded when the session ends, by expiry or a clean start)"},
     BehaviourField{"uuid_client_ids", &broker::Behaviour::uuid_client_ids,
                    "assigned client ids are auto_id_prefix and a random upper-case UUID",
                    "assigned client ids are auto_id_prefix and 16 hex digits"},

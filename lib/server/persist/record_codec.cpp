@@ -28,10 +28,12 @@ namespace {
 ///   outgoing done       client, u64 seq
 ///   incoming received   client, u16 packet id
 ///   incoming released   client, u16 packet id
+///   incoming held       client, u16 packet id, message (format version 3)
 constexpr std::array<std::string_view, std::variant_size_v<Record>> kRecordNames = {
     "retain set",      "retain delete",     "session save",     "session delete",
     "subscription add", "subscription remove", "outgoing add",  "outgoing sent",
     "outgoing released", "outgoing done",    "incoming received", "incoming released",
+    "incoming held",
 };
 
 std::array<std::uint32_t, 256> make_crc_table() {
@@ -133,6 +135,9 @@ void put_body(Writer& w, const Record& record, const WallClock& clock) {
             put_u64(w, r.seq);
           } else if constexpr (std::is_same_v<T, IncomingReceived> || std::is_same_v<T, IncomingReleased>) {
             w.u16(r.packet_id);
+          } else if constexpr (std::is_same_v<T, IncomingHeld>) {
+            w.u16(r.packet_id);
+            put_message(w, *r.message, clock);
           }
         }
       },
@@ -194,6 +199,9 @@ Record get_fields(Reader& r, const WallClock& clock) {
       out.seq = get_u64(r, "sequence number");
     } else if constexpr (std::is_same_v<T, IncomingReceived> || std::is_same_v<T, IncomingReleased>) {
       out.packet_id = r.u16("packet identifier");
+    } else if constexpr (std::is_same_v<T, IncomingHeld>) {
+      out.packet_id = r.u16("packet identifier");
+      out.message = get_message(r, clock);
     }
   }
   return out;
@@ -231,7 +239,7 @@ Result<StoreHeader> decode_store_header(ByteView file) {
   }
   const std::uint32_t version = r.u32("format version");
   if (r && (version == 0 || version > kStoreVersion))
-    r.fail(ErrorKind::Malformed, "format version", "format version " + std::to_string(version) + " is not 1 or 2",
+    r.fail(ErrorKind::Malformed, "format version", "format version " + std::to_string(version) + " is not 1, 2 or 3",
            {}, 4);
   h.version = version;
   const std::uint8_t kind = r.u8("file kind");

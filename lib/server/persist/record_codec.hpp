@@ -1,12 +1,16 @@
 #pragma once
 /// The persistence file format: a header, then framed records.
 ///
-///   file    = magic "MQDB" | u32 format version (2) | u8 kind (0 snapshot,
+///   file    = magic "MQDB" | u32 format version (3) | u8 kind (0 snapshot,
 ///             1 log) | u64 generation | record* | [end marker]
 ///   end     = a record frame whose body is u8 0 | u64 count of records;
-///             it closes every version 2 snapshot, so a snapshot cut at a
-///             record boundary is seen as cut (version 1 had none; logs,
-///             appended to, have none)
+///             it closes every snapshot from version 2 on, so a snapshot
+///             cut at a record boundary is seen as cut (version 1 had none;
+///             logs, appended to, have none)
+///   version 3 added record type 13 (incoming held: a QoS 2 message held
+///             until its PUBREL); an older mqbroker refuses the file by its
+///             header instead of taking the new record for damage that
+///             salvage would skip. Versions 1 and 2 still load.
 ///   record  = u32 body length | u32 CRC-32 of the body | body
 ///   body    = u8 type (Record's variant index + 1) | fields
 ///
@@ -28,8 +32,8 @@ namespace mq::server {
 
 /// The four bytes every persistence file starts with.
 inline constexpr std::string_view kStoreMagic = "MQDB";
-/// The format version this code writes (it also reads version 1).
-inline constexpr std::uint32_t kStoreVersion = 2;
+/// The format version this code writes (it also reads versions 1 and 2).
+inline constexpr std::uint32_t kStoreVersion = 3;
 /// Bytes of the file header.
 inline constexpr std::size_t kStoreHeaderSize = 17;
 /// Largest record body accepted: a maximum-size message plus its fields.
@@ -46,7 +50,7 @@ struct StoreHeader {
   StoreFileKind kind = StoreFileKind::Snapshot;
   /// Bumped by every snapshot; a log only extends the snapshot of its generation.
   std::uint64_t generation = 0;
-  /// 1 or 2; a version 1 snapshot has no end marker.
+  /// 1 to 3; a version 1 snapshot has no end marker.
   std::uint32_t version = kStoreVersion;
 };
 

@@ -123,7 +123,7 @@ std::optional<std::string> Store::restore_file(const std::string& path, const st
     const ScannedFrame& f = scan.frames[i];
     const std::size_t to = f.offset + 8 + f.body.size();
     if (auto count = end_marker_count(f.body)) {
-      // Only a version 2 snapshot has one, as its very last frame.
+      // Only a snapshot from version 2 on has one, as its very last frame.
       closed = snapshot && h.version >= 2 && i + 1 == scan.frames.size() && !scan.torn_tail && *count == i;
       if (!closed) {
         DecodeError e;
@@ -146,7 +146,7 @@ std::optional<std::string> Store::restore_file(const std::string& path, const st
   if (snapshot && h.version < 2) {
     log_.log(LogLevel::Warning,
              "persistence snapshot in format version 1: it has no end marker, so a cut at a record boundary "
-             "cannot be detected (the next save writes version 2)",
+             "cannot be detected (the next save writes the current version)",
              {{"file", path}});
   } else if (snapshot && !closed && bad.empty()) {
     DecodeError e;

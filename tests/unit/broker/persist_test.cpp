@@ -3,39 +3,11 @@
 // first would have (queued and in-flight messages, QoS 2 receipts,
 // subscriptions, retained messages).
 
-#include "harness.hpp"
-#include "server/persist/record_codec.hpp"
+#include "persist_tape.hpp"
 
 namespace mq::broker::test {
 
 namespace {
-
-using server::WallClock;
-
-/// A journal that keeps the encoded records, as the durable log would.
-struct Tape final : Journal {
-  Bytes bytes;
-  std::vector<std::string> names;
-  WallClock clock;
-  explicit Tape(TimePoint now) : clock{now, 1'700'000'000'000} {}
-  void write(const Record& r) override {
-    names.emplace_back(server::record_name(r));
-    server::encode_record(r, clock, bytes);
-  }
-  /// Decodes every record into `b` (which journals to `next`).
-  void replay(Broker& b, Journal& next, TimePoint now) const {
-    b.set_journal(&next);
-    for (std::size_t at = 0; at < bytes.size();) {
-      auto f = server::read_record_frame(bytes, at);
-      REQUIRE(f);
-      auto r = server::decode_record(f->body, at + 8, WallClock{now, clock.unix_ms});
-      REQUIRE(r);
-      b.restore(*r, now);
-      at = f->next;
-    }
-    b.restore_done(now);
-  }
-};
 
 /// A 3.1.1 persistent session "sub" subscribed to `filter`, then offline.
 void leave_subscribed(Harness& h, std::string_view filter, QoS qos) {

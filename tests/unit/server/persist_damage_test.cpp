@@ -225,9 +225,9 @@ TEST_CASE("persist damage: a format version 1 snapshot (no end marker) is read a
   std::optional<std::string> e;
   CHECK(open_count(d.path, PersistenceMode::Snapshot, false, &e) == 3);
   CHECK_FALSE(e);
-  // Saved at open in version 2, with its end marker.
+  // Saved at open in the current version, with its end marker.
   const Bytes now = read_all(d.path / "data.db");
-  CHECK(now[7] == 2);
+  CHECK(now[7] == kStoreVersion);
   CHECK(record_offsets(now).size() == 4);
 }
 
