@@ -86,6 +86,13 @@ class Broker {
 
   /// Reports subscriptions and takeovers to `events` from now on (nullptr: none).
   void set_events(Events* events) { events_ = events; }
+  /// Tells the core the wall-clock time at steady time `now`, so expiry can
+  /// count whole wall-clock seconds (Behaviour::whole_second_expiry); the
+  /// core never reads a clock itself. Until told, seconds start at `now`'s
+  /// own whole seconds.
+  void set_wall_clock(TimePoint now, std::chrono::system_clock::time_point wall) {
+    wall_offset_ = std::chrono::duration_cast<Clock::duration>(wall.time_since_epoch()) - now.time_since_epoch();
+  }
   /// Reports every change to persistent state to `journal` from now on
   /// (nullptr: none). Set it before restoring and before the first open().
   void set_journal(Journal* journal) { journal_ = journal; }
@@ -264,6 +271,11 @@ class Broker {
   /// Sends an in-flight message (again, with DUP, on reconnection).
   bool send_inflight(Session& s, Outgoing& o, bool dup, TimePoint now);
   std::uint16_t next_packet_id(Session& s);
+  /// Gives `o` the next packet identifier of `s`, in sequence.
+  void take_packet_id(Session& s, Outgoing& o);
+  /// `o`, numbered first if identifiers are taken on queueing
+  /// (Behaviour::packet_id_when_queued).
+  Outgoing&& queued(Session& s, Outgoing&& o);
   std::size_t window(const Session& s) const;
   ClientInfo client_info(const Session& s) const;
 
@@ -298,8 +310,9 @@ class Broker {
   void journal_retained(std::string_view topic, const MessagePtr& m, RetainedStore::Change change);
   /// Starts or stops journaling `s` after its expiry interval was set.
   void journal_session(Session& s);
-  /// Journals `o`, just appended to the outgoing messages of `s`.
-  void journal_added(Session& s, Outgoing& o);
+  /// Journals `o`, just appended to the outgoing messages of `s` (to its
+  /// queue when `queued`, else in flight).
+  void journal_added(Session& s, Outgoing& o, bool queued);
   /// Journals the end of outgoing message `o` of `s`.
   void journal_done(const Session& s, const Outgoing& o) {
     if (s.persisted) journal(OutgoingDone{s.client_id, o.seq});
@@ -314,6 +327,10 @@ class Broker {
   }
 
   Config config_;
+  /// Wall-clock time minus steady time (set_wall_clock).
+  Clock::duration wall_offset_{};
+  /// When a Message Expiry Interval of `seconds` given at `now` runs out.
+  TimePoint expiry_at(TimePoint now, std::uint32_t seconds) const;
   Output& output_;
   Journal* journal_ = nullptr;
   Events* events_ = nullptr;

@@ -18,8 +18,12 @@ std::pair<std::string_view, std::string_view> tree_key(std::string_view full) {
 }
 
 /// The record that restores outgoing message `o` of `s`.
-OutgoingAdd added_record(const Session& s, const Outgoing& o) {
-  return OutgoingAdd{s.client_id, o.seq, o.qos, o.retain, o.released, o.packet_id, o.subscription_ids, o.message};
+OutgoingAdd added_record(const Session& s, const Outgoing& o, bool queued) {
+  // A record with a packet identifier is one in flight: a queued message
+  // numbered early (Behaviour::packet_id_when_queued) is saved without its
+  // identifier and numbered again when sent after a restart.
+  return OutgoingAdd{s.client_id, o.seq,   o.qos, o.retain, o.released, queued ? std::uint16_t{0} : o.packet_id,
+                     o.subscription_ids, o.message};
 }
 
 template <typename List>
@@ -52,13 +56,13 @@ void Broker::journal_session(Session& s) {
   for (const auto& [filter, options] : s.subscriptions) journal(SubscriptionAdd{s.client_id, filter, options});
   if (journal_) save_incoming(s, *journal_);
   for (auto* list : {&s.inflight, &s.queue})
-    for (const Outgoing& o : *list) journal(added_record(s, o));
+    for (const Outgoing& o : *list) journal(added_record(s, o, list == &s.queue));
 }
 
-void Broker::journal_added(Session& s, Outgoing& o) {
+void Broker::journal_added(Session& s, Outgoing& o, bool queued) {
   o.seq = s.next_seq++;
   if (!s.persisted) return;
-  journal(added_record(s, o));
+  journal(added_record(s, o, queued));
 }
 
 Session* Broker::restored_session(std::string_view client_id) {
@@ -201,7 +205,7 @@ void Broker::save(Journal& out) const {
     for (const auto& [filter, options] : s.subscriptions) out.write(SubscriptionAdd{s.client_id, filter, options});
     save_incoming(s, out);
     for (const auto* list : {&s.inflight, &s.queue})
-      for (const Outgoing& o : *list) out.write(added_record(s, o));
+      for (const Outgoing& o : *list) out.write(added_record(s, o, list == &s.queue));
   });
 }
 

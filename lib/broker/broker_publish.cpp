@@ -97,7 +97,7 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
   MessageView m{p.topic, p.payload, &p.properties, p.qos, p.retain, std::nullopt};
   if (v5) {
     if (const Property* e = find(p.properties, PropertyId::MessageExpiryInterval))
-      m.expires = now + std::chrono::seconds(e->number);
+      m.expires = expiry_at(now, e->number);
   }
   if (p.qos == 2) s.awaiting_pubrel.insert(p.packet_id);
   if (p.qos == 2 && !config_.behaviour.qos2_forward_on_publish) {
@@ -314,7 +314,7 @@ void Broker::deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qo
       return;
     }
     if (!owned) owned = Message::make(m);
-    enqueue(s, Outgoing{owned, qos, retain, {ids.begin(), ids.end()}, 0, 0, false});
+    enqueue(s, queued(s, Outgoing{owned, qos, retain, {ids.begin(), ids.end()}, 0, 0, false}));
     return;
   }
   if (c && qos == 0) {
@@ -332,8 +332,7 @@ void Broker::deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qo
   if (!owned) owned = Message::make(m);
   Outgoing o{owned, qos, retain, {ids.begin(), ids.end()}, 0, 0, false};
   if (c && s.queue.empty() && s.inflight.size() < window(s)) {
-    o.packet_id = next_packet_id(s);
-    o.id_sequence = s.id_allocations;
+    take_packet_id(s, o);
     DeliveryFields f;
     f.qos = qos;
     f.retain = retain;
@@ -342,11 +341,23 @@ void Broker::deliver(Session& s, const MessageView& m, MessagePtr& owned, QoS qo
     f.expiry_remaining = seconds_left(m.expires, now);
     if (transmit(*c, m, f, shareable, now)) {
       s.inflight.push_back(std::move(o));
-      journal_added(s, s.inflight.back());
+      journal_added(s, s.inflight.back(), false);
     }
     return;
   }
-  enqueue(s, std::move(o));
+  enqueue(s, queued(s, std::move(o)));
+}
+
+Outgoing&& Broker::queued(Session& s, Outgoing&& o) {
+  // mosquitto numbers a message as it enters the session, whatever then
+  // becomes of it (Behaviour::packet_id_when_queued).
+  if (o.qos > 0 && config_.behaviour.packet_id_when_queued) take_packet_id(s, o);
+  return std::move(o);
+}
+
+void Broker::take_packet_id(Session& s, Outgoing& o) {
+  o.packet_id = next_packet_id(s);
+  o.id_sequence = s.id_allocations;
 }
 
 bool Broker::transmit(Connection& c, const MessageView& m, DeliveryFields& f, bool shareable, TimePoint) {
@@ -418,16 +429,37 @@ std::size_t Broker::window(const Session& s) const {
   return w;
 }
 
+TimePoint Broker::expiry_at(TimePoint now, std::uint32_t seconds) const {
+  TimePoint from = now;
+  if (config_.behaviour.whole_second_expiry) {
+    // mosquitto stores `time(NULL) + interval` and sends `expiry - time(NULL)`:
+    // counting from the start of the wall-clock second, and rounding the
+    // remainder up (seconds_left), gives the same figures.
+    const auto wall = now.time_since_epoch() + wall_offset_;
+    from = now - (wall - std::chrono::floor<std::chrono::seconds>(wall));
+  }
+  return from + std::chrono::seconds(seconds);
+}
+
 std::uint16_t Broker::next_packet_id(Session& s) {
-  // Identifiers are taken in sequence; one can only still be in flight if the
-  // oldest in-flight message was sent 65535 or more identifiers ago, so the
-  // window is scanned only then.
+  // Identifiers are taken in sequence; one can only still be in use if the
+  // oldest holder (in flight, or queued when identifiers are taken on
+  // queueing) took it 65535 or more identifiers ago, so only then are the
+  // holders scanned.
+  const bool queue_holds = config_.behaviour.packet_id_when_queued;
+  auto holds = [](std::uint16_t id) { return [id](const Outgoing& o) { return o.packet_id == id; }; };
   while (true) {
     ++s.id_allocations;
     if (++s.last_packet_id == 0) s.last_packet_id = 1;
-    if (s.inflight.empty() || s.id_allocations - s.inflight.front().id_sequence < 65535) return s.last_packet_id;
+    const Outgoing* oldest = s.inflight.empty() ? nullptr : &s.inflight.front();
+    if (!oldest && queue_holds) {
+      auto q = std::find_if(s.queue.begin(), s.queue.end(), [](const Outgoing& o) { return o.packet_id != 0; });
+      if (q != s.queue.end()) oldest = &*q;
+    }
+    if (!oldest || s.id_allocations - oldest->id_sequence < 65535) return s.last_packet_id;
     const std::uint16_t id = s.last_packet_id;
-    if (std::none_of(s.inflight.begin(), s.inflight.end(), [id](const Outgoing& o) { return o.packet_id == id; }))
+    if (std::none_of(s.inflight.begin(), s.inflight.end(), holds(id)) &&
+        (!queue_holds || std::none_of(s.queue.begin(), s.queue.end(), holds(id))))
       return id;
   }
 }
@@ -457,7 +489,7 @@ void Broker::enqueue(Session& s, Outgoing&& o) {
   }
   s.queued_bytes += cost;
   s.queue.push_back(std::move(o));
-  journal_added(s, s.queue.back());
+  journal_added(s, s.queue.back(), true);
   ++counters_.queued;
 }
 
@@ -507,8 +539,7 @@ void Broker::pump(Session& s, TimePoint now) {
       transmit(*c, o.message->view(), f, false, now);
       continue;
     }
-    o.packet_id = next_packet_id(s);
-    o.id_sequence = s.id_allocations;
+    if (!o.packet_id) take_packet_id(s, o);
     if (!send_inflight(s, o, false, now)) {
       journal_done(s, o);
       continue;

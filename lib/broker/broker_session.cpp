@@ -35,7 +35,7 @@ void Broker::publish_will(Session& s, TimePoint now) {
     ++counters_.dropped_not_authorized;
     return;
   }
-  if (will.expiry) m.expires = now + std::chrono::seconds(*will.expiry);
+  if (will.expiry) m.expires = expiry_at(now, *will.expiry);
   MessagePtr owned = m.expires ? Message::make(m) : will.message;
   ++counters_.wills_published;
   if (m.retain) {

@@ -52,6 +52,18 @@ struct Behaviour {
   /// set Request Problem Information to 0, and left out where it would not
   /// fit the client's Maximum Packet Size.
   bool reason_strings = true;
+  /// A QoS 1/2 message takes its packet identifier when it is sent (false),
+  /// or when it enters the client's session, in flight or queued (true:
+  /// mosquitto). Then one dropped by a full queue or expired before sending
+  /// has used an identifier, and the client sees a gap in the sequence.
+  bool packet_id_when_queued = false;
+  /// A Message Expiry Interval counts from the time it arrives (false), or
+  /// from the start of its wall-clock second, as mosquitto's whole-second
+  /// clock does (true). The remaining time is rounded up either way, so it
+  /// is the same as mosquitto's `expiry - now` in whole seconds; a message
+  /// whose count reaches 0 has expired and is not sent (mosquitto sends a
+  /// queued one without the property, as if it never expired).
+  bool whole_second_expiry = false;
 };
 
 /// Every limit the broker core enforces. Defaults are those of a permissive

@@ -102,6 +102,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
     if (auto e = s->make_tls(i, s->tls_[i])) return e;
   broker::Output& output = *s;  // a private base: only the Server hands itself out
   s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
+  s->broker_->set_wall_clock(now(), std::chrono::system_clock::now());
   s->broker_->set_events(&s->events_);
   if (s->settings_.persistence) {
     Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode,
@@ -351,6 +352,7 @@ void Server::arm_timer() {
   armed_for_ = next;
   deadline_timer_.start(wait, [this] {
     armed_for_.reset();
+    broker_->set_wall_clock(now(), std::chrono::system_clock::now());  // follows clock adjustments
     broker_->tick(now());
     schedule();
   });

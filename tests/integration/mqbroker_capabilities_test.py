@@ -236,7 +236,7 @@ class Profiles(unittest.TestCase):
                            text=True, timeout=TIMEOUT)
         self.assertEqual(r.returncode, 0, r.stderr)
         for line in ("receive_maximum 20", "set_tcp_nodelay false", "pubrec_no_subscribers false",
-                     "uuid_client_ids true"):
+                     "uuid_client_ids true", "packet_id_when_queued true", "whole_second_expiry true"):
             self.assertIn(line, r.stdout)
 
 

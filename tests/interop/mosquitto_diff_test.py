@@ -13,7 +13,17 @@ Subscription Identifier (mosquitto does not close the connection).
 A conversation is a list of steps on named sockets: send bytes, `sync` (send
 PINGREQ and read up to its PINGRESP, so everything the broker sent before it
 is recorded and nothing is waited for by time), or `eof` (read until the
-broker closes). mosquitto 2.0 cannot pick a free port itself: the test binds
+broker closes). Conversations about expiry also wait for the wall clock, the
+one thing they are about: `align` waits (under a second) until the clock is
+between two fractions of a second, so a message is published well inside a
+second on both brokers' clocks, and `until` waits for a whole number of
+seconds after the start of that second. mosquitto counts expiry in whole
+wall-clock seconds (time(NULL)), so what it sends depends only on which
+second things happen in, and these waits make that the same for both brokers.
+
+Left out on purpose as well: a queued message read in the second its expiry
+count reaches 0, which mosquitto sends without a Message Expiry Interval (as
+if it never expired) and mqbroker drops (see PROFILES in mqbroker(1)). mosquitto 2.0 cannot pick a free port itself: the test binds
 port 0, closes it and passes the number.
 
 Usage: mosquitto_diff_test.py /path/to/mqbroker [unittest options]
@@ -31,7 +41,10 @@ import unittest
 
 MQBROKER = None
 TIMEOUT = 10  # seconds for any one read or start
-CONFIG = "max_keepalive 60\n"  # both brokers; mosquitto also gets its listener
+# Both brokers; mosquitto also gets its listener. A short queue shows where
+# packet identifiers are taken.
+CONFIG = "max_keepalive 60\nmax_queued_messages 3\n"
+MQ_FLAGS = ["--max-keepalive", "60", "--max-queued-messages", "3"]
 
 
 def u16(n):
@@ -80,6 +93,13 @@ def unsubscribe(topic, pid=2, v5=False):
 def ack(kind, pid):
     return packet(kind, u16(pid))
 
+
+def expiry(seconds):
+    """A Message Expiry Interval property."""
+    return b"\x02" + seconds.to_bytes(4, "big")
+
+
+SESSION_KEPT = b"\x11\x00\x00\x02\x58"  # Session Expiry Interval 600 s
 
 PINGREQ = b"\xc0\x00"
 DISCONNECT = b"\xe0\x00"
@@ -205,6 +225,43 @@ CONVERSATIONS = [
         ("send", "s", connect("d-ubad5", level=5)), ("send", "s", unsubscribe("diff/#/y", v5=True)), ("eof", "s")]),
     ("3.1.1 PUBLISH to a topic with a wildcard", [
         ("send", "p", connect("d-wild")), ("send", "p", publish("diff/#", "x")), ("eof", "p")]),
+    ("choice: packet identifiers are taken as messages are queued: a full queue leaves a gap", [
+        ("send", "s", connect("d-qfull", clean=False)), ("send", "s", subscribe("diff/qfull", 1)), ("sync", "s"),
+        ("send", "s", DISCONNECT), ("eof", "s"), ("send", "p", connect("d-qfullp"))] +
+        [("send", "p", publish("diff/qfull", f"m{i}", 1, i)) for i in range(1, 6)] + [
+        ("sync", "p"), ("send", "t", connect("d-qfull", clean=False)), ("sync", "t"),
+        ("send", "p", publish("diff/qfull", "late", 1, 9)), ("sync", "p"), ("sync", "t")]),
+    ("choice: packet identifiers beyond the in-flight window, with drops", [
+        ("send", "s", connect("d-win")), ("send", "s", subscribe("diff/win", 1)), ("sync", "s"),
+        ("send", "p", connect("d-winp"))] +
+        [("send", "p", publish("diff/win", f"m{i}", 1, i)) for i in range(1, 26)] + [
+        ("sync", "p"), ("sync", "s"), ("send", "s", ack(0x40, 1)), ("send", "s", ack(0x40, 2)),
+        ("send", "s", ack(0x40, 3)), ("sync", "s"), ("send", "p", publish("diff/win", "late", 1, 30)),
+        ("sync", "p"), ("send", "s", ack(0x40, 4)), ("sync", "s")]),
+    ("choice: a queued message that expired still used its packet identifier", [
+        ("send", "s", connect("d-qexp", level=5, clean=False, props=SESSION_KEPT)),
+        ("send", "s", subscribe("diff/qexp", 1, v5=True)), ("sync", "s"), ("send", "s", DISCONNECT), ("eof", "s"),
+        ("send", "p", connect("d-qexpp", level=5)), ("sync", "p"), ("align", None, 0.1, 0.6),
+        ("send", "p", publish("diff/qexp", "short", 1, 1, v5=True, props=expiry(1))),
+        ("send", "p", publish("diff/qexp", "long", 1, 2, v5=True)), ("sync", "p"), ("until", None, 2.05),
+        ("send", "t", connect("d-qexp", level=5, clean=False, props=SESSION_KEPT)), ("sync", "t")]),
+    ("choice: expiry counts whole seconds: a retained message read in the next second", [
+        ("send", "p", connect("d-xr", level=5)), ("sync", "p"), ("align", None, 0.55, 0.7),
+        ("send", "p", publish("diff/xr", "kept", retain=True, v5=True, props=expiry(2))), ("sync", "p"),
+        ("until", None, 1.05), ("send", "s", connect("d-xrs", level=5)),
+        ("send", "s", subscribe("diff/xr", 0, v5=True)), ("sync", "s")]),
+    ("choice: expiry counts whole seconds: a retained message is gone in the second its count reaches 0", [
+        ("send", "p", connect("d-xz", level=5)), ("sync", "p"), ("align", None, 0.55, 0.7),
+        ("send", "p", publish("diff/xz", "kept", retain=True, v5=True, props=expiry(1))), ("sync", "p"),
+        ("until", None, 1.05), ("send", "s", connect("d-xzs", level=5)),
+        ("send", "s", subscribe("diff/xz", 0, v5=True)), ("sync", "s")]),
+    ("choice: expiry counts whole seconds: a queued message read in the next second", [
+        ("send", "s", connect("d-xq", level=5, clean=False, props=SESSION_KEPT)),
+        ("send", "s", subscribe("diff/xq", 1, v5=True)), ("sync", "s"), ("send", "s", DISCONNECT), ("eof", "s"),
+        ("send", "p", connect("d-xqp", level=5)), ("sync", "p"), ("align", None, 0.55, 0.7),
+        ("send", "p", publish("diff/xq", "three", 1, 1, v5=True, props=expiry(3))), ("sync", "p"),
+        ("until", None, 1.05), ("send", "t", connect("d-xq", level=5, clean=False, props=SESSION_KEPT)),
+        ("sync", "t")]),
     ("$SYS is not matched by #", [
         ("send", "s", connect("d-sys")), ("send", "s", subscribe("#", 0)), ("sync", "s"),
         ("send", "p", connect("d-sysp")), ("send", "p", publish("$SYS/x", "no")), ("sync", "p"), ("sync", "s")]),
@@ -276,10 +333,21 @@ class Conversation:
                 self.bufs[name] += chunk
 
     def run(self, steps):
+        second = None  # the wall-clock second of the last `align`
         for step in steps:
             kind, name = step[0], step[1]
             deadline = time.monotonic() + TIMEOUT
-            if kind == "send":
+            if kind == "align":
+                lo, hi = step[2], step[3]
+                while not lo <= time.time() % 1 < hi:
+                    left = (lo - time.time() % 1) % 1
+                    time.sleep(min(left, 0.05) or 0.005)
+                second = int(time.time())
+            elif kind == "until":
+                left = second + step[2] - time.time()
+                if left > 0:
+                    time.sleep(left)
+            elif kind == "send":
                 self.sock(name).sendall(step[2])
             elif kind == "close":
                 self.sock(name).close()
@@ -339,7 +407,7 @@ class MosquittoDiff(unittest.TestCase):
         cls.mosq = subprocess.Popen([mosquitto, "-c", conf, "-v"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         wait_line(cls.mosq.stdout, "running", "mosquitto")
         cls.mosq_port = port
-        cls.mq = subprocess.Popen([MQBROKER, "--profile", "mosquitto", "-p", "0", "--max-keepalive", "60"],
+        cls.mq = subprocess.Popen([MQBROKER, "--profile", "mosquitto", "-p", "0"] + MQ_FLAGS,
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         line = wait_line(cls.mq.stdout, "\n", "mqbroker")
         cls.mq_port = int(line.split()[2].rsplit(":", 1)[1])

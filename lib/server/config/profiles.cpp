@@ -20,6 +20,8 @@ constexpr broker::Behaviour kMosquitto{
     .qos2_forward_on_publish = false,
     .uuid_client_ids = true,
     .reason_strings = false,
+    .packet_id_when_queued = true,
+    .whole_second_expiry = true,
 };
 /// A keep alive outside the service's range is replaced by its own (AWS
 /// IoT: "treated as"), except a 3.x one under the minimum (see admit()).
@@ -134,6 +136,15 @@ constexpr std::array kFields = {
                    "the broker's own refusals and errors to 5.0 clients carry a short Reason String saying why "
                    "(unless the client set Request Problem Information to 0, or it would not fit)",
                    "they carry no Reason String"},
+    BehaviourField{"packet_id_when_queued", &broker::Behaviour::packet_id_when_queued,
+                   "a QoS 1/2 message takes its packet identifier as it enters the session, so one dropped by a "
+                   "full queue or expired before sending leaves a gap in the identifiers",
+                   "a QoS 1/2 message takes its packet identifier when it is sent: no gaps"},
+    BehaviourField{"whole_second_expiry", &broker::Behaviour::whole_second_expiry,
+                   "a Message Expiry Interval counts from the start of the wall-clock second the message arrived in, "
+                   "and a message whose remaining whole seconds reach 0 has expired",
+                   "a Message Expiry Interval counts from the moment the message arrived; the remaining time sent "
+                   "is rounded up"},
 };
 
 }  // namespace
