@@ -1,8 +1,9 @@
 #pragma once
-/// mqdump --lint: reads a conversation and reports the anti-patterns of MQTT
-/// practice listed in lint_rules.hpp, each once per client and topic, with
-/// its evidence and advice. A PacketObserver (proxy, captures); messages
-/// seen only by a subscriber (mqsub --json) go in through message().
+/// The best-practice lint of mqdump --lint and mqbroker --lint: reads a
+/// conversation and reports the anti-patterns of MQTT practice listed in
+/// lint_rules.hpp, each once per client and topic, with its evidence and
+/// advice. A PacketObserver (proxy, captures, the broker's own traffic);
+/// messages seen only by a subscriber (mqsub --json) go in through message().
 
 #include <cstdint>
 #include <functional>
@@ -12,10 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "dump/lint_rules.hpp"
-#include "dump/observed.hpp"
+#include "lint/lint_rules.hpp"
+#include "observe/observed.hpp"
 
-namespace mq::dump {
+namespace mq::lint {
+
+using observe::ConnectionEnd;
+using observe::Direction;
+using observe::ObservedPacket;
+using observe::PacketObserver;
 
 /// One finding: the rule, where it was seen, and what was seen.
 struct LintFinding {
@@ -100,4 +106,4 @@ std::string format_lint_text(const LintFinding& f);
 /// A finding as one JSON object (no newline).
 std::string format_lint_json(const LintFinding& f);
 
-}  // namespace mq::dump
+}  // namespace mq::lint

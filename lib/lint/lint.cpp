@@ -1,13 +1,13 @@
-#include "dump/lint.hpp"
+#include "lint/lint.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "codec/rules.hpp"
-#include "dump/lint_shapes.hpp"
+#include "lint/lint_shapes.hpp"
 
-namespace mq::dump {
+namespace mq::lint {
 
 namespace shapes = lint_shapes;
 
@@ -20,7 +20,7 @@ Direction other(Direction d) { return d == Direction::ToServer ? Direction::ToCl
 /// then misses findings rather than the proxy running out of memory.
 constexpr std::size_t kMaxTracked = 100000;
 
-std::string address_of(const Endpoint* e) { return e ? e->address : std::string(); }
+std::string address_of(const observe::Endpoint* e) { return e ? e->address : std::string(); }
 
 }  // namespace
 
@@ -269,4 +269,4 @@ void Lint::finish() {
            fmt::format("{} retained topics no subscription reads, e.g. \"{}\"", unread.size(), unread.front()), false);
 }
 
-}  // namespace mq::dump
+}  // namespace mq::lint

@@ -3,12 +3,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dump/lint.hpp"
-#include "dump/observed_print.hpp"
+#include "lint/lint.hpp"
 
-namespace mq::dump {
+namespace mq::lint {
 
 namespace {
+
+using observe::direction_arrow;
+using observe::format_time_utc;
 
 /// "client \"dev\", connection 2, packet 5 PUBLISH c->s": the parts known.
 std::string evidence(const LintFinding& f) {
@@ -49,4 +51,4 @@ std::string format_lint_json(const LintFinding& f) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace mq::dump
+}  // namespace mq::lint
