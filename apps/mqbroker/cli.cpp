@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "server/config/keys.hpp"
 #include "server/config/profiles.hpp"
+#include "server/lint_log.hpp"
 
 namespace mq::mqbroker {
 namespace {
@@ -19,8 +20,9 @@ std::string flag_name(std::string_view key) {
 }
 
 /// Keys whose flag would clash with a mosquitto option of the same name:
-/// `port` is -p/--port (a listener), log_format is set here directly.
-bool has_own_flag(std::string_view key) { return key == "port" || key == "profile"; }
+/// `port` is -p/--port (a listener), log_format is set here directly; `lint`
+/// is the flag --lint, as in mqdump.
+bool has_own_flag(std::string_view key) { return key == "port" || key == "profile" || key == "lint"; }
 
 }  // namespace
 
@@ -84,6 +86,38 @@ std::string profiles_section() {
       "cannot be told and must be closed after 1.5 times its own keep alive [MQTT-3.1.2-24], so under aws-iot "
       "it keeps its own (a 5.0 client is told Server Keep Alive 5).";
   return text;
+}
+
+/// The LINT section, with the bounds from server::LintBounds.
+std::string lint_section() {
+  return std::string(
+      "--lint (or lint true) runs mqdump's best-practice lint on the broker's own traffic: every packet each "
+      "connection sends and receives is framed and decoded again and read by the same engine, rules and "
+      "thresholds as mqdump --lint (see LINT RULES in mqdump(1); --lint-disable RULE and --lint-THRESHOLD N, "
+      "or the keys lint_disable and lint_THRESHOLD with '_' for '-', as in mqdump). Off, it costs one branch "
+      "per read and write.\n"
+      "\n"
+      "Each finding is logged at warning level once per client id and rule, whatever the topic and however "
+      "often the client repeats it, in mqdump's text form on one line (rule: topic: what was seen (client, "
+      "connection, packet number and type, direction) advice: ...), or with log_format json as mqdump's NDJSON "
+      "object with msg \"lint\". Findings about a PUBLISH the broker sends are not the receiver's doing and are "
+      "not reported: the publisher's topic was judged when it published.\n"
+      "\n"
+      "When rules fire: rules about one packet (topics, payloads, keep alive, will, client ids, subscriptions, "
+      "5.0 properties, Receive Maximum) as the packet passes; rules over a connection (alias-never-reused) when "
+      "its socket closes; rules over a client id (takeover-loop, topic-per-message, qos2-telemetry, "
+      "retain-high-rate) when the count reaches the threshold; retain-clutter (retained topics no subscription "
+      "seen since the start reads) when the broker shuts down.\n"
+      "\n") +
+         fmt::format(
+      "Memory is bounded whatever clients do: what was logged is remembered for the latest {} client ids "
+      "(a 64-bit hash and one bit per rule each; an id pushed out may be reported again); the tables of the "
+      "rules over many packets keep at most {} entries each, and only topics, filters and client ids of up "
+      "to {} bytes; subscribe-overlap compares at most {} subscriptions per connection; per connection the "
+      "lint holds its packet ids in flight and topic aliases (bounded by the protocol) and a partly received "
+      "packet of each direction (bounded by max_packet_size).",
+             server::LintBounds::kClients, server::LintBounds::kTracked, server::LintBounds::kKeyBytes,
+             server::LintBounds::kFilters);
 }
 
 apps::AppDoc documentation() {
@@ -313,6 +347,7 @@ apps::AppDoc documentation() {
        "reconnecting at each other. When one client id has been taken over 5 times in a row, each takeover "
        "within 10 seconds of the one before, one warning names it and the two latest peers; it is not "
        "repeated until that client id has been quiet for 10 seconds."},
+      {"LINT", lint_section()},
       {"NOT IMPLEMENTED",
        "bridges, plugins, TLS-PSK, capath for client certificates, enhanced authentication methods (a "
        "CONNECT naming an Authentication Method gets CONNACK 0x8C Bad authentication method)."},
@@ -351,6 +386,8 @@ void define_options(CLI::App& app, Options& o) {
       ->type_name("NAME")
       ->check(CLI::IsMember(names));
   app.add_flag("--show-profile", o.show_profile, "Print every setting and choice the profile implies and exit");
+  app.add_flag("--lint", o.lint,
+               "Log best-practice findings about clients, once per client id and rule (see LINT; config key lint)");
   app.add_flag("--check-config", o.check_config,
                "Read the configuration and the files it names, report the first problem and exit");
 

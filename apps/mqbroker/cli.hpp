@@ -34,6 +34,7 @@ struct Options {
   bool check_config = false;
   std::string profile;  ///< --profile; empty: none given
   bool show_profile = false;
+  bool lint = false;  ///< --lint (the key lint true)
   /// Configuration lines from flags, in command-line order: key, value.
   std::vector<std::pair<std::string, std::string>> key_flags;
   /// Where CLI11 stores each key flag's values (key -> values).

@@ -27,6 +27,8 @@ std::optional<server::ConfigError> load_settings(const Options& o, server::Setti
     if (auto e = reader.apply("profile", o.profile, "--profile")) return e;
   if (!o.config_file.empty())
     if (auto e = reader.read_file(o.config_file)) return e;
+  if (o.lint)
+    if (auto e = reader.apply("lint", "true", "--lint")) return e;
   for (int port : o.ports)
     if (auto e = reader.apply("listener", fmt::format("{} 127.0.0.1", port), "-p")) return e;
   for (const auto& [key, value] : o.key_flags) {

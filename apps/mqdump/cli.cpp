@@ -1,7 +1,7 @@
 #include "cli.hpp"
 
-#include "dump/lint_rules.hpp"
 #include "exit_codes.hpp"
+#include "lint/lint_rules.hpp"
 
 #include <fmt/format.h>
 
@@ -175,7 +175,7 @@ apps::AppDoc documentation() {
        "as it passes. \"mqdump: listening on IFACE\" on standard error says when the capture has started. It "
        "stops after -C packets, after -W seconds, on Ctrl-C or SIGTERM (open connections are then reported as "
        "ended), or when the reader of its output goes away."},
-      {"LINT RULES", dump::lint_rules_man_text() + "\n\n"
+      {"LINT RULES", lint::lint_rules_man_text() + "\n\n"
        "--lint reads the conversation of --proxy or of captures (every packet that decodes; violations are "
        "--summary's), or the NDJSON records mqsub --json writes (each line a received message, whose publisher "
        "is unknown: only the topic, payload, retain and property rules apply; the input is read to its end). "
@@ -287,18 +287,18 @@ void define_lint_options(CLI::App& app, Config& config) {
                "mqsub --json output")
       ->group(group);
   std::vector<std::string> ids;
-  for (const auto& r : dump::lint_rules()) ids.emplace_back(r.id);
+  for (const auto& r : lint::lint_rules()) ids.emplace_back(r.id);
   app.add_option_function<std::vector<std::string>>(
          "--lint-disable",
          [&config](const std::vector<std::string>& rules) {
            for (const auto& id : rules)
-             config.lint_settings.enabled[static_cast<std::size_t>(dump::find_lint_rule(id)->rule)] = false;
+             config.lint_settings.enabled[static_cast<std::size_t>(lint::find_lint_rule(id)->rule)] = false;
          },
          "Turn a lint rule off (repeatable)")
       ->type_name("RULE")
       ->check(CLI::IsMember(ids))
       ->group(group);
-  for (const auto& r : dump::lint_rules()) {
+  for (const auto& r : lint::lint_rules()) {
     if (r.threshold_flag.empty()) continue;
     const auto index = static_cast<std::size_t>(r.rule);
     app.add_option_function<double>(

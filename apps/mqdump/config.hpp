@@ -8,7 +8,7 @@
 
 #include "codec/types.hpp"
 #include "dump/input.hpp"
-#include "dump/lint_rules.hpp"
+#include "lint/lint_rules.hpp"
 
 namespace mq::mqdump {
 
@@ -46,7 +46,7 @@ struct Config {
   ProxyConfig proxy;          ///< used when proxy.listen is set
   bool summary = false;       ///< --summary: the conversation's state instead of every packet
   bool lint = false;          ///< --lint: best-practice findings instead of every packet
-  dump::LintSettings lint_settings;  ///< --lint-disable and the threshold options
+  lint::LintSettings lint_settings;  ///< --lint-disable and the threshold options
   bool lenient = false;       ///< decode as far as the bytes go, listing every broken rule
   // Captures (pcap/pcapng files and live interfaces):
   std::string interface;              ///< -i: capture live on this interface

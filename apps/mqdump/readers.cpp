@@ -7,8 +7,8 @@ ConversationReaders::ConversationReaders(const Config& config, dump::PacketObser
     : config_(config),
       write_(std::move(write)),
       // Findings are written as they are made: a live proxy shows them at once.
-      lint_(config.lint_settings, [this](const dump::LintFinding& f) {
-        write_(config_.mode == Mode::Json ? dump::format_lint_json(f) + "\n" : dump::format_lint_text(f));
+      lint_(config.lint_settings, [this](const lint::LintFinding& f) {
+        write_(config_.mode == Mode::Json ? lint::format_lint_json(f) + "\n" : lint::format_lint_text(f));
       }) {
   if (config.summary) fanout_.add(summary_);
   if (config.lint) fanout_.add(lint_);

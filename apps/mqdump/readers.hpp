@@ -8,10 +8,10 @@
 #include <string_view>
 
 #include "config.hpp"
-#include "dump/lint.hpp"
 #include "dump/observed_filter.hpp"
 #include "dump/summary.hpp"
 #include "exit_codes.hpp"
+#include "lint/lint.hpp"
 
 namespace mq::mqdump {
 
@@ -32,7 +32,7 @@ class ConversationReaders {
   /// `status` is Ok), else LintFindings for a finding.
   Exit finish(Exit status, std::int64_t time_us = 0);
   /// The lint, for sources that feed it messages directly (mqsub's NDJSON).
-  dump::Lint& lint() { return lint_; }
+  lint::Lint& lint() { return lint_; }
 
  private:
   struct Tally : dump::PacketObserver {
@@ -46,7 +46,7 @@ class ConversationReaders {
   const Config& config_;
   std::function<void(std::string_view)> write_;
   dump::ConversationSummary summary_;
-  dump::Lint lint_;
+  lint::Lint lint_;
   Tally tally_;
   dump::ObserverFanout fanout_;
 };

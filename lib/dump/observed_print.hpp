@@ -18,9 +18,6 @@
 
 namespace mq::dump {
 
-/// "2026-12-06T05:42:50.123456Z" for microseconds since the Unix epoch.
-std::string format_time_utc(std::int64_t time_us);
-
 /// "127.0.0.1:1883", "[::1]:1883", or a unix socket path (port 0).
 std::string format_endpoint(const Endpoint& e);
 

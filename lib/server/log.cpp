@@ -91,22 +91,32 @@ std::string Logger::text_time() const {
 
 void Logger::log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields) {
   if (!enabled(l)) return;
-  std::string line;
-  std::string body;  // the line without its time, for syslog, which stamps its own
   if (json_) {
     nlohmann::ordered_json j;
-    j["time"] = iso_time();
-    j["level"] = level_name(l);
-    j["msg"] = message;
     for (const auto& [k, v] : fields) j[k] = v;
-    // Invalid UTF-8 (a client id, say) is replaced rather than aborting the dump.
-    line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    body = line;
-  } else {
-    body = fmt::format("{} {}", level_name(l), escape_for_log(message));
-    for (const auto& [k, v] : fields) body += fmt::format(" {}={}", k, escape_for_log(v));
-    line = timestamp_ ? text_time() + " " + body : body;
+    log_object(l, {}, message, j);
+    return;
   }
+  std::string body = fmt::format("{} {}", level_name(l), escape_for_log(message));
+  for (const auto& [k, v] : fields) body += fmt::format(" {}={}", k, escape_for_log(v));
+  write(l, std::move(body));
+}
+
+void Logger::log_object(LogLevel l, std::string_view text, std::string_view msg, const nlohmann::ordered_json& fields) {
+  if (!enabled(l)) return;
+  if (!json_) return write(l, fmt::format("{} {}", level_name(l), escape_for_log(text)));
+  nlohmann::ordered_json j;
+  j["time"] = iso_time();
+  j["level"] = level_name(l);
+  j["msg"] = msg;
+  for (const auto& [k, v] : fields.items()) j[k] = v;
+  // Invalid UTF-8 (a client id, say) is replaced rather than aborting the dump.
+  write(l, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Logger::write(LogLevel l, std::string body) {
+  // The body is the line without its time, for syslog, which stamps its own.
+  std::string line = json_ || !timestamp_ ? body : text_time() + " " + body;
   line += '\n';
   if (out_) write_line(out_, line);
   for (std::FILE* f : more_) write_line(f, line);

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace mq::server {
 
 /// How much to log, most severe first.
@@ -33,6 +35,10 @@ class Logger {
   bool enabled(LogLevel l) const { return (out_ || !more_.empty() || syslog_) && l <= level_; }
   /// Writes `message` with extra key/value fields (JSON string values).
   void log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields = {});
+  /// Writes an event whose fields are not all strings: `text` as the text
+  /// line, or a JSON line whose "msg" is `msg` followed by the members of
+  /// the object `fields`.
+  void log_object(LogLevel l, std::string_view text, std::string_view msg, const nlohmann::ordered_json& fields);
 
   void set_level(LogLevel l) { level_ = l; }
   void set_json(bool json) { json_ = json; }
@@ -52,6 +58,8 @@ class Logger {
 
  private:
   std::string text_time() const;
+  /// Writes a finished line (JSON, or text without its time) everywhere.
+  void write(LogLevel l, std::string body);
 
   LogLevel level_;
   bool json_;

@@ -104,6 +104,10 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
   s->broker_ = std::make_unique<broker::Broker>(config, output, &s->auth_, now());
   s->broker_->set_wall_clock(now(), std::chrono::system_clock::now());
   s->broker_->set_events(&s->events_);
+  if (s->settings_.lint) {
+    const std::uint32_t max = s->settings_.max_packet_size ? s->settings_.max_packet_size : kVarIntMax + 5;
+    s->lint_ = std::make_unique<LintLog>(log, s->settings_.lint_settings, max);
+  }
   if (s->settings_.persistence) {
     Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode,
                      check_only, s->settings_.persistence_salvage};
@@ -206,7 +210,9 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
   } else if (settings_.connection_messages) {
     log_.log(LogLevel::Info, "new connection", {{"peer", peer.address}, {"listener", bound_[listener].address}});
   }
+  std::string lint_peer = lint_ ? peer.address : std::string();
   broker::ConnectionId id = broker_->open(std::move(peer), now());
+  if (lint_) lint_->opened(id, lint_peer);
   if (full) refusing_.insert(id);
   else ++per_listener_open_[listener];
   stream->set_handler(this, id);
@@ -215,6 +221,7 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
 }
 
 void Server::on_stream_data(std::uint64_t id, ByteView bytes) {
+  if (lint_) lint_->received(id, bytes);  // first: the core may answer at once
   broker_->receive(id, bytes, now());
   check_input_budget(id);
   start_hash_jobs();
@@ -276,6 +283,7 @@ void Server::on_stream_close(std::uint64_t id, const net::NetError& e) {
               {"reason", why ? *why : e ? e.message : "closed"}});
   }
   broker_->closed(id, now());
+  if (lint_) lint_->closed(id);
   forget(id);
   schedule();
 }
@@ -305,6 +313,7 @@ void Server::forget(broker::ConnectionId id) {
 void Server::send(broker::ConnectionId id, ByteView bytes) {
   Conn* c = conns_.find(id);
   if (!c) return;
+  if (lint_) lint_->sent(id, bytes);
   c->stream->write(bytes);
   if (c->stream->queued_bytes() > kHighWater && !backlogged_.contains(id)) newly_backlogged_.push_back(id);
 }
@@ -333,6 +342,7 @@ void Server::flush() {
     drain_timer_.stop();
     autosave_timer_.stop();
     if (store_) save_snapshot();
+    if (lint_) lint_->finish();  // rules over the whole run: retained clutter
     auto done = std::move(on_drained_);
     on_drained_ = nullptr;
     done();

@@ -21,6 +21,7 @@
 #include "server/conn_table.hpp"
 #include "server/event_log.hpp"
 #include "server/file_authorizer.hpp"
+#include "server/lint_log.hpp"
 #include "server/log.hpp"
 #include "server/persist/store.hpp"
 
@@ -136,6 +137,8 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   Logger& log_;
   /// The core's subscriptions and takeovers, logged.
   EventLog events_;
+  /// Every connection's packets, linted (--lint); null when off.
+  std::unique_ptr<LintLog> lint_;
   FileAuthorizer auth_;
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<Store> store_;

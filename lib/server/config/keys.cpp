@@ -378,10 +378,17 @@ constexpr std::array kKeys = {
 
 }  // namespace
 
-std::span<const KeyInfo> config_keys() { return kKeys; }
+std::span<const KeyInfo> config_keys() {
+  static const std::vector<KeyInfo> keys = [] {
+    std::vector<KeyInfo> all(std::begin(kKeys), std::end(kKeys));
+    for (auto& k : lint_keys()) all.push_back(k);
+    return all;
+  }();
+  return keys;
+}
 
 const KeyInfo* find_key(std::string_view name) {
-  for (const auto& k : kKeys)
+  for (const auto& k : config_keys())
     if (k.name == name) return &k;
   return nullptr;
 }

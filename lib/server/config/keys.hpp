@@ -34,6 +34,9 @@ struct KeyInfo {
 
 /// Every key the reader knows, in documentation order.
 std::span<const KeyInfo> config_keys();
+/// The lint's keys (lint, lint_disable, one per threshold of the rule
+/// table), last in config_keys().
+std::vector<KeyInfo> lint_keys();
 /// The key named `name`, or nullptr.
 const KeyInfo* find_key(std::string_view name);
 

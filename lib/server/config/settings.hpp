@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "lint/lint_rules.hpp"
+
 namespace mq::server {
 
 /// The authentication and authorization files and switches. Global unless
@@ -142,6 +144,10 @@ struct Settings {
   std::vector<std::string> notes;
   std::string log_format = "text";     ///< "text" or "json"
   bool connection_messages = true;
+  /// Lint every connection and log each finding once per client id and rule.
+  bool lint = false;
+  /// Rules turned off and thresholds (lint_disable, lint_THRESHOLD).
+  lint::LintSettings lint_settings;
   std::string pid_file;
 
   /// The listeners to open: the default listener when configured, then

@@ -9,10 +9,11 @@
 
 #include "codec/encode.hpp"
 #include "conversation_util.hpp"
-#include "dump/lint.hpp"
+#include "lint/lint.hpp"
 
 using namespace mq;
 using namespace mq::dump;
+using namespace mq::lint;
 using mq::dump::test::Conversation;
 
 namespace {

@@ -3,12 +3,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dump/lint.hpp"
-#include "dump/observed_print.hpp"
+#include "lint/lint.hpp"
 
-namespace mq::dump {
+namespace mq::lint {
 
 namespace {
+
+using observe::direction_arrow;
+using observe::format_time_utc;
 
 /// "client \"dev\", connection 2, packet 5 PUBLISH c->s": the parts known.
 std::string evidence(const LintFinding& f) {
@@ -32,7 +34,7 @@ std::string format_lint_text(const LintFinding& f) {
   return out + fmt::format("\n  advice: {}\n", r.advice);
 }
 
-std::string format_lint_json(const LintFinding& f) {
+nlohmann::ordered_json lint_json(const LintFinding& f) {
   const LintRuleInfo& r = lint_rule(f.rule);
   nlohmann::ordered_json j;
   j["rule"] = r.id;
@@ -46,7 +48,11 @@ std::string format_lint_json(const LintFinding& f) {
   if (!f.topic.empty()) j["topic"] = f.topic;
   j["detail"] = f.detail;
   j["advice"] = r.advice;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j;
 }
 
-}  // namespace mq::dump
+std::string format_lint_json(const LintFinding& f) {
+  return lint_json(f).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace mq::lint

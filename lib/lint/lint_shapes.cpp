@@ -1,10 +1,10 @@
-#include "dump/lint_shapes.hpp"
+#include "lint/lint_shapes.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace mq::dump::lint_shapes {
+namespace mq::lint::lint_shapes {
 
 namespace {
 
@@ -139,4 +139,4 @@ std::string_view native_property_for(std::string_view name) {
 
 std::size_t level_count(std::string_view topic) { return 1 + static_cast<std::size_t>(std::count(topic.begin(), topic.end(), '/')); }
 
-}  // namespace mq::dump::lint_shapes
+}  // namespace mq::lint::lint_shapes

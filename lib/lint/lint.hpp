@@ -1,8 +1,9 @@
 #pragma once
-/// mqdump --lint: reads a conversation and reports the anti-patterns of MQTT
-/// practice listed in lint_rules.hpp, each once per client and topic, with
-/// its evidence and advice. A PacketObserver (proxy, captures); messages
-/// seen only by a subscriber (mqsub --json) go in through message().
+/// The best-practice lint of mqdump --lint and mqbroker --lint: reads a
+/// conversation and reports the anti-patterns of MQTT practice listed in
+/// lint_rules.hpp, each once per client and topic, with its evidence and
+/// advice. A PacketObserver (proxy, captures, the broker's own traffic);
+/// messages seen only by a subscriber (mqsub --json) go in through message().
 
 #include <cstdint>
 #include <functional>
@@ -12,10 +13,18 @@
 #include <string>
 #include <vector>
 
-#include "dump/lint_rules.hpp"
-#include "dump/observed.hpp"
+#include <nlohmann/json_fwd.hpp>
 
-namespace mq::dump {
+#include "lint/client_rules.hpp"
+#include "lint/lint_rules.hpp"
+#include "observe/observed.hpp"
+
+namespace mq::lint {
+
+using observe::ConnectionEnd;
+using observe::Direction;
+using observe::ObservedPacket;
+using observe::PacketObserver;
 
 /// One finding: the rule, where it was seen, and what was seen.
 struct LintFinding {
@@ -30,13 +39,31 @@ struct LintFinding {
   std::int64_t time_us = 0;
 };
 
+/// How much a Lint remembers. The defaults suit mqdump, whose conversations
+/// end: every finding kept, each reported once per client and topic. A
+/// running broker keeps no finding, reports once per client id and rule
+/// for a bounded number of client ids, and bounds every table.
+struct LintMemory {
+  bool keep_findings = true;  ///< findings() holds every finding
+  /// 0: once per client and topic, every key kept; else once per client
+  /// id and rule, for at most this many client ids (ClientRuleSet).
+  std::size_t max_clients = 0;
+  std::size_t max_tracked = 100000;  ///< entries of each table that grows with the conversation
+  std::size_t max_key_bytes = SIZE_MAX;  ///< longest topic, filter or client id those tables keep
+  std::size_t max_filters = 10000;   ///< subscriptions per connection kept for subscribe-overlap
+  /// Report what PUBLISH packets sent to clients show. A broker sends only
+  /// what a client published (reported then) and its own choices
+  /// (aliases, bursts), which are not the receiver's doing.
+  bool judge_sent = true;
+};
+
 /// Reads a conversation against the lint rules.
 class Lint : public PacketObserver {
  public:
   /// Called for each new finding as it is made (live output, broker logs).
   using FindingHandler = std::function<void(const LintFinding&)>;
 
-  explicit Lint(LintSettings settings = {}, FindingHandler on_finding = {});
+  explicit Lint(LintSettings settings = {}, FindingHandler on_finding = {}, LintMemory memory = {});
   void packet(const ObservedPacket& p) override;
   void connection_end(const ConnectionEnd& end) override;
   /// A message seen by a subscriber, whose publisher is unknown.
@@ -72,9 +99,13 @@ class Lint : public PacketObserver {
   void acknowledge(Conn& c, Direction d, std::uint16_t id);
   void close_aliases(const Conn& c, std::uint64_t connection, std::int64_t time_us);
   void report(LintRule rule, const Evidence& e, std::string_view topic, std::string detail, bool per_topic);
+  /// True when a table may keep a key this long.
+  bool fits(std::string_view key) const { return key.size() <= memory_.max_key_bytes; }
 
   LintSettings settings_;
   FindingHandler on_finding_;
+  LintMemory memory_;
+  std::optional<ClientRuleSet> per_client_;  ///< set when memory_.max_clients
   std::map<std::uint64_t, Conn> conns_;
   std::map<std::string, std::uint64_t> takeovers_;                        // by client id
   std::map<std::pair<std::string, std::string>, std::set<std::string>> patterns_;  // (client, pattern) -> topics
@@ -92,6 +123,7 @@ class Lint : public PacketObserver {
   std::set<std::string> all_filters_;
   std::set<std::string> reported_;
   std::vector<LintFinding> findings_;
+  std::int64_t last_finding_us_ = 0;
   bool finished_ = false;
 };
 
@@ -99,5 +131,7 @@ class Lint : public PacketObserver {
 std::string format_lint_text(const LintFinding& f);
 /// A finding as one JSON object (no newline).
 std::string format_lint_json(const LintFinding& f);
+/// The object format_lint_json writes.
+nlohmann::ordered_json lint_json(const LintFinding& f);
 
-}  // namespace mq::dump
+}  // namespace mq::lint

@@ -1,5 +1,5 @@
 #pragma once
-/// The best-practice rules of mqdump --lint: one table holding, for each
+/// The best-practice rules of mqdump --lint and mqbroker --lint: one table holding, for each
 /// rule, its short id, its group, what it looks for, its threshold (if any)
 /// and its one-line advice. The lint, the command-line threshold flags and
 /// the man page section LINT RULES all read this table.
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace mq::dump {
+namespace mq::lint {
 
 /// Every rule, in table order.
 enum class LintRule : std::uint8_t {
@@ -79,4 +79,4 @@ struct LintSettings {
 /// The LINT RULES man page section, built from the table.
 std::string lint_rules_man_text();
 
-}  // namespace mq::dump
+}  // namespace mq::lint

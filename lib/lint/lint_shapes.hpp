@@ -9,7 +9,7 @@
 
 #include "codec/types.hpp"
 
-namespace mq::dump::lint_shapes {
+namespace mq::lint::lint_shapes {
 
 /// A level that names one message or one thing: six or more digits (a
 /// timestamp, a counter), a UUID, or twelve or more hex digits.
@@ -31,4 +31,4 @@ std::string_view native_property_for(std::string_view user_property_name);
 /// Number of levels ("a/b" has 2).
 std::size_t level_count(std::string_view topic);
 
-}  // namespace mq::dump::lint_shapes
+}  // namespace mq::lint::lint_shapes

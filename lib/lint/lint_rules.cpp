@@ -1,8 +1,8 @@
-#include "dump/lint_rules.hpp"
+#include "lint/lint_rules.hpp"
 
 #include <fmt/format.h>
 
-namespace mq::dump {
+namespace mq::lint {
 
 namespace {
 
@@ -157,4 +157,4 @@ std::string lint_rules_man_text() {
   return out;
 }
 
-}  // namespace mq::dump
+}  // namespace mq::lint

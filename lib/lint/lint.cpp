@@ -1,13 +1,13 @@
-#include "dump/lint.hpp"
+#include "lint/lint.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "codec/rules.hpp"
-#include "dump/lint_shapes.hpp"
+#include "lint/lint_shapes.hpp"
 
-namespace mq::dump {
+namespace mq::lint {
 
 namespace shapes = lint_shapes;
 
@@ -16,11 +16,7 @@ namespace {
 std::size_t side(Direction d) { return d == Direction::ToServer ? 0 : 1; }
 Direction other(Direction d) { return d == Direction::ToServer ? Direction::ToClient : Direction::ToServer; }
 
-/// Tables that grow with the conversation stop growing here: the lint
-/// then misses findings rather than the proxy running out of memory.
-constexpr std::size_t kMaxTracked = 100000;
-
-std::string address_of(const Endpoint* e) { return e ? e->address : std::string(); }
+std::string address_of(const observe::Endpoint* e) { return e ? e->address : std::string(); }
 
 }  // namespace
 
@@ -34,18 +30,27 @@ struct Lint::Evidence {
   std::int64_t time_us = 0;
 };
 
-Lint::Lint(LintSettings settings, FindingHandler on_finding)
-    : settings_(settings), on_finding_(std::move(on_finding)) {}
+Lint::Lint(LintSettings settings, FindingHandler on_finding, LintMemory memory)
+    : settings_(settings), on_finding_(std::move(on_finding)), memory_(memory) {
+  if (memory_.max_clients) per_client_.emplace(memory_.max_clients);
+}
 
 void Lint::report(LintRule rule, const Evidence& e, std::string_view topic, std::string detail, bool per_topic) {
   if (!settings_.on(rule)) return;
-  // Once per client (and topic, for rules about topics). Topic shape rules
-  // are once per topic: a topic seen publish and delivery is one mistake.
-  const std::string key = fmt::format("{}\n{}\n{}", lint_rule(rule).id, per_topic ? "" : e.client_id, topic);
-  if (!reported_.insert(key).second) return;
-  findings_.push_back({rule, e.client_id, e.connection, e.packet, e.type, e.direction, std::string(topic),
-                       std::move(detail), e.time_us});
-  if (on_finding_) on_finding_(findings_.back());
+  if (per_client_) {
+    // A running broker: once per client id and rule, in bounded memory.
+    if (!per_client_->insert(e.client_id, rule)) return;
+  } else {
+    // Once per client (and topic, for rules about topics). Topic shape rules
+    // are once per topic: a topic seen publish and delivery is one mistake.
+    const std::string key = fmt::format("{}\n{}\n{}", lint_rule(rule).id, per_topic ? "" : e.client_id, topic);
+    if (!reported_.insert(key).second) return;
+  }
+  LintFinding f{rule, e.client_id, e.connection, e.packet, e.type, e.direction, std::string(topic),
+                std::move(detail), e.time_us};
+  last_finding_us_ = std::max(last_finding_us_, f.time_us);
+  if (on_finding_) on_finding_(f);
+  if (memory_.keep_findings) findings_.push_back(std::move(f));
 }
 
 void Lint::check_topic(const Evidence& e, std::string_view topic) {
@@ -114,7 +119,8 @@ void Lint::on_connect(Conn& c, const Evidence& ev, const Connect& x) {
                fmt::format("connection {} from {} while connection {} from {} uses the id", e.connection, c.address,
                            id, o.address),
                false);
-      const std::uint64_t n = ++takeovers_[c.client_id];
+      const bool tracked = fits(c.client_id) && (takeovers_.size() < memory_.max_tracked || takeovers_.contains(c.client_id));
+      const std::uint64_t n = tracked ? ++takeovers_[c.client_id] : 1;
       if (n >= settings_[LintRule::TakeoverLoop])
         report(LintRule::TakeoverLoop, e, {}, fmt::format("taken over {} times", n), false);
       break;
@@ -138,13 +144,14 @@ void Lint::on_subscribe(Conn& c, const Evidence& e, const Subscribe& x) {
   for (const Subscription& s : x.subscriptions) {
     const std::string filter(s.filter);
     check_topic(e, filter);
-    if (all_filters_.size() < kMaxTracked) all_filters_.insert(filter);
+    if (all_filters_.size() < memory_.max_tracked && fits(filter)) all_filters_.insert(filter);
     const bool broad = filter == "#" || filter == "+/#" || filter == "/#";
     if (broad && shapes::device_client_id(c.client_id))
       report(LintRule::SubscribeBroadDevice, e, filter, "a device-like client subscribes to everything", false);
     if (s.qos > 0 && c.clean)
       report(LintRule::CleanSessionQos, e, filter, fmt::format("QoS {} on a clean session", s.qos), false);
-    if (std::find(c.filters.begin(), c.filters.end(), filter) == c.filters.end() && c.filters.size() < 10000)
+    if (std::find(c.filters.begin(), c.filters.end(), filter) == c.filters.end() &&
+        c.filters.size() < memory_.max_filters && fits(filter))
       c.filters.push_back(filter);
   }
   // Filters of this client that overlap another of its own.
@@ -180,11 +187,12 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
       auto& flight = c->in_flight[side(*e.direction)];
       if (!x.dup) flight.insert(x.packet_id);
       const std::uint32_t max = c->receive_max[side(*e.direction)];
-      if (c->version == ProtocolVersion::v5 && flight.size() > max)
+      if (c->version == ProtocolVersion::v5 && flight.size() > max && (memory_.judge_sent || from_client))
         report(LintRule::ReceiveMaximumBurst, e, {},
                fmt::format("{} QoS 1/2 messages in flight, Receive Maximum {}", flight.size(), max), false);
     }
   }
+  if (!memory_.judge_sent && !from_client) return;
   check_topic(e, topic);
   if (x.payload.size() > settings_[LintRule::PayloadLarge])
     report(LintRule::PayloadLarge, e, topic, fmt::format("{} bytes", x.payload.size()), true);
@@ -198,13 +206,18 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   if (!from_client) return;
   if (!topic.empty() && topic.front() == '$')
     report(LintRule::TopicDollarPublish, e, topic, "a client publishes to a '$' topic", false);
-  if (auto pattern = shapes::topic_pattern(topic); !pattern.empty()) {
-    auto& topics = patterns_[{e.client_id, pattern}];
-    if (topics.size() < settings_[LintRule::TopicPerMessage] && patterns_.size() < kMaxTracked) topics.insert(topic);
+  auto pattern = shapes::topic_pattern(topic);
+  auto known = pattern.empty() ? patterns_.end() : patterns_.find({e.client_id, pattern});
+  if (known == patterns_.end() && !pattern.empty() && patterns_.size() < memory_.max_tracked && fits(e.client_id) &&
+      fits(topic))
+    known = patterns_.try_emplace({e.client_id, pattern}).first;
+  if (known != patterns_.end()) {
+    auto& topics = known->second;
+    if (topics.size() < settings_[LintRule::TopicPerMessage] && fits(topic)) topics.insert(topic);
     if (topics.size() >= settings_[LintRule::TopicPerMessage])
       report(LintRule::TopicPerMessage, e, pattern, fmt::format("{} or more topics of the pattern", topics.size()), false);
   }
-  if (x.qos == 2 && qos2_.size() < kMaxTracked) {
+  if (x.qos == 2 && qos2_.size() < memory_.max_tracked && fits(e.client_id) && fits(topic)) {
     Qos2& q = qos2_[{e.client_id, topic}];
     ++q.count;
     q.telemetry = q.telemetry && shapes::telemetry_payload(x.payload);
@@ -214,7 +227,7 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   if (!x.retain) return;
   if (shapes::command_topic(topic) && !x.payload.empty())
     report(LintRule::RetainCommand, e, topic, "a retained message on a command topic", false);
-  if (retained_.size() >= kMaxTracked && !retained_.contains(topic)) return;
+  if ((retained_.size() >= memory_.max_tracked || !fits(topic)) && !retained_.contains(topic)) return;
   Retained& r = retained_[topic];
   r.live = !x.payload.empty();
   if (r.count++ == 0) r.first_us = e.time_us;
@@ -235,11 +248,13 @@ void Lint::message(const Publish& publish, std::int64_t time_us) {
 void Lint::acknowledge(Conn& c, Direction d, std::uint16_t id) { c.in_flight[side(d)].erase(id); }
 
 void Lint::close_aliases(const Conn& c, std::uint64_t connection, std::int64_t time_us) {
-  for (Direction d : {Direction::ToServer, Direction::ToClient})
+  for (Direction d : {Direction::ToServer, Direction::ToClient}) {
+    if (d == Direction::ToClient && !memory_.judge_sent) continue;
     for (const auto& [alias, a] : c.aliases[side(d)])
       if (!a.reused)
         report(LintRule::AliasNeverReused, Evidence{c.client_id, connection, a.packet, "PUBLISH", d, time_us}, a.topic,
                fmt::format("topic alias {} set and never used again", alias), false);
+  }
 }
 
 void Lint::connection_end(const ConnectionEnd& end) {
@@ -252,8 +267,7 @@ void Lint::connection_end(const ConnectionEnd& end) {
 void Lint::finish() {
   if (finished_) return;
   finished_ = true;
-  std::int64_t last = 0;
-  for (const auto& f : findings_) last = std::max(last, f.time_us);
+  const std::int64_t last = last_finding_us_;
   for (const auto& [id, c] : conns_) close_aliases(c, id, last);
   std::vector<std::string> unread;
   for (const auto& entry : retained_) {
@@ -269,4 +283,4 @@ void Lint::finish() {
            fmt::format("{} retained topics no subscription reads, e.g. \"{}\"", unread.size(), unread.front()), false);
 }
 
-}  // namespace mq::dump
+}  // namespace mq::lint

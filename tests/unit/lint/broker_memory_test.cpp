@@ -1,0 +1,89 @@
+// The lint as a running broker uses it (LintMemory): once per client id and
+// rule whatever the topic, nothing kept, the receiver of a PUBLISH not
+// blamed for it, and a dedup set that stays bounded however many client
+// ids a client churns through.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include "../dump/conversation_util.hpp"
+#include "lint/client_rules.hpp"
+#include "lint/lint.hpp"
+
+using namespace mq;
+using namespace mq::lint;
+using mq::dump::test::Conversation;
+
+namespace {
+
+/// CONNECT 3.1.1, clean session, keep alive 60, client id `id` (3 bytes).
+std::string connect_hex(std::string_view id) {
+  std::string out = "10 0f 0004 4d515454 04 02 003c 0003";
+  for (unsigned char c : id) out += fmt::format(" {:02x}", c);
+  return out;
+}
+
+/// A broker's memory with small bounds.
+LintMemory broker_memory(std::size_t clients) {
+  LintMemory m;
+  m.keep_findings = false;
+  m.max_clients = clients;
+  m.judge_sent = false;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("lint client rule set: once per client id and rule") {
+  ClientRuleSet set(10);
+  CHECK(set.insert("a", LintRule::TopicLeadingSlash));
+  CHECK(!set.insert("a", LintRule::TopicLeadingSlash));
+  CHECK(set.insert("a", LintRule::TopicEmptyLevel));
+  CHECK(set.insert("b", LintRule::TopicLeadingSlash));
+  CHECK(set.insert("", LintRule::RetainClutter));  // findings about no client share the id ""
+  CHECK(!set.insert("", LintRule::RetainClutter));
+  CHECK(set.clients() == 3);
+}
+
+TEST_CASE("lint client rule set: churned client ids stay within the bound, oldest forgotten first") {
+  ClientRuleSet set(100);
+  for (int i = 0; i < 100000; ++i) {
+    CHECK(set.insert(fmt::format("churn-{}", i), LintRule::KeepAliveNone));
+    REQUIRE(set.clients() <= 100);
+  }
+  CHECK(set.clients() == 100);
+  CHECK(!set.insert("churn-99999", LintRule::KeepAliveNone));  // among the latest: still known
+  CHECK(set.insert("churn-0", LintRule::KeepAliveNone));       // long pushed out: reported again
+  CHECK(set.clients() == 100);
+  CHECK(ClientRuleSet(0).max_clients() == 1);
+}
+
+TEST_CASE("lint in a broker: once per client id and rule whatever the topic, nothing kept") {
+  std::vector<std::string> seen;
+  Lint lint({}, [&](const LintFinding& f) { seen.push_back(fmt::format("{} {}", f.client_id, lint_rule(f.rule).id)); },
+            broker_memory(10));
+  Conversation(lint)
+      .client(1, 0, connect_hex("dev"))
+      .client(1, 1, "30 05 0002 2f61 31")   // "/a"
+      .client(1, 2, "30 05 0002 2f62 31")   // "/b": the same rule, another topic
+      .broker(1, 3, "30 05 0002 2f63 31")   // "/c" delivered to dev: someone else's topic
+      .end(1, 4)
+      .client(2, 5, connect_hex("dev"))
+      .client(2, 6, "30 05 0002 2f64 31")   // "/d" on a new connection of the same client id
+      .client(3, 7, connect_hex("eve"))
+      .client(3, 8, "30 05 0002 2f61 31");  // "/a" by another client
+  lint.finish();
+  CHECK(seen == std::vector<std::string>{"dev topic-leading-slash", "eve topic-leading-slash"});
+  CHECK(lint.findings().empty());
+}
+
+TEST_CASE("lint in mqdump: a topic delivered to a client is read too, each topic once") {
+  Lint lint;
+  Conversation(lint)
+      .client(1, 0, connect_hex("dev"))
+      .client(1, 1, "30 05 0002 2f61 31")
+      .client(1, 2, "30 05 0002 2f62 31")
+      .broker(1, 3, "30 05 0002 2f63 31");
+  lint.finish();
+  CHECK(lint.findings().size() == 3);
+}
