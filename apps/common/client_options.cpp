@@ -53,7 +53,12 @@ std::optional<Outcome> prepare_auth(ClientSetup& setup) {
   return std::nullopt;
 }
 
-void add_client_options(CLI::App& app, ClientOptions& o) {
+bool tls_requested(const ClientOptions& o) {
+  return !o.cafile.empty() || !o.capath.empty() || !o.cert.empty() || o.insecure || !o.tls_version.empty() ||
+         !o.alpn.empty() || !o.sni.empty() || !o.ciphers.empty() || !o.tls13_ciphers.empty() || !o.psk.empty();
+}
+
+void add_address_options(CLI::App& app, ClientOptions& o) {
   app.add_option("-h,--host", o.host, "Broker host name or address (default localhost, or the host of $MQ_URL)")
       ->group(kConnection);
   app.add_option("-p,--port", o.port, "Broker port (default 1883, 8883 with TLS); with $MQ_URL alone, replaces its port")->group(kConnection);
@@ -65,16 +70,10 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
   app.add_option("--unix", o.unix_path, "Connect over the Unix domain socket at this path")
       ->type_name("PATH")
       ->group(kConnection);
-  app.add_option("-i,--id", o.client_id,
-                 "Client identifier (default: none, so the broker assigns one; needed with -c)")
-      ->group(kConnection);
-  app.add_option("-I,--id-prefix", o.id_prefix, "Client identifier made of this prefix and the process id")
-      ->group(kConnection);
+}
+
+void add_connect_options(CLI::App& app, ClientOptions& o) {
   app.add_option("-k,--keepalive", o.keepalive, "Keep alive interval in seconds; 0 disables pings")
-      ->capture_default_str()
-      ->group(kConnection);
-  app.add_option("-V,--protocol-version", o.version, "MQTT version")
-      ->check(CLI::IsMember({"mqttv5", "mqttv311", "mqttv31", "5", "311", "31"}))
       ->capture_default_str()
       ->group(kConnection);
   app.add_option_function<std::string>("-u,--username", [&o](const std::string& v) { o.username = v; },
@@ -82,36 +81,16 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->group(kConnection);
   app.add_option_function<std::string>("-P,--pw", [&o](const std::string& v) { o.password = v; }, "Password")
       ->group(kConnection);
-  app.add_option("--auth-method", o.auth_method,
-                 "Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; without --auth-command a "
-                 "broker that answers with a further challenge ends the connection (exit 5)")
-      ->group(kConnection);
-  app.add_option("--auth-command", o.auth_command,
-                 "Shell command run for each enhanced authentication step (MQTT 5.0, needs --auth-method): the "
-                 "broker's data on its stdin, ours from its stdout (see ENHANCED AUTHENTICATION)")
-      ->type_name("CMD")
-      ->group(kConnection);
-  app.add_option_function<std::string>(
-         "--auth-data", [&o](const std::string& v) { o.auth_data = v; },
-         "Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...")
-      ->group(kConnection);
   app.add_option("--connect-timeout", o.connect_timeout,
                  "Seconds allowed for resolving, connecting, the TLS and WebSocket handshakes and CONNACK")
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->group(kConnection);
-  app.add_option("-A,--bind-address", o.bind_address,
-                 "Connect from this local IP address, to choose the interface (TCP, WebSocket)")
-      ->type_name("ADDRESS")
-      ->group(kConnection);
-  app.add_option("--proxy", o.proxy,
-                 "Reach the broker through this SOCKS5 proxy, socks5h://[user[:password]@]host[:port] (port 1080 "
-                 "by default); the proxy resolves the broker's name")
-      ->type_name("URL")
-      ->group(kConnection);
   app.add_option("--ws-header", o.ws_headers, "Extra HTTP header for the WebSocket upgrade, 'Name: value'")
       ->group(kConnection);
+}
 
+void add_tls_options(CLI::App& app, ClientOptions& o) {
   app.add_option("--cafile", o.cafile, "Trusted CA certificates (PEM); enables TLS")
       ->check(CLI::ExistingFile)
       ->group(kTls);
@@ -152,6 +131,44 @@ void add_client_options(CLI::App& app, ClientOptions& o) {
       ->group(kTls);
   app.add_option("--psk-identity", o.psk_identity, "TLS-PSK: the client identity sent with --psk")
       ->group(kTls);
+}
+
+void add_client_options(CLI::App& app, ClientOptions& o) {
+  add_address_options(app, o);
+  app.add_option("-i,--id", o.client_id,
+                 "Client identifier (default: none, so the broker assigns one; needed with -c)")
+      ->group(kConnection);
+  app.add_option("-I,--id-prefix", o.id_prefix, "Client identifier made of this prefix and the process id")
+      ->group(kConnection);
+  app.add_option("-V,--protocol-version", o.version, "MQTT version")
+      ->check(CLI::IsMember({"mqttv5", "mqttv311", "mqttv31", "5", "311", "31"}))
+      ->capture_default_str()
+      ->group(kConnection);
+  add_connect_options(app, o);
+  app.add_option("--auth-method", o.auth_method,
+                 "Enhanced authentication method for CONNECT (MQTT 5.0), e.g. SCRAM-SHA-1; without --auth-command a "
+                 "broker that answers with a further challenge ends the connection (exit 5)")
+      ->group(kConnection);
+  app.add_option("--auth-command", o.auth_command,
+                 "Shell command run for each enhanced authentication step (MQTT 5.0, needs --auth-method): the "
+                 "broker's data on its stdin, ours from its stdout (see ENHANCED AUTHENTICATION)")
+      ->type_name("CMD")
+      ->group(kConnection);
+  app.add_option_function<std::string>(
+         "--auth-data", [&o](const std::string& v) { o.auth_data = v; },
+         "Authentication data for CONNECT (MQTT 5.0, needs --auth-method): text, hex:... or base64:...")
+      ->group(kConnection);
+  app.add_option("-A,--bind-address", o.bind_address,
+                 "Connect from this local IP address, to choose the interface (TCP, WebSocket)")
+      ->type_name("ADDRESS")
+      ->group(kConnection);
+  app.add_option("--proxy", o.proxy,
+                 "Reach the broker through this SOCKS5 proxy, socks5h://[user[:password]@]host[:port] (port 1080 "
+                 "by default); the proxy resolves the broker's name")
+      ->type_name("URL")
+      ->group(kConnection);
+
+  add_tls_options(app, o);
 
   app.add_option("-x,--session-expiry", o.session_expiry,
                  "Session expiry interval in seconds (MQTT 5.0); 'never' or -1 for no expiry")
@@ -263,9 +280,7 @@ std::variant<ClientSetup, std::string> make_client_setup(const ClientOptions& o,
     s.url.port = 0;
   }
 
-  const bool tls_asked = !o.cafile.empty() || !o.capath.empty() || !o.cert.empty() || o.insecure ||
-                         !o.tls_version.empty() || !o.alpn.empty() || !o.sni.empty() || !o.ciphers.empty() ||
-                         !o.tls13_ciphers.empty() || !o.psk.empty();
+  const bool tls_asked = tls_requested(o);
   if (tls_asked && s.url.scheme == net::Scheme::Mqtt) s.url.scheme = net::Scheme::Mqtts;
   if (tls_asked && s.url.scheme == net::Scheme::Ws) s.url.scheme = net::Scheme::Wss;
   if (tls_asked && s.url.scheme == net::Scheme::Unix) return std::string("TLS options cannot be used with a Unix socket");

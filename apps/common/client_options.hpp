@@ -74,6 +74,17 @@ struct ClientOptions {
 /// Will, Properties and Diagnostics.
 void add_client_options(CLI::App& app, ClientOptions& options);
 
+// The parts of add_client_options that a client with its own session logic
+// (mqbench) shares, so that the letters and their meanings stay one.
+/// -h, -p, -L and --unix: where the broker is (group Connection).
+void add_address_options(CLI::App& app, ClientOptions& options);
+/// -k, -u, -P, --connect-timeout and --ws-header: what every connection sends and waits for (group Connection).
+void add_connect_options(CLI::App& app, ClientOptions& options);
+/// --cafile ... --psk-identity: the TLS group.
+void add_tls_options(CLI::App& app, ClientOptions& options);
+/// True when any TLS option was given (which turns mqtt:// into mqtts://).
+bool tls_requested(const ClientOptions& options);
+
 /// Everything a client needs to connect, from the shared options.
 struct ClientSetup {
   net::Url url;

@@ -15,7 +15,6 @@ namespace {
 constexpr const char* kLoad = "Load";
 constexpr const char* kConn = "Connections (conn mode)";
 constexpr const char* kConnection = "Connection";
-constexpr const char* kTls = "TLS";
 constexpr const char* kOutput = "Output";
 constexpr const char* kConform = "Conformance (conform mode)";
 
@@ -226,46 +225,26 @@ void define_cli(CLI::App& app, BenchOptions& o) {
       ->check(CLI::NonNegativeNumber)
       ->group(kConn);
 
+  // The connection and TLS options are mqpub's and mqsub's. Where mqbench's
+  // default differs (no address: the embedded broker; a URL's path is no
+  // topic here) only the text says so.
   auto& c = o.client;
-  app.add_option("-h,--host", c.host, "Broker host (no address at all: the embedded broker)")->group(kConnection);
-  app.add_option("-p,--port", c.port, "Broker port (default 1883, 8883 with TLS)")->group(kConnection);
-  app.add_option("-L,--url", c.url, "Broker URL: mqtt://, mqtts://, ws://, wss:// or unix://")->group(kConnection);
-  app.add_option("--unix", c.unix_path, "Connect over the Unix domain socket at this path")
-      ->type_name("PATH")
-      ->group(kConnection);
+  apps::add_address_options(app, c);
+  app.get_option("-h")->description("Broker host (no address at all: the embedded broker)");
+  app.get_option("-L")->description(
+      "Broker URL: mqtt://, mqtts://, ws://, wss:// or unix://, with optional user:password@ and port "
+      "(default $MQ_URL, else the embedded broker)");
+  // Not the shared -V: the conformance checks and the probe know 3.1.1 and
+  // 5.0 only, and conform reads -V as which of the two to run.
   app.add_option("-V,--protocol-version", c.version, "MQTT version")
       ->check(CLI::IsMember({"mqttv5", "mqttv311", "5", "311"}))
       ->capture_default_str()
       ->group(kConnection);
-  app.add_option_function<std::string>("-u,--username", [&c](const std::string& v) { c.username = v; }, "User name")
-      ->group(kConnection);
-  app.add_option_function<std::string>("-P,--pw", [&c](const std::string& v) { c.password = v; }, "Password")
-      ->group(kConnection);
-  app.add_option("-k,--keepalive", c.keepalive, "Keep alive interval in seconds")
-      ->capture_default_str()
-      ->group(kConnection);
+  // Not the shared -I: mqbench numbers its many clients after the prefix
+  // (mqbench-0, mqbench-1, ...) where mqpub appends its process id.
   app.add_option("-I,--id-prefix", c.id_prefix, "Client identifier prefix (default mqbench)")->group(kConnection);
-  app.add_option("--connect-timeout", c.connect_timeout, "Seconds allowed for each connection's handshakes")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str()
-      ->group(kConnection);
-  app.add_option("--ws-header", c.ws_headers, "Extra HTTP header for the WebSocket upgrade, 'Name: value'")
-      ->group(kConnection);
-
-  app.add_option("--cafile", c.cafile, "Trusted CA certificates (PEM); enables TLS")
-      ->check(CLI::ExistingFile)
-      ->group(kTls);
-  app.add_option("--capath", c.capath, "Directory of hashed trusted CA certificates; enables TLS")
-      ->check(CLI::ExistingDirectory)
-      ->group(kTls);
-  app.add_option("--cert", c.cert, "Client certificate (PEM); needs --key")->check(CLI::ExistingFile)->group(kTls);
-  app.add_option("--key", c.key, "Client private key (PEM)")->check(CLI::ExistingFile)->group(kTls);
-  app.add_option("--tls-version", c.tls_version, "Lowest TLS version to accept (default tlsv1.2)")
-      ->check(CLI::IsMember({"tlsv1.2", "tlsv1.3"}))
-      ->group(kTls);
-  app.add_option("--alpn", c.alpn, "ALPN protocol to offer, e.g. mqtt")->group(kTls);
-  app.add_option("--sni", c.sni, "Server name to send and to verify (default: the host name)")->group(kTls);
-  app.add_flag("--insecure", c.insecure, "Do not verify the broker's certificate or host name")->group(kTls);
+  apps::add_connect_options(app, c);
+  apps::add_tls_options(app, c);
 
   app.add_option("--json", o.json, "Write NDJSON (interval records, then a summary with the histograms); - for stdout")
       ->type_name("FILE")
@@ -313,7 +292,7 @@ std::variant<bench::RunConfig, std::string> make_config(const CLI::App& app, con
     cfg.username = s.config.username;
     cfg.password = s.config.password;
   } else {
-    if (!c.cafile.empty() || !c.cert.empty() || c.insecure || !c.capath.empty())
+    if (apps::tls_requested(c))
       return std::string("TLS options need a broker address (-L mqtts://...); the embedded broker listens on TCP");
     cfg.version = c.version == "mqttv311" || c.version == "311" ? ProtocolVersion::v311 : ProtocolVersion::v5;
     cfg.connect.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(c.connect_timeout * 1000));

@@ -1,5 +1,6 @@
 // mqbench: benchmark an MQTT broker.
 
+#include <cstdio>
 #include <string_view>
 
 #include "cli.hpp"
@@ -24,6 +25,9 @@ int main(int argc, char** argv) {
     return *status;
   if (options.mode == "merge") return mq::mqbench::run_merge(options);
   if (options.mode == "compare") return mq::mqbench::run_compare(options);
+  // As mqpub and mqsub: a broker whose certificate is not checked is never silent.
+  if (options.client.insecure)
+    std::fprintf(stderr, "mqbench: warning: --insecure: the broker's certificate is not verified\n");
   if (options.mode == "probe") return mq::mqbench::run_probe(app, options, probe);
   if (options.mode == "conform") return mq::mqbench::run_conform(app, options);
   return mq::mqbench::run_bench(app, options);

@@ -119,13 +119,18 @@ bool ConversationTracker::is_broker_port(std::uint16_t port) const {
 void ConversationTracker::frame(std::int64_t time_us, LinkType link, ByteView bytes) {
   ++stats_.frames;
   last_time_us_ = time_us;
-  FrameResult r = parse_frame(link, bytes);
-  if (r.segment) {
-    segment(time_us, *r.segment);
-  } else if (r.skip == FrameSkip::Fragment) {
-    ++stats_.fragments;
-  } else if (r.skip == FrameSkip::Truncated) {
-    ++stats_.truncated;
+  netframe::FrameResult r = netframe::decode_frame(link, bytes);
+  if (r.segment) return segment(time_us, *r.segment);
+  switch (r.error.kind) {
+    case netframe::FrameErrorKind::NotIp:
+    case netframe::FrameErrorKind::NotTcp:
+    case netframe::FrameErrorKind::TooManyHeaders: return;  // other traffic: not counted
+    case netframe::FrameErrorKind::Fragment: ++stats_.fragments; return;
+    // Cut by the snap length, or headers that disagree: both leave the segment unreadable.
+    case netframe::FrameErrorKind::Truncated:
+    case netframe::FrameErrorKind::BadVersion:
+    case netframe::FrameErrorKind::BadHeaderLength:
+    case netframe::FrameErrorKind::BadTotalLength: ++stats_.truncated; return;
   }
 }
 

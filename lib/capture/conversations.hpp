@@ -14,11 +14,16 @@
 #include <string>
 #include <tuple>
 
-#include "capture/frame.hpp"
 #include "capture/options.hpp"
 #include "dump/observed.hpp"
+#include "netframe/frame.hpp"
 
 namespace mq::capture {
+
+// The frame decoder is shared with mqdump's hex input; capture code names its types bare.
+using netframe::LinkType;
+using netframe::TcpFlag;
+using netframe::TcpSegment;
 
 class Connection;
 

@@ -35,7 +35,7 @@ struct CaptureStats {
   std::uint64_t packets = 0;       ///< MQTT packets handed to the observer
   std::uint64_t connections = 0;   ///< connections seen
   std::uint64_t fragments = 0;     ///< IP fragments skipped (not reassembled)
-  std::uint64_t truncated = 0;     ///< frames cut short by the capture's snap length
+  std::uint64_t truncated = 0;     ///< frames cut short by the snap length, or whose headers disagree
 };
 
 }  // namespace mq::capture

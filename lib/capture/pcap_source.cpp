@@ -29,7 +29,7 @@ struct Handle {
 
 std::optional<LinkType> link_of(pcap_t* p, const std::string& name, CaptureResult& result) {
   const int dlt = pcap_datalink(p);
-  auto link = link_type_from_pcap(dlt);
+  auto link = netframe::link_type_from_pcap(dlt);
   if (!link) {
     const char* known = pcap_datalink_val_to_name(dlt);
     result.error = fmt::format("{}: link type {} ({}) is not one mqdump reads (Ethernet, Linux cooked, loopback, raw IP)",

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "capture/frame.hpp"
+#include "netframe/frame.hpp"
 
 namespace mq::capture {
 
@@ -14,7 +14,7 @@ void TcpReassembler::deliver(ByteView bytes, StreamSink& sink) {
 }
 
 void TcpReassembler::segment(std::uint32_t seq, std::uint8_t flags, ByteView payload, StreamSink& sink) {
-  const bool syn = (flags & TcpFlag::Syn) != 0;
+  const bool syn = (flags & netframe::TcpFlag::Syn) != 0;
   const std::uint32_t data_seq = syn ? seq + 1 : seq;
   if (!started_) {
     // Without a SYN, the first segment seen is where the stream starts for us.

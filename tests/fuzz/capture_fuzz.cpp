@@ -9,13 +9,18 @@
 /// client), the low bits are TCP flags (FIN, SYN, RST); the delta moves the
 /// direction's sequence number (signed), so segments overlap, repeat,
 /// arrive early or leave holes. Selector bit 1: tiny reassembly limits (32
-/// bytes, 4 segments), so holes are given up often.
+/// bytes, 4 segments), so holes are given up often. Selector bit 2 (bit 0
+/// clear): `rest` is [link type index] frames, each [length] bytes, read by
+/// the frame decoder (lib/netframe) and fed to the connection table.
 ///
 /// Invariants: no crash or undefined behaviour; every packet handed on is
 /// one whole packet (its fixed header reads and declares exactly its
 /// length) within the packet limit; connections end at most once, after
-/// their packets; what a reassembler holds stays within its limits.
+/// their packets; what a reassembler holds stays within its limits; a
+/// decoded segment's payload lies inside its frame, past the smallest IP and
+/// TCP headers, and an error points into the frame or at its end.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -25,6 +30,7 @@
 #include "capture/pcap_source.hpp"
 #include "codec/decode.hpp"
 #include "invariant.hpp"
+#include "netframe/frame.hpp"
 
 using namespace mq;
 using namespace mq::capture;
@@ -46,6 +52,34 @@ struct Checker : dump::PacketObserver {
     require(ended.insert(e.connection).second, "a connection ends once");
   }
 };
+
+/// Reads each frame of `rest` (see the header) with the decoder and the
+/// connection table.
+void frames(ByteView rest, ConversationTracker& tracker) {
+  static constexpr netframe::LinkType kLinks[] = {
+      netframe::LinkType::Null,     netframe::LinkType::Ethernet, netframe::LinkType::Raw,
+      netframe::LinkType::Loop,     netframe::LinkType::LinuxSll, netframe::LinkType::Ipv4,
+      netframe::LinkType::Ipv6,     netframe::LinkType::LinuxSll2};
+  if (rest.empty()) return;
+  const netframe::LinkType link = kLinks[rest[0] % 8];
+  std::size_t pos = 1;
+  std::int64_t time_us = 0;
+  while (pos < rest.size()) {
+    const std::size_t len = std::min<std::size_t>(rest[pos], rest.size() - pos - 1);
+    ByteView frame = rest.subspan(pos + 1, len);
+    pos += 1 + len;
+    netframe::FrameResult r = netframe::decode_frame(link, frame);
+    if (r.segment) {
+      const ByteView p = r.segment->payload;
+      require(p.data() >= frame.data() + 40 && p.data() + p.size() <= frame.data() + frame.size(),
+              "a payload lies inside its frame, past the IP and TCP headers");
+    } else {
+      require(r.error.offset <= frame.size(), "an error points into the frame or at its end");
+      require(!netframe::to_string(r.error).empty(), "an error has its text");
+    }
+    tracker.frame(++time_us, link, frame);
+  }
+}
 
 /// Feeds one direction's reassembler directly, to check its bound.
 struct Counting : StreamSink {
@@ -71,6 +105,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   ConversationTracker tracker(options, checker);
+  if (selector & 4) {
+    frames(rest, tracker);
+    tracker.finish();
+    return 0;
+  }
   TcpReassembler direct(options.reassembly);
   Counting counting;
   std::uint32_t seq[2] = {1000, 5000};

@@ -130,6 +130,27 @@ def write(target, name, data):
         f.write(data)
 
 
+def tcp_frame(payload, ipv6=False):
+    """An Ethernet frame (IPv4) or a Linux cooked SLL2 frame (IPv6 with a
+    hop-by-hop header) carrying `payload` from port 50000 to 1883."""
+    tcp = bytes.fromhex("c350075b00000064000000005018ffff00000000") + payload
+    if not ipv6:
+        ip = bytes.fromhex("4500") + (20 + len(tcp)).to_bytes(2, "big") + bytes.fromhex("000140004006000"
+                                                                                        "07f0000017f000001") + tcp
+        return bytes(12) + b"\x08\x00" + ip
+    hop = bytes.fromhex("0600000000000000")
+    ip = (bytes.fromhex("60000000") + (len(hop) + len(tcp)).to_bytes(2, "big") + b"\x00\x40" + bytes(15) + b"\x01" +
+          bytes(15) + b"\x01" + hop + tcp)
+    return bytes.fromhex("86dd000000000001030400060000000000000000") + ip
+
+
+def tshark_x(frame):
+    """`frame` as tshark -x prints it."""
+    return "".join(f"{i:04x}  " + " ".join(f"{c:02x}" for c in frame[i:i + 16]).ljust(49) +
+                   "".join(chr(c) if 32 <= c < 127 else "." for c in frame[i:i + 16]) + "\n"
+                   for i in range(0, len(frame), 16))
+
+
 def dump_inputs(pkt):
     """The same packet in the shapes mqdump reads, by name."""
     hexes = [f"{b:02x}" for b in pkt]
@@ -149,6 +170,7 @@ def dump_inputs(pkt):
         "auto-binary": (0, pkt),
         "raw": (1, pkt),
         "hex-escaped": (2, "".join("\\x" + h for h in hexes)),
+        "auto-tshark-frames": (0, tshark_x(tcp_frame(pkt)) + "\n" + tshark_x(tcp_frame(pkt, ipv6=True))),
         "base64-wrapped": (3, __import__("base64").b64encode(pkt * 3).decode()[:40] + "\n" +
                            __import__("base64").b64encode(pkt * 3).decode()[40:]),
     }

@@ -318,6 +318,10 @@ class MqBenchTest(unittest.TestCase):
             code, _, err = run(["-L", f"mqtts://{a['mqtts']}", "-C", "1", "--warmup", "0"])
             self.assertEqual(code, CONNECT, err)
             self.assertIn("certificate", err)
+            # --insecure (mqpub's option) connects without the CA, and says so.
+            code, _, err = run(["-L", f"mqtts://{a['mqtts']}", "--insecure", "-C", "1", "--warmup", "0", "--quiet"])
+            self.assertEqual(code, OK, err)
+            self.assertIn("--insecure: the broker's certificate is not verified", err)
         finally:
             b.stop()
 
@@ -511,7 +515,11 @@ class MqBenchTest(unittest.TestCase):
     def test_bad_options_and_unreachable_broker(self):
         for args, needle in ((["-q", "3"], "qos"), (["-s", "23"], "at least 24"), (["-t", "a/%s"], "%s"), (["-s", "30-25"], "--size '30-25'"),
                              (["--worker", "2/2"], "not below"), (["fly"], "mode"),
-                             (["--hold"], "conn mode"), (["--shared", "g", "-V", "311"], "5.0")):
+                             (["--hold"], "conn mode"), (["--shared", "g", "-V", "311"], "5.0"),
+                             # mqpub's TLS options and their checks
+                             (["--tls-version", "tlsv1.1"], "RFC 8996"),
+                             (["--psk", "00", "--psk-identity", "me"], "need a broker address"),
+                             (["-L", "mqtt://localhost:1", "--psk", "00"], "--psk-identity")):
             with self.subTest(args=args):
                 code, _, err = run(args)
                 self.assertEqual(code, USAGE, err)

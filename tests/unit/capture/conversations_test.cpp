@@ -1,6 +1,6 @@
-// Frames to observed packets: link layers read down to TCP from hand-written
-// bytes, and a connection table fed with segments (orientation by port,
-// numbering, level from CONNECT, ends on FIN and RST and at capture end).
+// Segments to observed packets: a connection table fed with segments
+// (orientation by port, numbering, level from CONNECT, ends on FIN and RST
+// and at capture end). The frames themselves: tests/unit/netframe.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -38,55 +38,6 @@ TcpSegment seg(std::string src, std::uint16_t sport, std::string dst, std::uint1
 }
 
 }  // namespace
-
-TEST_CASE("an Ethernet IPv4 TCP frame is read down to its payload") {
-  auto frame = hex(
-      "00 00 00 00 00 00  00 00 00 00 00 00  08 00"        // Ethernet: dst, src, IPv4
-      "45 00 00 2a  00 01 40 00  40 06 00 00"              // IPv4: 20-byte header, total 42, DF, TCP
-      "7f 00 00 01  7f 00 00 02"                           // 127.0.0.1 -> 127.0.0.2
-      "c3 50 07 5b  00 00 00 64  00 00 00 00  50 18 ff ff  00 00 00 00"  // 50000 -> 1883, seq 100, PSH ACK
-      "c0 00"                                              // PINGREQ
-      "00 00 00 00");                                      // Ethernet padding, past the IP length
-  FrameResult r = parse_frame(LinkType::Ethernet, frame);
-  REQUIRE(r.segment);
-  CHECK(r.segment->src_address == "127.0.0.1");
-  CHECK(r.segment->dst_address == "127.0.0.2");
-  CHECK(r.segment->src_port == 50000);
-  CHECK(r.segment->dst_port == 1883);
-  CHECK(r.segment->seq == 100);
-  CHECK(r.segment->flags == (TcpFlag::Ack | 0x08));
-  CHECK(std::vector<std::uint8_t>(r.segment->payload.begin(), r.segment->payload.end()) == hex("c0 00"));
-}
-
-TEST_CASE("a Linux cooked (SLL2) IPv6 frame with a hop-by-hop header") {
-  auto frame = hex(
-      "86 dd 00 00  00 00 00 01  03 04  00 06  00 00 00 00 00 00 00 00"  // SLL2: IPv6, ifindex 1, ...
-      "60 00 00 00  00 1e 00 40"                           // IPv6: payload 30, next header hop-by-hop
-      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01"    // ::1
-      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01"    // ::1
-      "06 00 00 00 00 00 00 00"                            // hop-by-hop: next TCP, 8 bytes
-      "07 5b c3 50  00 00 00 07  00 00 00 00  50 10 ff ff  00 00 00 00"  // 1883 -> 50000, seq 7, ACK
-      "d0 00");                                            // PINGRESP
-  FrameResult r = parse_frame(LinkType::LinuxSll2, frame);
-  REQUIRE(r.segment);
-  CHECK(r.segment->src_address == "::1");
-  CHECK(r.segment->src_port == 1883);
-  CHECK(r.segment->payload.size() == 2);
-}
-
-TEST_CASE("frames that are not whole TCP segments are skipped with a reason") {
-  // BSD loopback, IPv4 UDP
-  CHECK(parse_frame(LinkType::Null, hex("02 00 00 00  45 00 00 1c 00 01 00 00 40 11 00 00 7f 00 00 01 7f 00 00 01"
-                                        "00 35 00 35 00 08 00 00"))
-            .skip == FrameSkip::NotTcp);
-  // raw IPv4, more fragments set
-  CHECK(parse_frame(LinkType::Raw, hex("45 00 00 28 00 01 20 00 40 06 00 00 7f 00 00 01 7f 00 00 01"
-                                       "07 5b c3 50 00 00 00 07 00 00 00 00 50 10 ff ff 00 00 00 00"))
-            .skip == FrameSkip::Fragment);
-  // Ethernet cut by the snap length inside the IP header
-  CHECK(parse_frame(LinkType::Ethernet, hex("00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00 00 28")).skip ==
-        FrameSkip::Truncated);
-}
 
 TEST_CASE("a conversation: oriented by the broker port, level from CONNECT, closed by the client") {
   CaptureOptions options;
@@ -142,4 +93,24 @@ TEST_CASE("a SYN on the ports of a connection that carried data starts a new con
                                              "end 1 its ports were reused by a new connection",
                                              "2 c->s PINGREQ ? ok 10.0.0.2:40000 10.0.0.1:1883",
                                              "end 2 capture ended"});
+}
+
+TEST_CASE("frames that are not whole TCP segments are counted by why") {
+  CaptureOptions options;
+  Recorder r;
+  ConversationTracker t(options, r);
+  // BSD loopback, IPv4 UDP: other traffic, not counted
+  t.frame(1, LinkType::Null, hex("02 00 00 00  45 00 00 1c 00 01 00 00 40 11 00 00 7f 00 00 01 7f 00 00 01"
+                                 "00 35 00 35 00 08 00 00"));
+  // raw IPv4, more fragments set
+  t.frame(2, LinkType::Raw, hex("45 00 00 28 00 01 20 00 40 06 00 00 7f 00 00 01 7f 00 00 01"
+                                "07 5b c3 50 00 00 00 07 00 00 00 00 50 10 ff ff 00 00 00 00"));
+  // Ethernet cut by the snap length inside the IP header, then an IPv4 header length of 16
+  t.frame(3, LinkType::Ethernet, hex("00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00 00 28"));
+  t.frame(4, LinkType::Raw, hex("44 00 00 28 00 01 00 00 40 06 00 00 7f 00 00 01 7f 00 00 01"));
+  CHECK(t.stats().frames == 4);
+  CHECK(t.stats().fragments == 1);
+  CHECK(t.stats().truncated == 2);
+  CHECK(t.stats().segments == 0);
+  CHECK(r.events.empty());
 }

@@ -5,11 +5,12 @@
 
 #include <string>
 
-#include "capture/frame.hpp"
+#include "netframe/frame.hpp"
 #include "capture/tcp_stream.hpp"
 
 using namespace mq;
 using namespace mq::capture;
+using namespace mq::netframe;
 
 namespace {
 

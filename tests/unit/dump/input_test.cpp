@@ -176,3 +176,27 @@ TEST_CASE("tcpdump -xx and tshark -x frames: only the TCP payload is read") {
   // A dump of MQTT bytes is never taken for a frame.
   check_connect("0000  10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00                 ....MQTT...<..", InputShape::OffsetDump);
 }
+
+TEST_CASE("frames in a dump are read by the capture reader's decoder: IPv6 extension headers, 802.1ad") {
+  // tshark -x -i any: SLL2, IPv6 ::1 -> ::1 with a hop-by-hop header, TCP
+  // 50000 -> 1883, PINGREQ.
+  const char* sll2 =
+      "0000  86 dd 00 00 00 00 00 01 03 04 00 06 00 00 00 00   ................\n"
+      "0010  00 00 00 00 60 00 00 00 00 1e 00 40 00 00 00 00   ....`......@....\n"
+      "0020  00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00   ................\n"
+      "0030  00 00 00 00 00 00 00 00 00 00 00 01 06 00 00 00   ................\n"
+      "0040  00 00 00 00 c3 50 07 5b 00 00 00 01 00 00 00 00   .....P.[........\n"
+      "0050  50 18 ff ff 00 00 00 00 c0 00                     P.........\n";
+  auto r = read(sll2);
+  REQUIRE_MESSAGE(r.ok, to_string(r.error));
+  CHECK(r.bytes == std::vector<std::uint8_t>{0xc0, 0x00});
+  // Ethernet with an 802.1ad tag (88 a8), IPv4, PINGRESP.
+  const char* qinq =
+      "0000  00 00 00 00 00 00 00 00 00 00 00 00 88 a8 00 05   ................\n"
+      "0010  08 00 45 00 00 2a 00 01 00 00 40 06 00 00 7f 00   ..E..*....@.....\n"
+      "0020  00 01 7f 00 00 01 07 5b c3 50 00 00 00 01 00 00   .......[.P......\n"
+      "0030  00 00 50 18 ff ff 00 00 00 00 d0 00               ..P.........\n";
+  auto q = read(qinq);
+  REQUIRE_MESSAGE(q.ok, to_string(q.error));
+  CHECK(q.bytes == std::vector<std::uint8_t>{0xd0, 0x00});
+}
