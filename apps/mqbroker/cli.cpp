@@ -82,9 +82,10 @@ std::string profiles_section() {
       "packet is not a choice the profile copies: MQTT gives it no meaning. The limits profiles set only the figures "
       "their sources publish (the sources are cited above with the date they were read); every other setting "
       "keeps mqbroker's default, and a managed service's authentication, rate limits and per-SUBSCRIBE limits "
-      "are not imitated. Nor is AWS IoT's raising of a 3.1.1 client's keep alive under 5 s to 5 s: such a client "
+      "are not imitated. Nor is AWS IoT's raising of a 3.1.1 client's keep alive under 30 s to 30 s: such a client "
       "cannot be told and must be closed after 1.5 times its own keep alive [MQTT-3.1.2-24], so under aws-iot "
-      "it keeps its own (a 5.0 client is told Server Keep Alive 5).";
+      "it keeps its own (a 5.0 client is told Server Keep Alive 30); one over 1200 s (or 0) gets 1200 s "
+      "enforced, which shortens the wait the specification allows.";
   return text;
 }
 

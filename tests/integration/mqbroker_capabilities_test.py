@@ -217,7 +217,7 @@ class Profiles(unittest.TestCase):
         try:
             c = Client(b.port(), "device-1", keepalive=2)
             rc, props = c.connack()
-            self.assertEqual((rc, props.MaximumQoS, props.ReceiveMaximum, props.ServerKeepAlive), (0, 1, 100, 5))
+            self.assertEqual((rc, props.MaximumQoS, props.ReceiveMaximum, props.ServerKeepAlive), (0, 1, 100, 30))
             self.assertEqual(c.subscribe("a/b/c/d/e/f/g/h/i", 1), [0x8F])  # 9 levels: Topic Filter invalid
             self.assertEqual(c.subscribe("a/" + "x" * 300, 1), [0x8F])  # over 256 bytes
             self.assertEqual(c.subscribe("a/b/c/d/e/f/g/h", 2), [1])  # 8 levels, granted QoS 1

@@ -42,19 +42,24 @@ constexpr std::array kProfiles = {
             kMosquitto},
     Profile{"aws-iot",
             "AWS IoT Core's published message broker limits: QoS 0 and 1, 128 KB payloads, 256-byte topics of at "
-            "most 8 levels, 128-byte client ids, keep alive 5 to 1200 s, 100 messages in flight",
+            "most 8 levels, 128-byte client ids, keep alive 30 to 1200 s, 100 messages in flight",
             "https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html (QoS levels 0 and 1 only); "
             "https://aws.github.io/aws-iot-device-sdk-js-v2/ (enum mqtt5.ClientExtendedValidationAndFlowControl, "
             "AwsIotCoreDefaults: topics of at most 256 bytes and 7 slashes, client ids of at most 128 bytes); "
-            "https://blog.csdn.net/whatnamecaniuse/article/details/78065968, a copy of the AWS IoT limits page "
-            "(keep alive 5 to 1200 s, less treated as 5; 100 unacknowledged messages each way; 128 KB payload); "
-            "all read 2026-12-06",
+            "\"Securely ingesting large-sized payloads from IoT devices to the AWS Cloud\" on AWS's IoT blog, "
+            "https://aws.amazon.com/blogs/iot/ (payloads of at most 128 KB); https://repost.aws/questions/QU_ER8srIYQRaZNNH9od_Q1g (an "
+            "answer on AWS re:Post citing https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits: "
+            "a keep alive under 30 s is treated as 30) and https://github.com/awslabs/aws-c-mqtt/releases/tag/v0.4.27 "
+            "(AWS's MQTT client: AWS IoT maxes out at 1200 s); all read 2026-12-06. The quotas page itself could not be "
+            "read here; 100 unacknowledged messages each way is confirmed by no AWS page we could read and comes from "
+            "https://blog.csdn.net/whatnamecaniuse/article/details/78065968, a third-party copy of an older AWS IoT "
+            "limits page (read 2026-12-06), which gave 5 s, not 30 s, as the least keep alive",
             "maximum_qos 1\n"
             "message_size_limit 131072\n"
             "max_topic_length 256\n"
             "max_topic_levels 8\n"
             "max_client_id_length 128\n"
-            "min_keepalive 5\n"
+            "min_keepalive 30\n"
             "max_keepalive 1200\n"
             "max_inflight_messages 100\n"
             "receive_maximum 100\n",

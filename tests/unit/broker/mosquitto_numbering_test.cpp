@@ -25,14 +25,19 @@ std::vector<std::uint16_t> ids_of(const std::vector<Publish>& ps) {
   return out;
 }
 
+/// A persistent session "s" subscribed to "q" at QoS 1, its client gone.
+void leave_subscribed(Harness& h, ProtocolVersion v = ProtocolVersion::v311, Properties props = {}) {
+  Client sub(h, v);
+  connect(sub, "s", false, 0, std::move(props));
+  subscribe(sub, "q", 1);
+  sub.drop();
+}
+
 /// Five QoS 1 messages for an offline persistent session that queues three,
 /// the client back, then one more: the identifiers it sees.
 std::vector<std::uint16_t> ids_after_queue_drops(bool on) {
   Harness h(numbered_on_queue(on));
-  Client sub(h);
-  connect(sub, "s", false);
-  subscribe(sub, "q", 1);
-  sub.drop();
+  leave_subscribed(h);
   Client pub(h);
   connect(pub, "p");
   for (std::uint16_t i = 1; i <= 5; ++i) pub.send(publish_packet("q", "m", 1, i));
@@ -52,10 +57,7 @@ Properties expiry(std::uint32_t seconds) {
 /// offline session; the client back after the first expired.
 std::vector<std::uint16_t> ids_after_expiry(bool on) {
   Harness h(numbered_on_queue(on));
-  Client sub(h, ProtocolVersion::v5);
-  connect(sub, "s", false, 0, {Property{PropertyId::SessionExpiryInterval, 600, {}, {}}});
-  subscribe(sub, "q", 1);
-  sub.drop();
+  leave_subscribed(h, ProtocolVersion::v5, {Property{PropertyId::SessionExpiryInterval, 600, {}, {}}});
   Client pub(h, ProtocolVersion::v5);
   connect(pub, "p");
   Publish shortlived = publish_packet("q", "short", 1, 1);
@@ -140,10 +142,7 @@ TEST_CASE("broker: behaviour packet_id_when_queued saves a queued message withou
   } ids;
   Harness h(numbered_on_queue(true));
   h.broker.set_journal(&ids);
-  Client sub(h);
-  connect(sub, "s", false);
-  subscribe(sub, "q", 1);
-  sub.drop();
+  leave_subscribed(h);
   Client pub(h);
   connect(pub, "p");
   pub.send(publish_packet("q", "m", 1, 1));

@@ -122,7 +122,7 @@ TEST_CASE("config: profile lines apply where the profile stands; later lines ove
   mq::broker::Config c;
   REQUIRE_FALSE(to_broker_config(s, c));
   CHECK(c.max_keepalive == 1200);
-  CHECK(c.min_keepalive == 5);
+  CHECK(c.min_keepalive == 30);
   CHECK_FALSE(c.behaviour.refuse_v3_keep_alive);
   Settings m;
   REQUIRE(read_caps(m, "profile mosquitto") == "");
