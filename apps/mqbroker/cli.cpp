@@ -206,7 +206,9 @@ apps::AppDoc documentation() {
        "is on disk: SIGKILL, or a power loss on a disk that honours fsync, loses no acknowledged QoS 1 or 2 "
        "message. The log is folded into a new snapshot at start, every autosave_interval seconds, when it "
        "passes 64 MiB, and at shutdown; a log cut short by a crash is read up to its last complete record "
-       "(a warning names the offset; see Damaged files above). Each fsync blocks the broker while it runs, so publish throughput is "
+       "(a warning names the offset; see Damaged files above). A turn's records are ordered so that such a cut "
+       "keeps a QoS 2 message's copies before its receipt or release: the publisher's resend may deliver it once "
+       "more, never lose it. Each fsync blocks the broker while it runs, so publish throughput is "
        "bounded by the disk's sync latency. If the data cannot be written, mqbroker cuts off every client "
        "without sending what was not saved and exits 1."},
       {"LOGGING AND MOSQUITTO.CONF", logging_section()},
