@@ -221,8 +221,10 @@ apps::AppDoc documentation() {
        "after a restart forwards it, once. It goes when the session ends: by expiry, or a clean start "
        "(clean session 1) under its client id, which discards it unforwarded as mosquitto does. A PUBREL for "
        "an identifier not held gets PUBCOMP (5.0: reason 0x92 Packet Identifier not found). Wills and the time already spent offline are not kept: a restored session's "
-       "expiry starts again at the restart. The data is mqbroker's own format (it cannot read mosquitto.db); "
-       "--check-config reads the data without writing it.\n"
+       "expiry starts again at the restart. The data is mqbroker's own format (it cannot read mosquitto.db), "
+       "format version 3 since held QoS 2 messages are kept: files of versions 1 and 2 still load, and an older "
+       "mqbroker refuses a version 3 file by its header rather than salvage around it. --check-config reads "
+       "the data without writing it.\n"
        "\n"
        "Damaged files: a snapshot ends with a marker holding its record count (since format version 2; a version 1 "
        "snapshot is still read, with a warning that a cut in it cannot be detected), and every record has a "
@@ -247,7 +249,9 @@ apps::AppDoc documentation() {
        "is on disk: SIGKILL, or a power loss on a disk that honours fsync, loses no acknowledged QoS 1 or 2 "
        "message. The log is folded into a new snapshot at start, every autosave_interval seconds, when it "
        "passes 64 MiB, and at shutdown; a log cut short by a crash is read up to its last complete record "
-       "(a warning names the offset; see Damaged files above). Each fsync blocks the broker while it runs, so publish throughput is "
+       "(a warning names the offset; see Damaged files above). A turn's records are ordered so that such a cut "
+       "keeps a QoS 2 message's copies before its receipt or release: the publisher's resend may deliver it once "
+       "more, never lose it. Each fsync blocks the broker while it runs, so publish throughput is "
        "bounded by the disk's sync latency. If the data cannot be written, mqbroker cuts off every client "
        "without sending what was not saved and exits 1."},
       {"LOGGING AND MOSQUITTO.CONF", logging_section()},

@@ -108,8 +108,11 @@ void Broker::on_publish(Connection& c, Publish& p, TimePoint now) {
     held_qos2_[{&s, p.packet_id}] = std::move(held);
     return acknowledge(0x00);
   }
-  if (p.qos == 2 && s.persisted) journal(IncomingReceived{s.client_id, p.packet_id});
   const std::size_t reached = accept_message(s, m, nullptr, now);
+  // After the copies it made, as on_pubrel: a log cut between them (a torn
+  // write) leaves no receipt without its message, which would make the
+  // publisher's resent PUBLISH look delivered.
+  if (p.qos == 2 && s.persisted) journal(IncomingReceived{s.client_id, p.packet_id});
   // 5.0 tells the publisher when nobody subscribed (0x10 No matching subscribers).
   const bool tell = p.qos == 1 || config_.behaviour.pubrec_no_subscribers;
   acknowledge(reached == 0 && v5 && tell ? 0x10 : 0x00);

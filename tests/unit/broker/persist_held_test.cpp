@@ -78,6 +78,41 @@ TEST_CASE("persist held: a QoS 2 message held at a restart is forwarded once by 
   CHECK(received(third) == std::vector<std::string>{"held"});  // the one copy queued, not a second
 }
 
+TEST_CASE("persist held: a log cut inside a turn keeps the message, never a receipt without it") {
+  // Forwarded on PUBLISH: the copy for "sub" is journaled before the receipt.
+  Harness h;
+  Tape tape(h.now);
+  h.broker.set_journal(&tape);
+  hold_one(h);  // the turn ends with its two records: the copy and the receipt
+  tape.cut(tape.names.size() - 1);  // torn between them (the PUBREC never left)
+  Harness after;
+  Tape next(after.now);
+  tape.replay(after.broker, next, after.now);
+  Client pub(after);
+  connect(pub, "pub", false);
+  pub.send(publish_packet("t", "held", 2, 7));  // resent: no PUBREC had left
+  CHECK(pub.take() == Bytes{0x50, 0x02, 0x00, 0x07});
+  CHECK_FALSE(received(after).empty());  // once or twice, never lost
+
+  // Held until PUBREL: the copy made by the PUBREL is journaled before the release.
+  Harness held(holding());
+  Tape log(held.now);
+  held.broker.set_journal(&log);
+  hold_one(held);
+  Client rel(held);
+  connect(rel, "pub", false);
+  rel.send(Pubrel{7, 0, {}, {}});  // a turn of two records: the copy and the release
+  log.cut(log.names.size() - 1);
+  Harness again(holding());
+  Tape more(again.now);
+  log.replay(again.broker, more, again.now);
+  Client resent(again);
+  connect(resent, "pub", false);
+  resent.send(Pubrel{7, 0, {}, {}});  // resent: no PUBCOMP had left
+  CHECK(resent.take() == Bytes{0x70, 0x02, 0x00, 0x07});
+  CHECK_FALSE(received(again).empty());
+}
+
 TEST_CASE("persist held: a snapshot keeps the held message, and a broker forwarding on PUBLISH still releases it") {
   Harness h(holding());
   hold_one(h);

@@ -20,6 +20,13 @@ struct Tape final : Journal {
     names.emplace_back(server::record_name(r));
     server::encode_record(r, clock, bytes);
   }
+  /// Drops every record after the first `n`, as a log torn by a crash.
+  void cut(std::size_t n) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < n; ++i) at = server::read_record_frame(bytes, at)->next;
+    bytes.resize(at);
+    names.resize(n);
+  }
   /// Decodes every record into `b` (which journals to `next`).
   void replay(Broker& b, Journal& next, TimePoint now) const {
     b.set_journal(&next);
