@@ -50,6 +50,18 @@ TEST_CASE("an Ethernet IPv4 TCP frame is read down to its payload") {
   CHECK(payload(r) == hex("c0 00"));
 }
 
+TEST_CASE("an IPv4 total length of 0 (TSO on the sending host) runs to the frame's end") {
+  auto frame = hex(
+      "45 00 00 00  00 01 40 00  40 06 00 00  7f 00 00 01  7f 00 00 02"  // IPv4: total length 0
+      "c3 50 07 5b  00 00 00 64  00 00 00 00  50 18 ff ff  00 00 00 00"  // 50000 -> 1883
+      "30 05 00 01 61 68 69");                                           // PUBLISH a "hi"
+  FrameResult r = decode_frame(LinkType::Raw, frame);
+  REQUIRE(r.segment);
+  CHECK(r.segment->length_from_frame);
+  CHECK(payload(r) == hex("30 05 00 01 61 68 69"));
+  CHECK_FALSE(decode_frame(LinkType::Ethernet, hex(kEthernetIpv4)).segment->length_from_frame);
+}
+
 TEST_CASE("IPv4 and TCP options, behind an 802.1Q tag") {
   auto frame = hex(
       "00 00 00 00 00 00  00 00 00 00 00 00  81 00 00 05  08 00"         // Ethernet, VLAN 5, IPv4
