@@ -113,9 +113,9 @@ TEST_CASE("SLL, BSD null in either byte order, OpenBSD loop and raw IP reach the
       {LinkType::Raw, ip6},
       {LinkType::Ipv6, ip6},
   };
-  for (const auto& [link, text] : frames) {
-    CAPTURE(text);
-    FrameResult r = decode_frame(link, hex(text));
+  for (const auto& frame : frames) {
+    CAPTURE(frame.second);
+    FrameResult r = decode_frame(frame.first, hex(frame.second));
     REQUIRE(r.segment);
     CHECK(r.segment->src_address == "2001:db8::1");
     CHECK(r.segment->dst_address == "2001:db8::2");
