@@ -39,7 +39,8 @@ const char* const kEthernetIpv4 =
 }  // namespace
 
 TEST_CASE("an Ethernet IPv4 TCP frame is read down to its payload") {
-  FrameResult r = decode_frame(LinkType::Ethernet, hex(kEthernetIpv4));
+  const auto frame = hex(kEthernetIpv4);  // the segment points into it
+  FrameResult r = decode_frame(LinkType::Ethernet, frame);
   REQUIRE(r.segment);
   CHECK(r.segment->src_address == "127.0.0.1");
   CHECK(r.segment->dst_address == "127.0.0.2");
@@ -115,7 +116,8 @@ TEST_CASE("SLL, BSD null in either byte order, OpenBSD loop and raw IP reach the
   };
   for (const auto& frame : frames) {
     CAPTURE(frame.second);
-    FrameResult r = decode_frame(frame.first, hex(frame.second));
+    const auto bytes = hex(frame.second);
+    FrameResult r = decode_frame(frame.first, bytes);
     REQUIRE(r.segment);
     CHECK(r.segment->src_address == "2001:db8::1");
     CHECK(r.segment->dst_address == "2001:db8::2");
