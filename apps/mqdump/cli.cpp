@@ -141,7 +141,9 @@ apps::AppDoc documentation() {
       {"CAPTURES",
        "A file is read as a capture when it starts with a pcap or pcapng magic number; captures cannot be mixed "
        "with hex or raw input in one run. Link types: Ethernet (with a VLAN tag), Linux cooked capture v1 and v2 "
-       "(-i any), BSD loopback and null, raw IPv4 and IPv6. IP fragments are skipped and counted.\n"
+       "(-i any), BSD loopback and null, raw IPv4 and IPv6. IP fragments are skipped and counted. An IPv4 total "
+       "length of 0, which TSO shows in captures on the sending host, is read to the frame's end, as Wireshark "
+       "does.\n"
        "\n"
        "TCP segments to or from a broker port (1883 and 8883 unless --port is given; the other end is the client) "
        "are sorted into connections, numbered from 1 in the order they are first seen, and each direction is "

@@ -17,7 +17,8 @@ using netframe::LinkType;
 /// The TCP payload when `b` is a whole TCP segment in a frame of type `link`.
 std::optional<Bytes> payload_as(LinkType link, const Bytes& b) {
   auto r = netframe::decode_frame(link, b);
-  if (!r.segment) return std::nullopt;
+  // A guess needs every length to agree: a TSO length of 0 confirms nothing.
+  if (!r.segment || r.segment->length_from_frame) return std::nullopt;
   return Bytes(r.segment->payload.begin(), r.segment->payload.end());
 }
 

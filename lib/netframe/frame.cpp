@@ -44,16 +44,22 @@ FrameResult ipv4(ByteView b, std::size_t at) {
   if (b[at] >> 4 != 4) return fail(FrameErrorKind::BadVersion, L, at, b[at] >> 4);
   const std::size_t header = static_cast<std::size_t>(b[at] & 0x0F) * 4;
   const std::size_t total = be16(b, at + 2);
+  // TSO captures on the sending host show a total length of 0: the packet
+  // runs to the frame's end, as Wireshark reads it.
+  const bool length_from_frame = total == 0;
   if (header < 20) return fail(FrameErrorKind::BadHeaderLength, L, at, static_cast<std::uint32_t>(header));
-  if (total < header) return fail(FrameErrorKind::BadTotalLength, L, at, static_cast<std::uint32_t>(total));
+  if (total < header && !length_from_frame)
+    return fail(FrameErrorKind::BadTotalLength, L, at, static_cast<std::uint32_t>(total));
   if (b[at + 9] != 6) return fail(FrameErrorKind::NotTcp, L, at, b[at + 9]);
   // More fragments, or a fragment offset: only whole datagrams are read.
   if ((be16(b, at + 6) & 0x3FFF) != 0) return fail(FrameErrorKind::Fragment, L, at);
-  if (at + total > b.size()) return fail(FrameErrorKind::Truncated, L, at, static_cast<std::uint32_t>(total));
+  const std::size_t end = length_from_frame ? b.size() : at + total;
+  if (end > b.size()) return fail(FrameErrorKind::Truncated, L, at, static_cast<std::uint32_t>(total));
   TcpSegment seg;
   seg.src_address = address_text(AF_INET, &b[at + 12]);
   seg.dst_address = address_text(AF_INET, &b[at + 16]);
-  return tcp(b, at + header, at + total, std::move(seg));
+  seg.length_from_frame = length_from_frame;
+  return tcp(b, at + header, end, std::move(seg));
 }
 
 FrameResult ipv6(ByteView b, std::size_t at) {

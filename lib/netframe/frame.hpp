@@ -44,6 +44,9 @@ struct TcpSegment {
   std::uint32_t seq = 0;
   std::uint8_t flags = 0;  ///< TcpFlag bits
   ByteView payload;
+  /// The IPv4 total length was 0, as TSO shows it on the sending host: the
+  /// payload runs to the frame's end, which no header confirms.
+  bool length_from_frame = false;
 };
 
 /// The header in which reading stopped.

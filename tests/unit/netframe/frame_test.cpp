@@ -39,7 +39,8 @@ const char* const kEthernetIpv4 =
 }  // namespace
 
 TEST_CASE("an Ethernet IPv4 TCP frame is read down to its payload") {
-  FrameResult r = decode_frame(LinkType::Ethernet, hex(kEthernetIpv4));
+  const auto frame = hex(kEthernetIpv4);  // the segment points into it
+  FrameResult r = decode_frame(LinkType::Ethernet, frame);
   REQUIRE(r.segment);
   CHECK(r.segment->src_address == "127.0.0.1");
   CHECK(r.segment->dst_address == "127.0.0.2");
@@ -48,6 +49,18 @@ TEST_CASE("an Ethernet IPv4 TCP frame is read down to its payload") {
   CHECK(r.segment->seq == 100);
   CHECK(r.segment->flags == (TcpFlag::Ack | 0x08));
   CHECK(payload(r) == hex("c0 00"));
+}
+
+TEST_CASE("an IPv4 total length of 0 (TSO on the sending host) runs to the frame's end") {
+  auto frame = hex(
+      "45 00 00 00  00 01 40 00  40 06 00 00  7f 00 00 01  7f 00 00 02"  // IPv4: total length 0
+      "c3 50 07 5b  00 00 00 64  00 00 00 00  50 18 ff ff  00 00 00 00"  // 50000 -> 1883
+      "30 05 00 01 61 68 69");                                           // PUBLISH a "hi"
+  FrameResult r = decode_frame(LinkType::Raw, frame);
+  REQUIRE(r.segment);
+  CHECK(r.segment->length_from_frame);
+  CHECK(payload(r) == hex("30 05 00 01 61 68 69"));
+  CHECK_FALSE(decode_frame(LinkType::Ethernet, hex(kEthernetIpv4)).segment->length_from_frame);
 }
 
 TEST_CASE("IPv4 and TCP options, behind an 802.1Q tag") {
@@ -101,9 +114,10 @@ TEST_CASE("SLL, BSD null in either byte order, OpenBSD loop and raw IP reach the
       {LinkType::Raw, ip6},
       {LinkType::Ipv6, ip6},
   };
-  for (const auto& [link, text] : frames) {
-    CAPTURE(text);
-    FrameResult r = decode_frame(link, hex(text));
+  for (const auto& frame : frames) {
+    CAPTURE(frame.second);
+    const auto bytes = hex(frame.second);
+    FrameResult r = decode_frame(frame.first, bytes);
     REQUIRE(r.segment);
     CHECK(r.segment->src_address == "2001:db8::1");
     CHECK(r.segment->dst_address == "2001:db8::2");
