@@ -22,10 +22,10 @@ std::string address_of(const observe::Endpoint* e) { return e ? e->address : std
 
 /// Where a finding was seen.
 struct Lint::Evidence {
-  std::string client_id;
+  std::string_view client_id;  ///< views the connection's id: built for every packet, so never copied
   std::uint64_t connection = 0;
   std::uint64_t packet = 0;
-  std::string type;
+  std::string_view type;
   std::optional<Direction> direction;
   std::int64_t time_us = 0;
 };
@@ -46,7 +46,7 @@ void Lint::report(LintRule rule, const Evidence& e, std::string_view topic, std:
     const std::string key = fmt::format("{}\n{}\n{}", lint_rule(rule).id, per_topic ? "" : e.client_id, topic);
     if (!reported_.insert(key).second) return;
   }
-  LintFinding f{rule, e.client_id, e.connection, e.packet, e.type, e.direction, std::string(topic),
+  LintFinding f{rule, std::string(e.client_id), e.connection, e.packet, std::string(e.type), e.direction, std::string(topic),
                 std::move(detail), e.time_us};
   last_finding_us_ = std::max(last_finding_us_, f.time_us);
   if (on_finding_) on_finding_(f);
@@ -70,13 +70,17 @@ void Lint::check_topic(const Evidence& e, std::string_view topic) {
 }
 
 void Lint::packet(const ObservedPacket& p) {
-  if (!p.decoded || !p.decoded->ok()) return;  // violations are the summary's; the lint reads what decodes
+  if (!p.decoded) {  // framed, not decoded (a type the source skips): numbered all the same
+    if (auto known = conns_.find(p.connection); known != conns_.end()) ++known->second.packets;
+    return;
+  }
+  if (!p.decoded->ok()) return;  // violations are the summary's; the lint reads what decodes
   auto [it, fresh] = conns_.try_emplace(p.connection);
   Conn& c = it->second;
   if (fresh) c.address = address_of(p.client);
   ++c.packets;
   const Packet& packet = p.decoded->value();
-  Evidence e{c.client_id, p.connection, c.packets, std::string(packet_type_name(type_of(packet))), p.direction, p.time_us};
+  Evidence e{c.client_id, p.connection, c.packets, packet_type_name(type_of(packet)), p.direction, p.time_us};
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
@@ -169,25 +173,25 @@ void Lint::on_subscribe(Conn& c, const Evidence& e, const Subscribe& x) {
 void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   // A message without a direction was seen by a subscriber: someone published it.
   const bool from_client = !e.direction || *e.direction == Direction::ToServer;
-  std::string topic(x.topic);
+  std::string_view topic = x.topic;  // or the topic of its alias, viewed in the alias table
   if (c && e.direction) {
     auto& aliases = c->aliases[side(*e.direction)];
     if (const Property* a = find(x.properties, PropertyId::TopicAlias)) {
       const auto alias = static_cast<std::uint16_t>(a->number);
       if (!topic.empty()) {
-        auto [it, fresh] = aliases.try_emplace(alias, Alias{topic, e.packet, false});
+        auto [it, fresh] = aliases.try_emplace(alias, Alias{std::string(topic), e.packet, false});
         if (!fresh && it->second.topic == topic) it->second.reused = true;  // set again to the same topic: a use
-        else if (!fresh) it->second = Alias{topic, e.packet, false};
+        else if (!fresh) it->second = Alias{std::string(topic), e.packet, false};
       } else if (auto it = aliases.find(alias); it != aliases.end()) {
         it->second.reused = true;
         topic = it->second.topic;
       }
     }
-    if (x.qos > 0) {
+    if (x.qos > 0 && c->version == ProtocolVersion::v5) {  // Receive Maximum is 5.0's
       auto& flight = c->in_flight[side(*e.direction)];
       if (!x.dup) flight.insert(x.packet_id);
       const std::uint32_t max = c->receive_max[side(*e.direction)];
-      if (c->version == ProtocolVersion::v5 && flight.size() > max && (memory_.judge_sent || from_client))
+      if (flight.size() > max && (memory_.judge_sent || from_client))
         report(LintRule::ReceiveMaximumBurst, e, {},
                fmt::format("{} QoS 1/2 messages in flight, Receive Maximum {}", flight.size(), max), false);
     }
@@ -207,18 +211,18 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   if (!topic.empty() && topic.front() == '$')
     report(LintRule::TopicDollarPublish, e, topic, "a client publishes to a '$' topic", false);
   auto pattern = shapes::topic_pattern(topic);
-  auto known = pattern.empty() ? patterns_.end() : patterns_.find({e.client_id, pattern});
+  auto known = pattern.empty() ? patterns_.end() : patterns_.find({std::string(e.client_id), pattern});
   if (known == patterns_.end() && !pattern.empty() && patterns_.size() < memory_.max_tracked && fits(e.client_id) &&
       fits(topic))
-    known = patterns_.try_emplace({e.client_id, pattern}).first;
+    known = patterns_.try_emplace({std::string(e.client_id), pattern}).first;
   if (known != patterns_.end()) {
     auto& topics = known->second;
-    if (topics.size() < settings_[LintRule::TopicPerMessage] && fits(topic)) topics.insert(topic);
+    if (topics.size() < settings_[LintRule::TopicPerMessage] && fits(topic)) topics.emplace(topic);
     if (topics.size() >= settings_[LintRule::TopicPerMessage])
       report(LintRule::TopicPerMessage, e, pattern, fmt::format("{} or more topics of the pattern", topics.size()), false);
   }
   if (x.qos == 2 && qos2_.size() < memory_.max_tracked && fits(e.client_id) && fits(topic)) {
-    Qos2& q = qos2_[{e.client_id, topic}];
+    Qos2& q = qos2_[{std::string(e.client_id), std::string(topic)}];
     ++q.count;
     q.telemetry = q.telemetry && shapes::telemetry_payload(x.payload);
     if (q.telemetry && q.count >= settings_[LintRule::Qos2Telemetry])
@@ -227,8 +231,9 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   if (!x.retain) return;
   if (shapes::command_topic(topic) && !x.payload.empty())
     report(LintRule::RetainCommand, e, topic, "a retained message on a command topic", false);
-  if ((retained_.size() >= memory_.max_tracked || !fits(topic)) && !retained_.contains(topic)) return;
-  Retained& r = retained_[topic];
+  const std::string key(topic);
+  if ((retained_.size() >= memory_.max_tracked || !fits(topic)) && !retained_.contains(key)) return;
+  Retained& r = retained_[key];
   r.live = !x.payload.empty();
   if (r.count++ == 0) r.first_us = e.time_us;
   const double span = static_cast<double>(e.time_us - r.first_us) / 1e6;

@@ -31,8 +31,17 @@ LintLog::LintLog(Logger& log, const lint::LintSettings& settings, std::uint32_t 
       lint_(settings, [this](const lint::LintFinding& f) { log_finding(f); }, broker_memory()) {}
 
 void LintLog::opened(std::uint64_t id, std::string_view peer) {
-  taps_[id] = std::make_unique<proxy::ConnectionTap>(id, proxy::parse_endpoint(peer), observe::Endpoint{}, lint_,
-                                                     max_packet_);
+  auto tap = std::make_unique<proxy::ConnectionTap>(id, proxy::parse_endpoint(peer), observe::Endpoint{}, lint_,
+                                                   max_packet_);
+  // Of what the broker sends, the lint reads CONNACK (assigned client id,
+  // Receive Maximum) and the acknowledgements of the client's messages;
+  // the rest (deliveries above all) is framed only.
+  auto bit = [](PacketType t) { return static_cast<std::uint16_t>(1u << static_cast<unsigned>(t)); };
+  tap->skip_types(lint::Direction::ToClient, bit(PacketType::Publish) | bit(PacketType::Pubrel) |
+                                                 bit(PacketType::Suback) | bit(PacketType::Unsuback) |
+                                                 bit(PacketType::Pingresp));
+  tap->skip_types(lint::Direction::ToServer, bit(PacketType::Pingreq));
+  taps_[id] = std::move(tap);
 }
 
 void LintLog::feed(std::uint64_t id, lint::Direction d, ByteView bytes) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "../dump/conversation_util.hpp"
+#include "proxy/tap.hpp"
 #include "lint/client_rules.hpp"
 #include "lint/lint.hpp"
 
@@ -86,4 +87,20 @@ TEST_CASE("lint in mqdump: a topic delivered to a client is read too, each topic
       .broker(1, 3, "30 05 0002 2f63 31");
   lint.finish();
   CHECK(lint.findings().size() == 3);
+}
+
+TEST_CASE("lint behind a tap that skips types: skipped packets are not read but keep their numbers") {
+  Lint lint;
+  proxy::ConnectionTap tap(7, {"127.0.0.1", 50000}, {"127.0.0.1", 1883}, lint, 1024);
+  tap.skip_types(Direction::ToClient, 1u << static_cast<unsigned>(PacketType::Publish));
+  using mq::dump::test::hex;
+  tap.feed(Direction::ToServer, hex(connect_hex("dev")), 1);
+  tap.feed(Direction::ToClient, hex("20 02 00 00"), 2);
+  tap.feed(Direction::ToClient, hex("30 05 0002 2f63 31"), 3);  // "/c": skipped, never decoded
+  tap.feed(Direction::ToServer, hex("30 05 0002 2f61 31"), 4);  // "/a": the connection's 4th packet
+  tap.end(5, "closed");
+  lint.finish();
+  REQUIRE(lint.findings().size() == 1);
+  CHECK(lint.findings()[0].topic == "/a");
+  CHECK(lint.findings()[0].packet == 4);
 }
