@@ -46,8 +46,8 @@ void Lint::report(LintRule rule, const Evidence& e, std::string_view topic, std:
     const std::string key = fmt::format("{}\n{}\n{}", lint_rule(rule).id, per_topic ? "" : e.client_id, topic);
     if (!reported_.insert(key).second) return;
   }
-  LintFinding f{rule, std::string(e.client_id), e.connection, e.packet, std::string(e.type), e.direction, std::string(topic),
-                std::move(detail), e.time_us};
+  LintFinding f{rule, std::string(e.client_id), e.connection, e.packet, std::string(e.type),
+                e.direction, std::string(topic), std::move(detail), e.time_us};
   last_finding_us_ = std::max(last_finding_us_, f.time_us);
   if (on_finding_) on_finding_(f);
   if (memory_.keep_findings) findings_.push_back(std::move(f));
@@ -89,7 +89,7 @@ void Lint::packet(const ObservedPacket& p) {
         } else if constexpr (std::is_same_v<T, Connack>) {
           if (const Property* rm = find(x.properties, PropertyId::ReceiveMaximum)) c.receive_max[0] = rm->number;
           if (const Property* id = find(x.properties, PropertyId::AssignedClientIdentifier))
-            c.client_id = std::string(id->value);
+            set_client_id(p.connection, c, std::string(id->value));
         } else if constexpr (std::is_same_v<T, Subscribe>) {
           if (p.direction == Direction::ToServer) on_subscribe(c, e, x);
         } else if constexpr (std::is_same_v<T, Unsubscribe>) {
@@ -105,8 +105,17 @@ void Lint::packet(const ObservedPacket& p) {
       packet);
 }
 
+void Lint::set_client_id(std::uint64_t connection, Conn& c, std::string id) {
+  if (auto it = open_ids_.find(c.client_id); it != open_ids_.end()) {
+    it->second.erase(connection);
+    if (it->second.empty()) open_ids_.erase(it);
+  }
+  c.client_id = std::move(id);
+  if (!c.client_id.empty()) open_ids_[c.client_id].insert(connection);
+}
+
 void Lint::on_connect(Conn& c, const Evidence& ev, const Connect& x) {
-  c.client_id = std::string(x.client_id);
+  set_client_id(ev.connection, c, std::string(x.client_id));
   c.version = x.version;
   Evidence e = ev;
   e.client_id = c.client_id;
@@ -116,14 +125,17 @@ void Lint::on_connect(Conn& c, const Evidence& ev, const Connect& x) {
   c.clean = v5 ? expiry_s == 0 : x.clean_start;
   if (const Property* rm = find(x.properties, PropertyId::ReceiveMaximum)) c.receive_max[1] = rm->number;
   if (!c.client_id.empty()) {
-    for (const auto& [id, o] : conns_) {
-      if (&o == &c || o.client_id != c.client_id) continue;
+    // The open connection with the lowest id that uses this client id too.
+    for (const std::uint64_t id : open_ids_[c.client_id]) {
+      if (id == ev.connection) continue;
+      const Conn& o = conns_.at(id);
       if (o.address != c.address)
         report(LintRule::ClientIdCollision, e, {},
                fmt::format("connection {} from {} while connection {} from {} uses the id", e.connection, c.address,
                            id, o.address),
                false);
-      const bool tracked = fits(c.client_id) && (takeovers_.size() < memory_.max_tracked || takeovers_.contains(c.client_id));
+      const bool tracked =
+          fits(c.client_id) && (takeovers_.size() < memory_.max_tracked || takeovers_.contains(c.client_id));
       const std::uint64_t n = tracked ? ++takeovers_[c.client_id] : 1;
       if (n >= settings_[LintRule::TakeoverLoop])
         report(LintRule::TakeoverLoop, e, {}, fmt::format("taken over {} times", n), false);
@@ -266,6 +278,7 @@ void Lint::connection_end(const ConnectionEnd& end) {
   auto it = conns_.find(end.connection);
   if (it == conns_.end()) return;
   close_aliases(it->second, end.connection, end.time_us);
+  set_client_id(end.connection, it->second, {});
   conns_.erase(it);
 }
 

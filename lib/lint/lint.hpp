@@ -92,6 +92,8 @@ class Lint : public PacketObserver {
     std::vector<std::string> filters;
   };
   struct Evidence;
+  /// Gives connection `connection` client id `id`, in conns_ and open_ids_.
+  void set_client_id(std::uint64_t connection, Conn& c, std::string id);
   void on_connect(Conn& c, const Evidence& e, const Connect& x);
   void on_subscribe(Conn& c, const Evidence& e, const Subscribe& x);
   void on_publish(Conn* c, const Evidence& e, const Publish& x);
@@ -107,6 +109,8 @@ class Lint : public PacketObserver {
   LintMemory memory_;
   std::optional<ClientRuleSet> per_client_;  ///< set when memory_.max_clients
   std::map<std::uint64_t, Conn> conns_;
+  /// Open connections by client id, for collisions without a scan of conns_.
+  std::map<std::string, std::set<std::uint64_t>> open_ids_;
   std::map<std::string, std::uint64_t> takeovers_;                        // by client id
   std::map<std::pair<std::string, std::string>, std::set<std::string>> patterns_;  // (client, pattern) -> topics
   struct Qos2 {

@@ -104,3 +104,17 @@ TEST_CASE("lint behind a tap that skips types: skipped packets are not read but 
   CHECK(lint.findings()[0].topic == "/a");
   CHECK(lint.findings()[0].packet == 4);
 }
+
+TEST_CASE("lint: a client id assigned in CONNACK collides like one the client chose") {
+  Lint lint;
+  Conversation(lint)
+      .from(1, "10.0.0.1")
+      .from(2, "10.0.0.2")
+      .client(1, 0, "10 0d 0004 4d515454 05 02 003c 00 0000")  // 5.0, empty client id
+      .broker(1, 1, "20 07 00 00 04 12 0001 78")               // Assigned Client Identifier "x"
+      .client(2, 2, "10 0e 0004 4d515454 05 02 003c 00 0001 78");  // another address names "x"
+  lint.finish();
+  REQUIRE(!lint.findings().empty());
+  CHECK(lint.findings()[0].rule == LintRule::ClientIdCollision);
+  CHECK(lint.findings()[0].client_id == "x");
+}
