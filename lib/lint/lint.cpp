@@ -287,6 +287,17 @@ void Lint::finish() {
   finished_ = true;
   const std::int64_t last = last_finding_us_;
   for (const auto& [id, c] : conns_) close_aliases(c, id, last);
+  check_retained(last);
+}
+
+void Lint::review(std::int64_t time_us) {
+  if (finished_) return;
+  // Once reported, a running broker does not report it again: no need to look.
+  if (per_client_ && per_client_->contains("", LintRule::RetainClutter)) return;
+  check_retained(time_us);
+}
+
+void Lint::check_retained(std::int64_t time_us) {
   std::vector<std::string> unread;
   for (const auto& entry : retained_) {
     // clang 14 cannot capture a structured binding in a lambda.
@@ -297,7 +308,7 @@ void Lint::finish() {
     if (!read) unread.push_back(topic);
   }
   if (!unread.empty() && unread.size() >= settings_[LintRule::RetainClutter])
-    report(LintRule::RetainClutter, Evidence{"", 0, 0, "", std::nullopt, last}, {},
+    report(LintRule::RetainClutter, Evidence{"", 0, 0, "", std::nullopt, time_us}, {},
            fmt::format("{} retained topics no subscription reads, e.g. \"{}\"", unread.size(), unread.front()), false);
 }
 

@@ -71,6 +71,10 @@ class Lint : public PacketObserver {
   /// Runs the rules that need the whole conversation (aliases of open
   /// connections, retained clutter). Called once at the end.
   void finish();
+  /// Runs the rules over the whole conversation that do not need its end
+  /// (retained clutter) as of `time_us`, for a conversation that goes on:
+  /// a running broker calls it from time to time.
+  void review(std::int64_t time_us);
   /// Every finding so far, in the order made.
   const std::vector<LintFinding>& findings() const { return findings_; }
 
@@ -100,6 +104,8 @@ class Lint : public PacketObserver {
   void check_topic(const Evidence& e, std::string_view topic);
   void acknowledge(Conn& c, Direction d, std::uint16_t id);
   void close_aliases(const Conn& c, std::uint64_t connection, std::int64_t time_us);
+  /// retain-clutter: enough live retained topics that no filter seen reads.
+  void check_retained(std::int64_t time_us);
   void report(LintRule rule, const Evidence& e, std::string_view topic, std::string detail, bool per_topic);
   /// True when a table may keep a key this long.
   bool fits(std::string_view key) const { return key.size() <= memory_.max_key_bytes; }

@@ -25,10 +25,13 @@ lint::LintMemory broker_memory() {
 
 }  // namespace
 
-LintLog::LintLog(Logger& log, const lint::LintSettings& settings, std::uint32_t max_packet)
+LintLog::LintLog(net::Loop& loop, Logger& log, const lint::LintSettings& settings, std::uint32_t max_packet)
     : log_(log),
       max_packet_(max_packet),
-      lint_(settings, [this](const lint::LintFinding& f) { log_finding(f); }, broker_memory()) {}
+      lint_(settings, [this](const lint::LintFinding& f) { log_finding(f); }, broker_memory()),
+      review_timer_(loop) {
+  review_timer_.start_repeating(LintBounds::kReview, [this] { lint_.review(now_us()); });
+}
 
 void LintLog::opened(std::uint64_t id, std::string_view peer) {
   auto tap = std::make_unique<proxy::ConnectionTap>(id, proxy::parse_endpoint(peer), observe::Endpoint{}, lint_,
@@ -57,6 +60,7 @@ void LintLog::closed(std::uint64_t id) {
 }
 
 void LintLog::finish() {
+  review_timer_.stop();
   for (auto& [id, tap] : taps_) tap->end(now_us(), "broker stopped");
   taps_.clear();
   lint_.finish();

@@ -118,3 +118,21 @@ TEST_CASE("lint: a client id assigned in CONNACK collides like one the client ch
   CHECK(lint.findings()[0].rule == LintRule::ClientIdCollision);
   CHECK(lint.findings()[0].client_id == "x");
 }
+
+TEST_CASE("lint in a broker: retained clutter is judged by review() while the conversation goes on, once") {
+  LintSettings settings;
+  settings.threshold[static_cast<std::size_t>(LintRule::RetainClutter)] = 2;
+  int clutter = 0;
+  Lint lint(settings, [&](const LintFinding& f) { clutter += f.rule == LintRule::RetainClutter; }, broker_memory(10));
+  Conversation c(lint);
+  c.client(1, 0, connect_hex("dev")).client(1, 1, "31 06 0003 782f61 31");  // "x/a" retained
+  lint.review(2);
+  CHECK(clutter == 0);  // one unread retained topic, the threshold is two
+  c.client(1, 3, "31 06 0003 782f62 31");  // "x/b" retained
+  lint.review(4);
+  CHECK(clutter == 1);
+  c.client(1, 5, "31 06 0003 782f63 31");  // "x/c" retained
+  lint.review(6);
+  lint.finish();
+  CHECK(clutter == 1);
+}
