@@ -68,7 +68,7 @@ void LintLog::finish() {
 
 void LintLog::log_finding(const lint::LintFinding& f) {
   if (!log_.enabled(LogLevel::Warning)) return;
-  // Text: mqdump's two lines as one log line (the advice as a field); JSON:
+  // Text: mqdump's two lines joined into one log line; JSON:
   // mqdump's object under the log's own time, level and msg.
   const std::string text = lint::format_lint_text(f);
   const std::string first = text.substr(0, text.find('\n'));
