@@ -91,7 +91,7 @@ std::string profiles_section() {
 
 /// The LINT section, with the bounds from server::LintBounds.
 std::string lint_section() {
-  return std::string(
+  return fmt::format(
       "--lint (or lint true) runs mqdump's best-practice lint on the broker's own traffic: every packet each "
       "connection sends and receives is framed and decoded again and read by the same engine, rules and "
       "thresholds as mqdump --lint (see LINT RULES in mqdump(1); --lint-disable RULE and --lint-THRESHOLD N, "
@@ -108,17 +108,16 @@ std::string lint_section() {
       "5.0 properties, Receive Maximum) as the packet passes; rules over a connection (alias-never-reused) when "
       "its socket closes; rules over a client id (takeover-loop, topic-per-message, qos2-telemetry, "
       "retain-high-rate) when the count reaches the threshold; retain-clutter (retained topics no subscription "
-      "seen since the start reads) when the broker shuts down.\n"
-      "\n") +
-         fmt::format(
+      "seen since the start reads) every {} seconds until it has been reported, and when the broker shuts down.\n"
+      "\n"
       "Memory is bounded whatever clients do: what was logged is remembered for the latest {} client ids "
       "(a 64-bit hash and one bit per rule each; an id pushed out may be reported again); the tables of the "
       "rules over many packets keep at most {} entries each, and only topics, filters and client ids of up "
       "to {} bytes; subscribe-overlap compares at most {} subscriptions per connection; per connection the "
       "lint holds its packet ids in flight and topic aliases (bounded by the protocol) and a partly received "
       "packet of each direction (bounded by max_packet_size).",
-             server::LintBounds::kClients, server::LintBounds::kTracked, server::LintBounds::kKeyBytes,
-             server::LintBounds::kFilters);
+      server::LintBounds::kReview.count(), server::LintBounds::kClients, server::LintBounds::kTracked,
+      server::LintBounds::kKeyBytes, server::LintBounds::kFilters);
 }
 
 apps::AppDoc documentation() {

@@ -7,6 +7,11 @@ namespace mq::lint {
 
 ClientRuleSet::ClientRuleSet(std::size_t max_clients) : max_(std::max<std::size_t>(max_clients, 1)) {}
 
+bool ClientRuleSet::contains(std::string_view client_id, LintRule rule) const {
+  auto it = rules_.find(std::hash<std::string_view>{}(client_id));
+  return it != rules_.end() && (it->second >> static_cast<unsigned>(rule) & 1);
+}
+
 bool ClientRuleSet::insert(std::string_view client_id, LintRule rule) {
   // A hash instead of the id: a client id may be 64 KiB long. Two ids with
   // one hash share their findings, which costs a log line, never memory.

@@ -22,6 +22,8 @@ class ClientRuleSet {
   /// True when `rule` was not reported yet for `client_id` (or the id was
   /// evicted since), and notes it.
   bool insert(std::string_view client_id, LintRule rule);
+  /// True when `rule` was reported for `client_id` and is still remembered.
+  bool contains(std::string_view client_id, LintRule rule) const;
   /// Client ids remembered now.
   std::size_t clients() const { return rules_.size(); }
   /// The most client ids remembered at once.

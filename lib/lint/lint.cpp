@@ -22,10 +22,10 @@ std::string address_of(const observe::Endpoint* e) { return e ? e->address : std
 
 /// Where a finding was seen.
 struct Lint::Evidence {
-  std::string client_id;
+  std::string_view client_id;  ///< views the connection's id: built for every packet, so never copied
   std::uint64_t connection = 0;
   std::uint64_t packet = 0;
-  std::string type;
+  std::string_view type;
   std::optional<Direction> direction;
   std::int64_t time_us = 0;
 };
@@ -46,8 +46,8 @@ void Lint::report(LintRule rule, const Evidence& e, std::string_view topic, std:
     const std::string key = fmt::format("{}\n{}\n{}", lint_rule(rule).id, per_topic ? "" : e.client_id, topic);
     if (!reported_.insert(key).second) return;
   }
-  LintFinding f{rule, e.client_id, e.connection, e.packet, e.type, e.direction, std::string(topic),
-                std::move(detail), e.time_us};
+  LintFinding f{rule, std::string(e.client_id), e.connection, e.packet, std::string(e.type),
+                e.direction, std::string(topic), std::move(detail), e.time_us};
   last_finding_us_ = std::max(last_finding_us_, f.time_us);
   if (on_finding_) on_finding_(f);
   if (memory_.keep_findings) findings_.push_back(std::move(f));
@@ -70,13 +70,17 @@ void Lint::check_topic(const Evidence& e, std::string_view topic) {
 }
 
 void Lint::packet(const ObservedPacket& p) {
-  if (!p.decoded || !p.decoded->ok()) return;  // violations are the summary's; the lint reads what decodes
+  if (!p.decoded) {  // framed, not decoded (a type the source skips): numbered all the same
+    if (auto known = conns_.find(p.connection); known != conns_.end()) ++known->second.packets;
+    return;
+  }
+  if (!p.decoded->ok()) return;  // violations are the summary's; the lint reads what decodes
   auto [it, fresh] = conns_.try_emplace(p.connection);
   Conn& c = it->second;
   if (fresh) c.address = address_of(p.client);
   ++c.packets;
   const Packet& packet = p.decoded->value();
-  Evidence e{c.client_id, p.connection, c.packets, std::string(packet_type_name(type_of(packet))), p.direction, p.time_us};
+  Evidence e{c.client_id, p.connection, c.packets, packet_type_name(type_of(packet)), p.direction, p.time_us};
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
@@ -85,7 +89,7 @@ void Lint::packet(const ObservedPacket& p) {
         } else if constexpr (std::is_same_v<T, Connack>) {
           if (const Property* rm = find(x.properties, PropertyId::ReceiveMaximum)) c.receive_max[0] = rm->number;
           if (const Property* id = find(x.properties, PropertyId::AssignedClientIdentifier))
-            c.client_id = std::string(id->value);
+            set_client_id(p.connection, c, std::string(id->value));
         } else if constexpr (std::is_same_v<T, Subscribe>) {
           if (p.direction == Direction::ToServer) on_subscribe(c, e, x);
         } else if constexpr (std::is_same_v<T, Unsubscribe>) {
@@ -101,8 +105,17 @@ void Lint::packet(const ObservedPacket& p) {
       packet);
 }
 
+void Lint::set_client_id(std::uint64_t connection, Conn& c, std::string id) {
+  if (auto it = open_ids_.find(c.client_id); it != open_ids_.end()) {
+    it->second.erase(connection);
+    if (it->second.empty()) open_ids_.erase(it);
+  }
+  c.client_id = std::move(id);
+  if (!c.client_id.empty()) open_ids_[c.client_id].insert(connection);
+}
+
 void Lint::on_connect(Conn& c, const Evidence& ev, const Connect& x) {
-  c.client_id = std::string(x.client_id);
+  set_client_id(ev.connection, c, std::string(x.client_id));
   c.version = x.version;
   Evidence e = ev;
   e.client_id = c.client_id;
@@ -112,14 +125,17 @@ void Lint::on_connect(Conn& c, const Evidence& ev, const Connect& x) {
   c.clean = v5 ? expiry_s == 0 : x.clean_start;
   if (const Property* rm = find(x.properties, PropertyId::ReceiveMaximum)) c.receive_max[1] = rm->number;
   if (!c.client_id.empty()) {
-    for (const auto& [id, o] : conns_) {
-      if (&o == &c || o.client_id != c.client_id) continue;
+    // The open connection with the lowest id that uses this client id too.
+    for (const std::uint64_t id : open_ids_[c.client_id]) {
+      if (id == ev.connection) continue;
+      const Conn& o = conns_.at(id);
       if (o.address != c.address)
         report(LintRule::ClientIdCollision, e, {},
                fmt::format("connection {} from {} while connection {} from {} uses the id", e.connection, c.address,
                            id, o.address),
                false);
-      const bool tracked = fits(c.client_id) && (takeovers_.size() < memory_.max_tracked || takeovers_.contains(c.client_id));
+      const bool tracked =
+          fits(c.client_id) && (takeovers_.size() < memory_.max_tracked || takeovers_.contains(c.client_id));
       const std::uint64_t n = tracked ? ++takeovers_[c.client_id] : 1;
       if (n >= settings_[LintRule::TakeoverLoop])
         report(LintRule::TakeoverLoop, e, {}, fmt::format("taken over {} times", n), false);
@@ -169,25 +185,25 @@ void Lint::on_subscribe(Conn& c, const Evidence& e, const Subscribe& x) {
 void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   // A message without a direction was seen by a subscriber: someone published it.
   const bool from_client = !e.direction || *e.direction == Direction::ToServer;
-  std::string topic(x.topic);
+  std::string_view topic = x.topic;  // or the topic of its alias, viewed in the alias table
   if (c && e.direction) {
     auto& aliases = c->aliases[side(*e.direction)];
     if (const Property* a = find(x.properties, PropertyId::TopicAlias)) {
       const auto alias = static_cast<std::uint16_t>(a->number);
       if (!topic.empty()) {
-        auto [it, fresh] = aliases.try_emplace(alias, Alias{topic, e.packet, false});
+        auto [it, fresh] = aliases.try_emplace(alias, Alias{std::string(topic), e.packet, false});
         if (!fresh && it->second.topic == topic) it->second.reused = true;  // set again to the same topic: a use
-        else if (!fresh) it->second = Alias{topic, e.packet, false};
+        else if (!fresh) it->second = Alias{std::string(topic), e.packet, false};
       } else if (auto it = aliases.find(alias); it != aliases.end()) {
         it->second.reused = true;
         topic = it->second.topic;
       }
     }
-    if (x.qos > 0) {
+    if (x.qos > 0 && c->version == ProtocolVersion::v5) {  // Receive Maximum is 5.0's
       auto& flight = c->in_flight[side(*e.direction)];
       if (!x.dup) flight.insert(x.packet_id);
       const std::uint32_t max = c->receive_max[side(*e.direction)];
-      if (c->version == ProtocolVersion::v5 && flight.size() > max && (memory_.judge_sent || from_client))
+      if (flight.size() > max && (memory_.judge_sent || from_client))
         report(LintRule::ReceiveMaximumBurst, e, {},
                fmt::format("{} QoS 1/2 messages in flight, Receive Maximum {}", flight.size(), max), false);
     }
@@ -207,18 +223,18 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   if (!topic.empty() && topic.front() == '$')
     report(LintRule::TopicDollarPublish, e, topic, "a client publishes to a '$' topic", false);
   auto pattern = shapes::topic_pattern(topic);
-  auto known = pattern.empty() ? patterns_.end() : patterns_.find({e.client_id, pattern});
+  auto known = pattern.empty() ? patterns_.end() : patterns_.find({std::string(e.client_id), pattern});
   if (known == patterns_.end() && !pattern.empty() && patterns_.size() < memory_.max_tracked && fits(e.client_id) &&
       fits(topic))
-    known = patterns_.try_emplace({e.client_id, pattern}).first;
+    known = patterns_.try_emplace({std::string(e.client_id), pattern}).first;
   if (known != patterns_.end()) {
     auto& topics = known->second;
-    if (topics.size() < settings_[LintRule::TopicPerMessage] && fits(topic)) topics.insert(topic);
+    if (topics.size() < settings_[LintRule::TopicPerMessage] && fits(topic)) topics.emplace(topic);
     if (topics.size() >= settings_[LintRule::TopicPerMessage])
       report(LintRule::TopicPerMessage, e, pattern, fmt::format("{} or more topics of the pattern", topics.size()), false);
   }
   if (x.qos == 2 && qos2_.size() < memory_.max_tracked && fits(e.client_id) && fits(topic)) {
-    Qos2& q = qos2_[{e.client_id, topic}];
+    Qos2& q = qos2_[{std::string(e.client_id), std::string(topic)}];
     ++q.count;
     q.telemetry = q.telemetry && shapes::telemetry_payload(x.payload);
     if (q.telemetry && q.count >= settings_[LintRule::Qos2Telemetry])
@@ -227,8 +243,9 @@ void Lint::on_publish(Conn* c, const Evidence& e, const Publish& x) {
   if (!x.retain) return;
   if (shapes::command_topic(topic) && !x.payload.empty())
     report(LintRule::RetainCommand, e, topic, "a retained message on a command topic", false);
-  if ((retained_.size() >= memory_.max_tracked || !fits(topic)) && !retained_.contains(topic)) return;
-  Retained& r = retained_[topic];
+  const std::string key(topic);
+  if ((retained_.size() >= memory_.max_tracked || !fits(topic)) && !retained_.contains(key)) return;
+  Retained& r = retained_[key];
   r.live = !x.payload.empty();
   if (r.count++ == 0) r.first_us = e.time_us;
   const double span = static_cast<double>(e.time_us - r.first_us) / 1e6;
@@ -261,6 +278,7 @@ void Lint::connection_end(const ConnectionEnd& end) {
   auto it = conns_.find(end.connection);
   if (it == conns_.end()) return;
   close_aliases(it->second, end.connection, end.time_us);
+  set_client_id(end.connection, it->second, {});
   conns_.erase(it);
 }
 
@@ -269,6 +287,17 @@ void Lint::finish() {
   finished_ = true;
   const std::int64_t last = last_finding_us_;
   for (const auto& [id, c] : conns_) close_aliases(c, id, last);
+  check_retained(last);
+}
+
+void Lint::review(std::int64_t time_us) {
+  if (finished_) return;
+  // Once reported, a running broker does not report it again: no need to look.
+  if (per_client_ && per_client_->contains("", LintRule::RetainClutter)) return;
+  check_retained(time_us);
+}
+
+void Lint::check_retained(std::int64_t time_us) {
   std::vector<std::string> unread;
   for (const auto& entry : retained_) {
     // clang 14 cannot capture a structured binding in a lambda.
@@ -279,7 +308,7 @@ void Lint::finish() {
     if (!read) unread.push_back(topic);
   }
   if (!unread.empty() && unread.size() >= settings_[LintRule::RetainClutter])
-    report(LintRule::RetainClutter, Evidence{"", 0, 0, "", std::nullopt, last}, {},
+    report(LintRule::RetainClutter, Evidence{"", 0, 0, "", std::nullopt, time_us}, {},
            fmt::format("{} retained topics no subscription reads, e.g. \"{}\"", unread.size(), unread.front()), false);
 }
 

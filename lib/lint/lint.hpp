@@ -71,6 +71,10 @@ class Lint : public PacketObserver {
   /// Runs the rules that need the whole conversation (aliases of open
   /// connections, retained clutter). Called once at the end.
   void finish();
+  /// Runs the rules over the whole conversation that do not need its end
+  /// (retained clutter) as of `time_us`, for a conversation that goes on:
+  /// a running broker calls it from time to time.
+  void review(std::int64_t time_us);
   /// Every finding so far, in the order made.
   const std::vector<LintFinding>& findings() const { return findings_; }
 
@@ -92,12 +96,16 @@ class Lint : public PacketObserver {
     std::vector<std::string> filters;
   };
   struct Evidence;
+  /// Gives connection `connection` client id `id`, in conns_ and open_ids_.
+  void set_client_id(std::uint64_t connection, Conn& c, std::string id);
   void on_connect(Conn& c, const Evidence& e, const Connect& x);
   void on_subscribe(Conn& c, const Evidence& e, const Subscribe& x);
   void on_publish(Conn* c, const Evidence& e, const Publish& x);
   void check_topic(const Evidence& e, std::string_view topic);
   void acknowledge(Conn& c, Direction d, std::uint16_t id);
   void close_aliases(const Conn& c, std::uint64_t connection, std::int64_t time_us);
+  /// retain-clutter: enough live retained topics that no filter seen reads.
+  void check_retained(std::int64_t time_us);
   void report(LintRule rule, const Evidence& e, std::string_view topic, std::string detail, bool per_topic);
   /// True when a table may keep a key this long.
   bool fits(std::string_view key) const { return key.size() <= memory_.max_key_bytes; }
@@ -107,6 +115,8 @@ class Lint : public PacketObserver {
   LintMemory memory_;
   std::optional<ClientRuleSet> per_client_;  ///< set when memory_.max_clients
   std::map<std::uint64_t, Conn> conns_;
+  /// Open connections by client id, for collisions without a scan of conns_.
+  std::map<std::string, std::set<std::uint64_t>> open_ids_;
   std::map<std::string, std::uint64_t> takeovers_;                        // by client id
   std::map<std::pair<std::string, std::string>, std::set<std::string>> patterns_;  // (client, pattern) -> topics
   struct Qos2 {

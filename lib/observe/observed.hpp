@@ -43,7 +43,9 @@ struct ObservedPacket {
   const Endpoint* server = nullptr;  ///< the connection's broker end
   ByteView bytes;                    ///< the whole packet, fixed header included
   std::optional<ProtocolVersion> version;  ///< the level it was decoded at (from the connection's CONNECT)
-  const Result<Packet>* decoded = nullptr; ///< the strict decode at that level; views point into `bytes`
+  /// The strict decode at that level; views point into `bytes`. Null when
+  /// the source was told not to decode this type (ConnectionTap::skip_types).
+  const Result<Packet>* decoded = nullptr;
 };
 
 /// How a connection ended, as far as the source can tell.

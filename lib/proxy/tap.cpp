@@ -76,6 +76,12 @@ void ConnectionTap::feed(dump::Direction direction, ByteView bytes, std::int64_t
 }
 
 void ConnectionTap::deliver(dump::Direction d, ByteView packet, std::int64_t time_us) {
+  if (sides_[index(d)].skip >> (packet[0] >> 4) & 1) {
+    dump::ObservedPacket p{time_us, id_, d, &client_, &server_, packet, version_, nullptr};  // not decoded
+    observer_.packet(p);
+    if (sink_) sink_(d, packet, static_cast<PacketType>(packet[0] >> 4));
+    return;
+  }
   const bool connect = d == dump::Direction::ToServer && (packet[0] >> 4) == 1;
   Result<Packet> decoded = decode_packet(packet, connect ? std::nullopt : version_);
   if (connect) {

@@ -34,6 +34,12 @@ class ConnectionTap {
   /// Sets the sink (none by default).
   void set_sink(PacketSink sink) { sink_ = std::move(sink); }
 
+  /// Packet types (bit 1 << type) of `direction` that are framed but not
+  /// decoded: the observer gets them with `decoded` null. A reader that
+  /// needs only some types (the broker's lint) saves their decoding. None
+  /// by default.
+  void skip_types(dump::Direction direction, std::uint16_t mask) { sides_[index(direction)].skip = mask; }
+
   /// Takes bytes that travelled in `direction` at `time_us`.
   void feed(dump::Direction direction, ByteView bytes, std::int64_t time_us);
   /// Reports the end of the connection (once; later calls do nothing).
@@ -53,6 +59,7 @@ class ConnectionTap {
     explicit Side(std::uint32_t max) : framer(max) {}
     Framer framer;
     bool lost = false;
+    std::uint16_t skip = 0;
     std::uint64_t raw = 0;
   };
   static std::size_t index(dump::Direction d) { return d == dump::Direction::ToServer ? 0 : 1; }

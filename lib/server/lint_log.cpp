@@ -25,14 +25,26 @@ lint::LintMemory broker_memory() {
 
 }  // namespace
 
-LintLog::LintLog(Logger& log, const lint::LintSettings& settings, std::uint32_t max_packet)
+LintLog::LintLog(net::Loop& loop, Logger& log, const lint::LintSettings& settings, std::uint32_t max_packet)
     : log_(log),
       max_packet_(max_packet),
-      lint_(settings, [this](const lint::LintFinding& f) { log_finding(f); }, broker_memory()) {}
+      lint_(settings, [this](const lint::LintFinding& f) { log_finding(f); }, broker_memory()),
+      review_timer_(loop) {
+  review_timer_.start_repeating(LintBounds::kReview, [this] { lint_.review(now_us()); });
+}
 
 void LintLog::opened(std::uint64_t id, std::string_view peer) {
-  taps_[id] = std::make_unique<proxy::ConnectionTap>(id, proxy::parse_endpoint(peer), observe::Endpoint{}, lint_,
-                                                     max_packet_);
+  auto tap = std::make_unique<proxy::ConnectionTap>(id, proxy::parse_endpoint(peer), observe::Endpoint{}, lint_,
+                                                   max_packet_);
+  // Of what the broker sends, the lint reads CONNACK (assigned client id,
+  // Receive Maximum) and the acknowledgements of the client's messages;
+  // the rest (deliveries above all) is framed only.
+  auto bit = [](PacketType t) { return static_cast<std::uint16_t>(1u << static_cast<unsigned>(t)); };
+  tap->skip_types(lint::Direction::ToClient, bit(PacketType::Publish) | bit(PacketType::Pubrel) |
+                                                 bit(PacketType::Suback) | bit(PacketType::Unsuback) |
+                                                 bit(PacketType::Pingresp));
+  tap->skip_types(lint::Direction::ToServer, bit(PacketType::Pingreq));
+  taps_[id] = std::move(tap);
 }
 
 void LintLog::feed(std::uint64_t id, lint::Direction d, ByteView bytes) {
@@ -48,6 +60,7 @@ void LintLog::closed(std::uint64_t id) {
 }
 
 void LintLog::finish() {
+  review_timer_.stop();
   for (auto& [id, tap] : taps_) tap->end(now_us(), "broker stopped");
   taps_.clear();
   lint_.finish();
@@ -55,7 +68,7 @@ void LintLog::finish() {
 
 void LintLog::log_finding(const lint::LintFinding& f) {
   if (!log_.enabled(LogLevel::Warning)) return;
-  // Text: mqdump's two lines as one log line (the advice as a field); JSON:
+  // Text: mqdump's two lines joined into one log line; JSON:
   // mqdump's object under the log's own time, level and msg.
   const std::string text = lint::format_lint_text(f);
   const std::string first = text.substr(0, text.find('\n'));

@@ -13,6 +13,7 @@
 
 #include "codec/types.hpp"
 #include "lint/lint.hpp"
+#include "net/loop.hpp"
 #include "proxy/tap.hpp"
 #include "server/log.hpp"
 
@@ -30,14 +31,18 @@ struct LintBounds {
   static constexpr std::size_t kKeyBytes = 256;
   /// Subscriptions per connection the overlap rule compares.
   static constexpr std::size_t kFilters = 256;
+  /// How often retain-clutter is judged while the broker runs (until it
+  /// has been reported once).
+  static constexpr std::chrono::seconds kReview{300};
 };
 
 /// The lint of a running broker.
 class LintLog {
  public:
   /// Logs findings to `log` at warning level; `max_packet` bounds the
-  /// framing of each direction (the broker's own limit).
-  LintLog(Logger& log, const lint::LintSettings& settings, std::uint32_t max_packet);
+  /// framing of each direction (the broker's own limit). Reviews the
+  /// whole-run rules every LintBounds::kReview on `loop`.
+  LintLog(net::Loop& loop, Logger& log, const lint::LintSettings& settings, std::uint32_t max_packet);
 
   /// A connection from `peer` ("127.0.0.1:5000") was accepted.
   void opened(std::uint64_t id, std::string_view peer);
@@ -47,7 +52,8 @@ class LintLog {
   void sent(std::uint64_t id, ByteView bytes) { feed(id, lint::Direction::ToClient, bytes); }
   /// The socket of `id` closed: rules judged at the end of a connection run.
   void closed(std::uint64_t id);
-  /// The broker stops: rules judged over the whole run (retained clutter) run.
+  /// The broker stops: rules judged over the whole run (retained clutter)
+  /// run a last time, and the review timer stops.
   void finish();
 
  private:
@@ -58,6 +64,7 @@ class LintLog {
   std::uint32_t max_packet_;
   lint::Lint lint_;
   std::unordered_map<std::uint64_t, std::unique_ptr<proxy::ConnectionTap>> taps_;
+  net::Timer review_timer_;
 };
 
 }  // namespace mq::server

@@ -106,7 +106,7 @@ std::optional<std::string> Server::create(net::Loop& loop, Settings settings, Lo
   s->broker_->set_events(&s->events_);
   if (s->settings_.lint) {
     const std::uint32_t max = s->settings_.max_packet_size ? s->settings_.max_packet_size : kVarIntMax + 5;
-    s->lint_ = std::make_unique<LintLog>(log, s->settings_.lint_settings, max);
+    s->lint_ = std::make_unique<LintLog>(loop, log, s->settings_.lint_settings, max);
   }
   if (s->settings_.persistence) {
     Store::Options o{s->settings_.persistence_location, s->settings_.persistence_file, s->settings_.persistence_mode,

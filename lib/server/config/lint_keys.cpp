@@ -69,8 +69,8 @@ std::vector<KeyInfo> lint_keys() {
     const std::string& name = text.emplace_back(fmt::format("lint_{}", r.threshold_flag));
     for (char& c : text.back())
       if (c == '-') c = '_';
-    const std::string& help =
-        text.emplace_back(fmt::format("Threshold of lint rule {}, in {} (default {})", r.id, r.threshold_unit, r.threshold));
+    const std::string& help = text.emplace_back(
+        fmt::format("Threshold of lint rule {}, in {} (default {})", r.id, r.threshold_unit, r.threshold));
     keys.push_back({name, KeyScope::Global, "N", help, true, handlers[static_cast<std::size_t>(r.rule)]});
   }
   return keys;
