@@ -120,6 +120,7 @@ int run_proxy(const Config& config) {
   print.json = config.mode == Mode::Json;
   print.text = dump::TextOptions{dump::use_colour(stdout), config.show_secrets};
   print.json_options = dump::JsonOptions{config.show_secrets};
+  print.lenient = config.lenient;  // the same expert notes as for captures; forwarding is unaffected
   dump::ObservedPrinter printer(
       [&out](std::string_view s) {
         out.write(s);

@@ -284,6 +284,54 @@ class ProxyTest(unittest.TestCase):
             proxy.kill()
             server.close()
 
+    def lenient_run(self, *extra):
+        """A raw client sends a CONNECT and a PUBLISH breaking two rules
+        through a proxy started with `extra`; returns (status, stdout lines)
+        once the bytes arrived unchanged."""
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        server.settimeout(TIMEOUT)
+        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--connections", "1", *extra)
+        try:
+            client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
+            up, _ = server.accept()
+            up.settimeout(TIMEOUT)
+            # QoS 1 to "a/#" with packet id 0: [MQTT-3.3.2-2] and [MQTT-2.3.1-1].
+            sent = bytes.fromhex("100c00044d5154540402003c0000") + bytes.fromhex("32080003612f2300007" "8")
+            client.sendall(sent)
+            got = bytearray()
+            while len(got) < len(sent):
+                b = up.recv(65536)
+                self.assertTrue(b, "the proxy closed early")
+                got.extend(b)
+            self.assertEqual(bytes(got), sent)
+            client.close()
+            self.assertEqual(up.recv(10), b"")
+            up.close()
+            return proxy.finish()
+        finally:
+            proxy.kill()
+            server.close()
+
+    def test_lenient_lists_every_broken_rule(self):
+        both = ["MQTT-3.3.2-2", "MQTT-2.3.1-1"]
+        status, out = self.lenient_run("--json", "--lenient")
+        self.assertEqual(status, 1)
+        publish = [p for p in packets(out) if p.get("type") == "PUBLISH"]
+        self.assertEqual([v["rule"] for v in publish[0]["violations"]], both)
+        status, out = self.lenient_run("--lenient")
+        self.assertEqual(status, 1)
+        self.assertEqual([r for r in both if any(f"[{r}]" in l and "violation" in l for l in out)], both, out)
+        # Strict: the first broken rule only.
+        status, out = self.lenient_run("--json")
+        self.assertEqual(status, 1)
+        publish = [p for p in packets(out) if p.get("type") == "PUBLISH"]
+        self.assertNotIn("violations", publish[0])
+        self.assertEqual(publish[0]["error"]["rule"], "MQTT-3.3.2-2")
+        status, out = self.lenient_run()
+        self.assertEqual([r for r in both if any(f"[{r}]" in l for l in out)], both[:1], out)
+
     def test_a_broker_that_does_not_read_bounds_the_proxy(self):
         server = socket.socket()
         server.bind(("127.0.0.1", 0))
