@@ -192,6 +192,26 @@ def make_client_cert(d, name, subject, signed=True):
     return crt, key
 
 
+def raw_broker():
+    """A listening socket on a free loopback port standing in for a broker."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(TIMEOUT)
+    return server
+
+
+def pass_through(test, sender, receiver, sent):
+    """Sends `sent` on one socket and checks it arrives unchanged on the other."""
+    sender.sendall(sent)
+    got = bytearray()
+    while len(got) < len(sent):
+        b = receiver.recv(65536)
+        test.assertTrue(b, "the proxy closed early")
+        got.extend(b)
+    test.assertEqual(bytes(got), sent)
+
+
 def rss_kib(pid):
     """Resident memory of a process, in KiB."""
     with open(f"/proc/{pid}/status") as f:
@@ -258,10 +278,7 @@ class ProxyTest(unittest.TestCase):
             behind.close()
 
     def test_malformed_packets_forwarded_unchanged(self):
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        server.settimeout(TIMEOUT)
+        server = raw_broker()
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "--connections", "1")
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
@@ -270,22 +287,8 @@ class ProxyTest(unittest.TestCase):
             connect = bytes.fromhex("100c00044d5154540402003c0000")
             bad_topic = bytes.fromhex("30070003612f230078")  # '#' in a topic name [MQTT-3.3.2-2]
             garbage = bytes.fromhex("0003aabbcc") + b"\xff" * 100  # packet type 0: framing is lost
-            sent = connect + bad_topic + garbage
-            client.sendall(sent)
-            got = bytearray()
-            while len(got) < len(sent):
-                b = up.recv(65536)
-                self.assertTrue(b, "the proxy closed early")
-                got.extend(b)
-            self.assertEqual(bytes(got), sent)
-            back = bytes.fromhex("20020000") + bytes.fromhex("9003000180")  # CONNACK, a SUBACK for nothing
-            up.sendall(back)
-            got = bytearray()
-            while len(got) < len(back):
-                b = client.recv(65536)
-                self.assertTrue(b)
-                got.extend(b)
-            self.assertEqual(bytes(got), back)
+            pass_through(self, client, up, connect + bad_topic + garbage)
+            pass_through(self, up, client, bytes.fromhex("20020000" "9003000180"))  # CONNACK, a SUBACK for nothing
             client.close()
             self.assertEqual(up.recv(10), b"")  # the close is passed on
             up.close()
@@ -306,24 +309,14 @@ class ProxyTest(unittest.TestCase):
         """A raw client sends a CONNECT and a PUBLISH breaking two rules
         through a proxy started with `extra`; returns (status, stdout lines)
         once the bytes arrived unchanged."""
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        server.settimeout(TIMEOUT)
+        server = raw_broker()
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--connections", "1", *extra)
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
             up, _ = server.accept()
             up.settimeout(TIMEOUT)
-            # QoS 1 to "a/#" with packet id 0: [MQTT-3.3.2-2] and [MQTT-2.3.1-1].
-            sent = bytes.fromhex("100c00044d5154540402003c0000") + bytes.fromhex("32080003612f2300007" "8")
-            client.sendall(sent)
-            got = bytearray()
-            while len(got) < len(sent):
-                b = up.recv(65536)
-                self.assertTrue(b, "the proxy closed early")
-                got.extend(b)
-            self.assertEqual(bytes(got), sent)
+            # CONNECT 3.1.1, then QoS 1 to "a/#" with packet id 0: [MQTT-3.3.2-2] and [MQTT-2.3.1-1].
+            pass_through(self, client, up, bytes.fromhex("100c00044d5154540402003c0000" "32080003612f23000078"))
             client.close()
             self.assertEqual(up.recv(10), b"")
             up.close()
@@ -351,10 +344,7 @@ class ProxyTest(unittest.TestCase):
         self.assertEqual([r for r in both if any(f"[{r}]" in l for l in out)], both[:1], out)
 
     def test_a_broker_that_does_not_read_bounds_the_proxy(self):
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        server.settimeout(TIMEOUT)
+        server = raw_broker()
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "--connections", "1", "--type", "CONNECT",
                       "--buffer", "65536")
         try:
@@ -486,21 +476,14 @@ class ProxyTest(unittest.TestCase):
             proxy.kill()
 
     def test_summary_lists_what_never_completed(self):
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        server.settimeout(TIMEOUT)
+        server = raw_broker()
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--summary", "--json", "--connections", "1")
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
             up, _ = server.accept()
             up.settimeout(TIMEOUT)
             # CONNECT "dev", then a QoS 1 PUBLISH to "a/b" id 1 the broker never acknowledges.
-            sent = bytes.fromhex("100f00044d5154540402000a0003646576") + bytes.fromhex("320800036" "12f62000178")
-            client.sendall(sent)
-            got = bytearray()
-            while len(got) < len(sent):
-                got.extend(up.recv(65536))
+            pass_through(self, client, up, bytes.fromhex("100f00044d5154540402000a0003646576" "32080003612f62000178"))
             up.sendall(bytes.fromhex("20020000"))
             self.assertEqual(client.recv(4), bytes.fromhex("20020000"))
             client.close()
