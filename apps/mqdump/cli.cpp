@@ -33,7 +33,8 @@ apps::AppDoc documentation() {
       "JSON) and decoding goes on through the packet: reserved flags, UTF-8 and topic rules, packet "
       "identifier 0, reason codes, property rules and CONNECT flag rules. It still stops where the bytes stop "
       "making sense: a length that runs past the packet, an unknown property identifier, QoS 3, a packet cut "
-      "short. The exit status is 1 when any packet broke a rule. It applies to hex, raw and capture input.\n"
+      "short. The exit status is 1 when any packet broke a rule. It applies to hex, raw and capture input, and "
+      "to the proxy's traffic, which is still forwarded unchanged.\n"
       "\n"
       "The protocol level is taken from a CONNECT anywhere in the input, else from -V. Without either, each "
       "packet is tried at 3.1.1 and 5.0: when only one level decodes it, that level is used (and shown as "
@@ -108,6 +109,15 @@ apps::AppDoc documentation() {
        "turns mqtt:// into mqtts:// and ws:// into wss://, as mosquitto's --cafile does). A broker that cannot "
        "be reached closes the client's connection, with a note on standard error.\n"
        "\n"
+       "Mutual TLS, as mosquitto's listener does it with cafile and require_certificate: with --client-cafile "
+       "the TLS listener asks every client for a certificate and verifies the one it sends against those CAs; "
+       "--require-certificate also refuses a client that sends none. A client refused at the handshake gets a "
+       "connection number and one line on standard error with OpenSSL's reason (\"connection 3: connection from "
+       "127.0.0.1:50312 refused before MQTT: ...\"); nothing is forwarded to the broker. A verified "
+       "certificate's subject (RFC 2253, \"CN=dev-1,O=Acme\") is shown where the connection opens: \"connection "
+       "1 opened: CLIENT -> BROKER, client certificate SUBJECT\" in the tree, \"certificate_subject\" in the "
+       "{\"event\": \"start\"} object with --json, and in the \"connection from\" note.\n"
+       "\n"
        "Back-pressure: when more than --buffer bytes wait for a side that does not read, the proxy stops "
        "reading the other side until half of them are gone, so its memory stays bounded by about --buffer "
        "plus one read (256 KiB) per direction and connection.\n"
@@ -170,8 +180,9 @@ apps::AppDoc documentation() {
        "connection and their offset counts the bytes their sender sent. With --json each object starts with "
        "time, connection, direction, client and server; a packet that does not decode carries an error object "
        "{kind, offset, field, message, rule} and its bytes as hex; a connection's end is "
-       "{\"time\", \"connection\", \"event\": \"end\", \"how\"}. Notes go to standard error, prefixed "
-       "\"mqdump: note:\". A packet that fails to decode does not stop the capture; the exit status is then 1.\n"
+       "{\"time\", \"connection\", \"event\": \"end\", \"how\"} (the proxy also shows where a connection "
+       "opens: {\"time\", \"connection\", \"event\": \"start\", \"client\", \"server\"}). Notes go to "
+       "standard error, prefixed \"mqdump: note:\". A packet that fails to decode does not stop the capture; the exit status is then 1.\n"
        "\n"
        "--interface captures live (root or CAP_NET_RAW is needed), only the broker ports, and prints each packet "
        "as it passes. \"mqdump: listening on IFACE\" on standard error says when the capture has started. It "
@@ -236,6 +247,12 @@ void define_proxy_options(CLI::App& app, Config& config) {
                  ->check(CLI::ExistingFile));
   proxy_only(app.add_option("--keyfile", p.keyfile, "Private key (PEM) of the proxy's TLS listener")
                  ->check(CLI::ExistingFile));
+  proxy_only(app.add_option("--client-cafile", p.client_cafile,
+                            "CA certificates (PEM) that sign the clients' certificates: the TLS listener asks each "
+                            "client for one, verifies it and shows its subject")
+                 ->check(CLI::ExistingFile));
+  proxy_only(app.add_flag("--require-certificate", p.require_certificate,
+                          "Refuse clients without a valid certificate at the TLS handshake (needs --client-cafile)"));
   proxy_only(app.add_option("--cafile", p.cafile, "CA certificates (PEM) to verify the broker with; enables TLS to it")
                  ->check(CLI::ExistingFile));
   proxy_only(app.add_option("--capath", p.capath, "Directory of hashed CA certificates; enables TLS to the broker")

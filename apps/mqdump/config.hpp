@@ -19,6 +19,8 @@ struct ProxyConfig {
   std::string listen;    ///< --proxy: URL, HOST:PORT, PORT or a socket path
   std::string upstream;  ///< --to: the broker, same forms
   std::string certfile, keyfile;          ///< TLS certificate and key for the listening side
+  std::string client_cafile;              ///< CAs that sign the clients' certificates (asks clients for one)
+  bool require_certificate = false;       ///< refuse clients without a valid certificate
   std::string cafile, capath, cert, key;  ///< TLS towards the broker
   bool insecure = false;                  ///< do not verify the broker's certificate
   std::vector<std::string> client_ids;    ///< --client-id display filter

@@ -51,11 +51,17 @@ std::optional<std::string> make_options(const ProxyConfig& c, proxy::ProxyOption
     if (o.listen.scheme == net::Scheme::Mqtt) o.listen.scheme = net::Scheme::Mqtts;
     if (o.listen.scheme == net::Scheme::Ws) o.listen.scheme = net::Scheme::Wss;
   }
+  if (c.require_certificate && c.client_cafile.empty())
+    return std::string("--require-certificate needs --client-cafile to verify the clients' certificates");
+  if (!c.client_cafile.empty() && !net::uses_tls(o.listen.scheme))
+    return std::string("--client-cafile needs a TLS listener (--certfile and --keyfile)");
   if (net::uses_tls(o.listen.scheme)) {
     if (!listen_tls) return fmt::format("--proxy {}: a TLS listener needs --certfile and --keyfile", c.listen);
     net::TlsServerOptions t;
     t.cert_file = c.certfile;
     t.key_file = c.keyfile;
+    t.ca_file = c.client_cafile;
+    t.require_client_cert = c.require_certificate;
     auto ctx = net::TlsServerContext::create(t);
     if (!ctx) return ctx.error().message;
     o.listen_options.tls = ctx.value();
@@ -120,6 +126,7 @@ int run_proxy(const Config& config) {
   print.json = config.mode == Mode::Json;
   print.text = dump::TextOptions{dump::use_colour(stdout), config.show_secrets};
   print.json_options = dump::JsonOptions{config.show_secrets};
+  print.lenient = config.lenient;  // the same expert notes as for captures; forwarding is unaffected
   dump::ObservedPrinter printer(
       [&out](std::string_view s) {
         out.write(s);

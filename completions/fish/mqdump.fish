@@ -16,6 +16,8 @@ complete -c mqdump -l proxy -x -d 'Accept clients on ADDRESS and forward them to
 complete -c mqdump -l to -x -d 'The broker the proxy forwards to (same forms as --proxy)'
 complete -c mqdump -l certfile -r -F -d 'Certificate (PEM) of the proxy\'s TLS listener'
 complete -c mqdump -l keyfile -r -F -d 'Private key (PEM) of the proxy\'s TLS listener'
+complete -c mqdump -l client-cafile -r -F -d 'CA certificates (PEM) that sign the clients\' certificates: the TLS listener asks each client for one, verifies it and shows its subject'
+complete -c mqdump -l require-certificate -d 'Refuse clients without a valid certificate at the TLS handshake (needs --client-cafile)'
 complete -c mqdump -l cafile -r -F -d 'CA certificates (PEM) to verify the broker with; enables TLS to it'
 complete -c mqdump -l capath -x -a '(__fish_complete_directories)' -d 'Directory of hashed CA certificates; enables TLS to the broker'
 complete -c mqdump -l cert -r -F -d 'Client certificate (PEM) to present to the broker; needs --key'

@@ -8,6 +8,7 @@
 namespace mq::dump {
 
 using observe::ConnectionEnd;
+using observe::ConnectionStart;
 using observe::Direction;
 using observe::direction_arrow;
 using observe::Endpoint;

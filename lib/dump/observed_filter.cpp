@@ -100,6 +100,10 @@ void ObservedFilter::packet(const ObservedPacket& p) {
   if (client_matches(c) && topic_matches(c, packet, p) && type_matches(packet, p)) next_.packet(p);
 }
 
+void ObservedFilter::connection_start(const ConnectionStart& start) {
+  if (options_.client_ids.empty()) next_.connection_start(start);
+}
+
 void ObservedFilter::connection_end(const ConnectionEnd& end) {
   auto it = conns_.find(end.connection);
   if (it == conns_.end() || client_matches(it->second)) next_.connection_end(end);

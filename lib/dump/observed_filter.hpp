@@ -24,11 +24,13 @@ struct ObservedFilterOptions {
 /// Passes the packets that match every filter given to `next`. With topic
 /// filters, a matching PUBLISH brings its acknowledgements along, and a
 /// matching SUBSCRIBE or UNSUBSCRIBE its SUBACK or UNSUBACK. Connection ends
-/// pass when the connection's client id matches.
+/// pass when the connection's client id matches; starts pass unless client
+/// ids are asked for (a connection has none before its CONNECT).
 class ObservedFilter : public PacketObserver {
  public:
   ObservedFilter(ObservedFilterOptions options, PacketObserver& next);
   void packet(const ObservedPacket& p) override;
+  void connection_start(const ConnectionStart& start) override;
   void connection_end(const ConnectionEnd& end) override;
 
  private:
@@ -55,6 +57,9 @@ class ObserverFanout : public PacketObserver {
   void add(PacketObserver& o) { observers_.push_back(&o); }
   void packet(const ObservedPacket& p) override {
     for (auto* o : observers_) o->packet(p);
+  }
+  void connection_start(const ConnectionStart& start) override {
+    for (auto* o : observers_) o->connection_start(start);
   }
   void connection_end(const ConnectionEnd& end) override {
     for (auto* o : observers_) o->connection_end(end);

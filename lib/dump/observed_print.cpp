@@ -97,6 +97,26 @@ void ObservedPrinter::packet(const ObservedPacket& p) {
   write_(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
+void ObservedPrinter::connection_start(const ConnectionStart& start) {
+  const std::string client = endpoint_or_unknown(start.client);
+  const std::string server = endpoint_or_unknown(start.server);
+  if (!options_.json) {
+    std::string line = fmt::format("{} connection {} opened: {} -> {}", format_time_utc(start.time_us),
+                                   start.connection, client, server);
+    if (!start.certificate.empty()) line += fmt::format(", client certificate {}", start.certificate);
+    write_(line + "\n");
+    return;
+  }
+  nlohmann::ordered_json j;
+  j["time"] = format_time_utc(start.time_us);
+  j["connection"] = start.connection;
+  j["event"] = "start";
+  j["client"] = client;
+  j["server"] = server;
+  if (!start.certificate.empty()) j["certificate_subject"] = start.certificate;
+  write_(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
 void ObservedPrinter::connection_end(const ConnectionEnd& end) {
   positions_.erase(end.connection);
   if (!options_.json) {

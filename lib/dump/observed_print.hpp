@@ -42,6 +42,7 @@ class ObservedPrinter : public PacketObserver {
   ObservedPrinter(std::function<void(std::string_view)> write, ObservedPrintOptions options);
 
   void packet(const ObservedPacket& p) override;
+  void connection_start(const ConnectionStart& start) override;
   void connection_end(const ConnectionEnd& end) override;
 
   /// Packets that failed to decode (or, lenient, broke a rule) so far.

@@ -83,6 +83,9 @@ class Stream : public std::enable_shared_from_this<Stream>, public detail::Flush
   /// The common name of the peer certificate's subject (TLS with a
   /// verified client or server certificate), empty otherwise.
   virtual std::string peer_cert_cn() const { return {}; }
+  /// The whole subject of the peer certificate, RFC 2253 ("CN=dev-1,O=Acme"),
+  /// empty without one.
+  virtual std::string peer_cert_subject() const { return {}; }
   /// True until close(), abort() or the end of the stream.
   bool is_open() const { return !ended_; }
 

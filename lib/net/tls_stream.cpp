@@ -235,6 +235,22 @@ std::string TlsStream::peer_cert_cn() const {
   return cn;
 }
 
+std::string TlsStream::peer_cert_subject() const {
+  X509* cert = SSL_get1_peer_certificate(ssl_);
+  if (!cert) return {};
+  BIO* bio = BIO_new(BIO_s_mem());
+  std::string subject;
+  // RFC 2253 order and escaping, but UTF-8 kept as it is (not \XX-escaped).
+  if (bio && X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio, &data);
+    if (len > 0) subject.assign(data, static_cast<std::size_t>(len));
+  }
+  BIO_free(bio);
+  X509_free(cert);
+  return subject;
+}
+
 std::string TlsStream::alpn() const {
   const unsigned char* data = nullptr;
   unsigned len = 0;

@@ -53,6 +53,8 @@ class TlsStream final : public Stream {
   std::string peer_address() const override { return inner_->peer_address(); }
   /// The peer certificate subject CN, if TLS is below.
   std::string peer_cert_cn() const override;
+  /// The peer certificate's whole subject, if TLS is below.
+  std::string peer_cert_subject() const override;
   /// The protocol chosen by ALPN, empty when none.
   std::string alpn() const;
   /// Encrypts the queued plaintext (called by the loop).

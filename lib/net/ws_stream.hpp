@@ -64,6 +64,8 @@ class WsStream final : public Stream {
   std::string peer_address() const override { return inner_->peer_address(); }
   /// The peer certificate subject CN, if TLS is below.
   std::string peer_cert_cn() const override { return inner_->peer_cert_cn(); }
+  /// The peer certificate's whole subject, if TLS is below.
+  std::string peer_cert_subject() const override { return inner_->peer_cert_subject(); }
   /// The request path (server side, after the handshake).
   const std::string& path() const { return path_; }
   /// The subprotocol the server chose (client side, after the handshake).

@@ -48,6 +48,18 @@ struct ObservedPacket {
   const Result<Packet>* decoded = nullptr;
 };
 
+/// A connection the source saw open (the proxy, which accepts them; capture
+/// readers cannot tell an open from a stream they joined and never report one).
+struct ConnectionStart {
+  std::int64_t time_us = 0;
+  std::uint64_t connection = 0;
+  const Endpoint* client = nullptr;
+  const Endpoint* server = nullptr;
+  /// The subject of the certificate the client presented and the proxy
+  /// verified (RFC 2253, "CN=dev-1,O=Acme"); empty without one.
+  std::string_view certificate;
+};
+
 /// How a connection ended, as far as the source can tell.
 struct ConnectionEnd {
   std::int64_t time_us = 0;
@@ -62,6 +74,9 @@ class PacketObserver {
   virtual ~PacketObserver() = default;
   /// A packet passed.
   virtual void packet(const ObservedPacket& p) = 0;
+  /// A connection opened (only sources that accept connections call this;
+  /// readers that need no more than the packets ignore it).
+  virtual void connection_start(const ConnectionStart&) {}
   /// A connection ended (sources that cannot tell never call this).
   virtual void connection_end(const ConnectionEnd& end) = 0;
 };

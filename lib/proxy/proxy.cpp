@@ -74,7 +74,9 @@ net::NetResult<std::unique_ptr<Proxy>> Proxy::start(net::Loop& loop, ProxyOption
       loop, self->options_.listen, self->options_.listen_options,
       [self](std::shared_ptr<net::Stream> s) { self->accept(std::move(s)); },
       [self](const std::string& peer, const net::NetError& e) {
-        self->note(0, fmt::format("connection from {} failed before MQTT: {}", peer, e.message));
+        // Numbered like the connections that get through: a device refused at
+        // the TLS handshake (no or an untrusted certificate) is one of them.
+        self->note(++self->next_id_, fmt::format("connection from {} refused before MQTT: {}", peer, e.message));
       });
   if (!listener) return listener.error();
   proxy->listener_ = std::move(listener.value());
@@ -143,7 +145,11 @@ void Proxy::accept(std::shared_ptr<net::Stream> client) {
     if (auto it = pairs_.find(id); it != pairs_.end()) forward(*it->second, dump::Direction::ToServer, b);
   });
   pair->client->on_close([this, id](const net::NetError& e) { side_closed(id, dump::Direction::ToServer, e); });
-  note(id, fmt::format("connection from {}", pair->client->peer_address()));
+  const std::string certificate = pair->client->peer_cert_subject();
+  note(id, certificate.empty() ? fmt::format("connection from {}", pair->client->peer_address())
+                               : fmt::format("connection from {}, client certificate {}",
+                                             pair->client->peer_address(), certificate));
+  pair->tap->start(now_us(), certificate);
   pair->connecting = net::connect(loop_, options_.upstream, options_.connect_options,
                                   [this, id](std::shared_ptr<net::Stream> s, const net::NetError& e) {
                                     upstream_ready(id, std::move(s), e);

@@ -115,6 +115,10 @@ void ConnectionTap::lose_framing(dump::Direction d, const DecodeError& error, By
   if (sink_) sink_(d, rest, std::nullopt);
 }
 
+void ConnectionTap::start(std::int64_t time_us, std::string_view certificate) {
+  observer_.connection_start(dump::ConnectionStart{time_us, id_, &client_, &server_, certificate});
+}
+
 void ConnectionTap::end(std::int64_t time_us, std::string_view how) {
   if (ended_) return;
   ended_ = true;

@@ -40,6 +40,9 @@ class ConnectionTap {
   /// by default.
   void skip_types(dump::Direction direction, std::uint16_t mask) { sides_[index(direction)].skip = mask; }
 
+  /// Reports the connection's opening, with the subject of the client's
+  /// verified certificate (empty without one).
+  void start(std::int64_t time_us, std::string_view certificate);
   /// Takes bytes that travelled in `direction` at `time_us`.
   void feed(dump::Direction direction, ByteView bytes, std::int64_t time_us);
   /// Reports the end of the connection (once; later calls do nothing).

@@ -3,7 +3,8 @@
 and mosquitto_sub through the proxy to mosquitto, with independent relays on
 both sides recording what each side sent and received (it must match byte
 for byte); malformed packets forwarded unchanged; a broker that stops
-reading; TLS and WebSocket terminated and opened again; display filters.
+reading; TLS and WebSocket terminated and opened again; mutual TLS at the
+listener (--client-cafile, --require-certificate); display filters.
 
 Usage: mqdump_proxy_test.py /path/to/mqdump [/path/to/mqpub] [unittest options]
 """
@@ -13,6 +14,7 @@ import queue
 import re
 import select
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -174,6 +176,42 @@ def make_certs(d):
     return ca, crt, key
 
 
+def make_client_cert(d, name, subject, signed=True):
+    """A client certificate with `subject`, signed by make_certs' CA (or
+    self-signed: a certificate no CA the proxy knows vouches for)."""
+    def ossl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+    key, csr, crt = (os.path.join(d, name + e) for e in (".key", ".csr", ".pem"))
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-subj", subject]
+    if not signed:
+        ossl("req", "-x509", *ec, "-out", crt, "-days", "2")
+        return crt, key
+    ossl("req", *ec, "-out", csr)
+    ossl("x509", "-req", "-in", csr, "-CA", os.path.join(d, "ca.pem"), "-CAkey", os.path.join(d, "ca.key"),
+         "-CAcreateserial", "-out", crt, "-days", "2")
+    return crt, key
+
+
+def raw_broker():
+    """A listening socket on a free loopback port standing in for a broker."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(TIMEOUT)
+    return server
+
+
+def pass_through(test, sender, receiver, sent):
+    """Sends `sent` on one socket and checks it arrives unchanged on the other."""
+    sender.sendall(sent)
+    got = bytearray()
+    while len(got) < len(sent):
+        b = receiver.recv(65536)
+        test.assertTrue(b, "the proxy closed early")
+        got.extend(b)
+    test.assertEqual(bytes(got), sent)
+
+
 def rss_kib(pid):
     """Resident memory of a process, in KiB."""
     with open(f"/proc/{pid}/status") as f:
@@ -232,7 +270,7 @@ class ProxyTest(unittest.TestCase):
             self.assertEqual(pub2, ["CONNECT", "CONNACK", "PUBLISH", "PUBREC", "PUBREL", "PUBCOMP", "DISCONNECT"])
             self.assertEqual([p["version"] for p in seen if p["connection"] == 3][0], "3.1.1")
             self.assertTrue(all(p["version"] == "5.0" for p in seen if p["connection"] == 1))
-            ends = [json.loads(l) for l in lines if '"event"' in l]
+            ends = [json.loads(l) for l in lines if '"event":"end"' in l]
             self.assertEqual(len(ends), 3)
         finally:
             proxy.kill()
@@ -240,10 +278,7 @@ class ProxyTest(unittest.TestCase):
             behind.close()
 
     def test_malformed_packets_forwarded_unchanged(self):
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        server.settimeout(TIMEOUT)
+        server = raw_broker()
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "--connections", "1")
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
@@ -252,22 +287,8 @@ class ProxyTest(unittest.TestCase):
             connect = bytes.fromhex("100c00044d5154540402003c0000")
             bad_topic = bytes.fromhex("30070003612f230078")  # '#' in a topic name [MQTT-3.3.2-2]
             garbage = bytes.fromhex("0003aabbcc") + b"\xff" * 100  # packet type 0: framing is lost
-            sent = connect + bad_topic + garbage
-            client.sendall(sent)
-            got = bytearray()
-            while len(got) < len(sent):
-                b = up.recv(65536)
-                self.assertTrue(b, "the proxy closed early")
-                got.extend(b)
-            self.assertEqual(bytes(got), sent)
-            back = bytes.fromhex("20020000") + bytes.fromhex("9003000180")  # CONNACK, a SUBACK for nothing
-            up.sendall(back)
-            got = bytearray()
-            while len(got) < len(back):
-                b = client.recv(65536)
-                self.assertTrue(b)
-                got.extend(b)
-            self.assertEqual(bytes(got), back)
+            pass_through(self, client, up, connect + bad_topic + garbage)
+            pass_through(self, up, client, bytes.fromhex("20020000" "9003000180"))  # CONNACK, a SUBACK for nothing
             client.close()
             self.assertEqual(up.recv(10), b"")  # the close is passed on
             up.close()
@@ -284,11 +305,46 @@ class ProxyTest(unittest.TestCase):
             proxy.kill()
             server.close()
 
+    def lenient_run(self, *extra):
+        """A raw client sends a CONNECT and a PUBLISH breaking two rules
+        through a proxy started with `extra`; returns (status, stdout lines)
+        once the bytes arrived unchanged."""
+        server = raw_broker()
+        proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--connections", "1", *extra)
+        try:
+            client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
+            up, _ = server.accept()
+            up.settimeout(TIMEOUT)
+            # CONNECT 3.1.1, then QoS 1 to "a/#" with packet id 0: [MQTT-3.3.2-2] and [MQTT-2.3.1-1].
+            pass_through(self, client, up, bytes.fromhex("100c00044d5154540402003c0000" "32080003612f23000078"))
+            client.close()
+            self.assertEqual(up.recv(10), b"")
+            up.close()
+            return proxy.finish()
+        finally:
+            proxy.kill()
+            server.close()
+
+    def test_lenient_lists_every_broken_rule(self):
+        both = ["MQTT-3.3.2-2", "MQTT-2.3.1-1"]
+        status, out = self.lenient_run("--json", "--lenient")
+        self.assertEqual(status, 1)
+        publish = [p for p in packets(out) if p.get("type") == "PUBLISH"]
+        self.assertEqual([v["rule"] for v in publish[0]["violations"]], both)
+        status, out = self.lenient_run("--lenient")
+        self.assertEqual(status, 1)
+        self.assertEqual([r for r in both if any(f"[{r}]" in l and "violation" in l for l in out)], both, out)
+        # Strict: the first broken rule only.
+        status, out = self.lenient_run("--json")
+        self.assertEqual(status, 1)
+        publish = [p for p in packets(out) if p.get("type") == "PUBLISH"]
+        self.assertNotIn("violations", publish[0])
+        self.assertEqual(publish[0]["error"]["rule"], "MQTT-3.3.2-2")
+        status, out = self.lenient_run()
+        self.assertEqual([r for r in both if any(f"[{r}]" in l for l in out)], both[:1], out)
+
     def test_a_broker_that_does_not_read_bounds_the_proxy(self):
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        server.settimeout(TIMEOUT)
+        server = raw_broker()
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--json", "--connections", "1", "--type", "CONNECT",
                       "--buffer", "65536")
         try:
@@ -351,6 +407,56 @@ class ProxyTest(unittest.TestCase):
             a.kill()
             b.kill()
 
+    def test_mutual_tls_refuses_clients_without_a_valid_certificate(self):
+        ca, crt, key = make_certs(self.tmp)
+        dev_crt, dev_key = make_client_cert(self.tmp, "dev", "/O=mq test/CN=device-1")
+        rogue_crt, rogue_key = make_client_cert(self.tmp, "rogue", "/CN=rogue", signed=False)
+        connect = bytes.fromhex("100d00044d5154540402003c000175")  # 3.1.1, client id "u"
+
+        def raw_client(port, cert=None):
+            """A Python TLS client: True when the CONNACK comes back through the proxy."""
+            ctx = ssl.create_default_context(cafile=ca)
+            if cert:
+                ctx.load_cert_chain(*cert)
+            try:
+                with ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT),
+                                     server_hostname="localhost") as s:
+                    s.sendall(connect)  # TLS 1.3: the refusal arrives after the client's Finished
+                    return s.recv(4) == bytes.fromhex("20020000")
+            except (ssl.SSLError, OSError):
+                return False
+
+        for extra in (["--json"], []):  # NDJSON, then the tree
+            proxy = Proxy(self.sock, "--certfile", crt, "--keyfile", key, "--client-cafile", ca,
+                          "--require-certificate", "--connections", "1", *extra, listen="mqtts://127.0.0.1:0")
+            try:
+                self.assertFalse(raw_client(proxy.port))
+                m = proxy.err.wait_for(r"connection (\d+): connection from 127\.0\.0\.1:\d+ refused before MQTT: (.*)")
+                self.assertEqual(m.group(1), "1")
+                self.assertIn("certificate", m.group(2))
+                self.assertFalse(raw_client(proxy.port, (rogue_crt, rogue_key)))
+                m = proxy.err.wait_for(r"connection (\d+): connection from 127\.0\.0\.1:\d+ refused before MQTT: (.*)")
+                self.assertEqual(m.group(1), "2")
+                self.assertIn("certificate", m.group(2))
+                r = subprocess.run(["mosquitto_pub", "-h", "localhost", "-p", str(proxy.port), "--cafile", ca,
+                                    "--cert", dev_crt, "--key", dev_key, "-t", "proxy/mtls", "-m", "m", "-q", "1"],
+                                   capture_output=True, timeout=TIMEOUT)
+                self.assertEqual(r.returncode, 0, (r.stderr, proxy.err.all))
+                status, out = proxy.finish()
+                self.assertEqual(status, 0, proxy.err.all)
+                proxy.err.wait_for(r"connection 3: connection from \S+, client certificate CN=device-1,O=mq test")
+                if extra:
+                    start = json.loads(out[0])
+                    self.assertEqual((start["event"], start["connection"]), ("start", 3))
+                    self.assertEqual(start["certificate_subject"], "CN=device-1,O=mq test")
+                    self.assertEqual([p["type"] for p in packets(out)],
+                                     ["CONNECT", "CONNACK", "PUBLISH", "PUBACK", "DISCONNECT"])
+                else:
+                    self.assertRegex(out[0], r"^\S+Z connection 3 opened: 127\.0\.0\.1:\d+ -> \S+, "
+                                             r"client certificate CN=device-1,O=mq test$")
+            finally:
+                proxy.kill()
+
     def test_type_and_topic_filters_show_without_changing_forwarding(self):
         proxy = Proxy(self.sock, "--json", "--connections", "2", "-t", "proxy/f/#")
         try:
@@ -370,21 +476,14 @@ class ProxyTest(unittest.TestCase):
             proxy.kill()
 
     def test_summary_lists_what_never_completed(self):
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        server.settimeout(TIMEOUT)
+        server = raw_broker()
         proxy = Proxy(f"127.0.0.1:{server.getsockname()[1]}", "--summary", "--json", "--connections", "1")
         try:
             client = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
             up, _ = server.accept()
             up.settimeout(TIMEOUT)
             # CONNECT "dev", then a QoS 1 PUBLISH to "a/b" id 1 the broker never acknowledges.
-            sent = bytes.fromhex("100f00044d5154540402000a0003646576") + bytes.fromhex("320800036" "12f62000178")
-            client.sendall(sent)
-            got = bytearray()
-            while len(got) < len(sent):
-                got.extend(up.recv(65536))
+            pass_through(self, client, up, bytes.fromhex("100f00044d5154540402000a0003646576" "32080003612f62000178"))
             up.sendall(bytes.fromhex("20020000"))
             self.assertEqual(client.recv(4), bytes.fromhex("20020000"))
             client.close()
@@ -412,6 +511,13 @@ class ProxyTest(unittest.TestCase):
                            timeout=TIMEOUT)
         self.assertEqual(r.returncode, 2)
         self.assertIn("--certfile", r.stderr.decode())
+        ca, crt, key = make_certs(self.tmp)
+        for args, says in ((["--certfile", crt, "--keyfile", key, "--require-certificate"], "--client-cafile"),
+                           (["--client-cafile", ca], "TLS listener")):
+            r = subprocess.run([MQDUMP, "--proxy", "0", "--to", "1883", *args], capture_output=True, timeout=TIMEOUT)
+            self.assertEqual(r.returncode, 2)
+            self.assertEqual(len(r.stderr.decode().strip().splitlines()), 1)
+            self.assertIn(says, r.stderr.decode())
 
 
 if __name__ == "__main__":

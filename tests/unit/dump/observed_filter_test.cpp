@@ -19,9 +19,11 @@ using mq::dump::test::hex;
 struct Types : PacketObserver {
   std::vector<std::string> seen;
   std::size_t ends = 0;
+  std::size_t starts = 0;
   void packet(const ObservedPacket& p) override {
     seen.push_back(p.decoded->ok() ? std::string(packet_type_name(type_of(p.decoded->value()))) : "ERROR");
   }
+  void connection_start(const ConnectionStart&) override { ++starts; }
   void connection_end(const ConnectionEnd&) override { ++ends; }
 };
 
@@ -61,6 +63,16 @@ TEST_CASE("observed filter: by client id, connection ends included") {
   f.connection_end({0, 2, "closed by client"});
   CHECK(out.seen == std::vector<std::string>{"CONNECT", "PUBLISH"});
   CHECK(out.ends == 1);
+}
+
+TEST_CASE("observed filter: connection starts pass unless client ids are asked for (none is known yet)") {
+  Types out;
+  ObservedFilter by_type({{}, {PacketType::Publish}, {}}, out);
+  by_type.connection_start({0, 1, nullptr, nullptr, "CN=dev"});
+  CHECK(out.starts == 1);
+  ObservedFilter by_client({{"a"}, {}, {}}, out);
+  by_client.connection_start({0, 2, nullptr, nullptr, ""});
+  CHECK(out.starts == 1);
 }
 
 TEST_CASE("observed filter: by topic, with the PUBACK of the shown PUBLISH only") {

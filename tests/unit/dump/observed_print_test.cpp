@@ -124,3 +124,21 @@ TEST_CASE("a lenient printer lists every broken rule of an observed packet") {
         std::string::npos);
   CHECK(out.find("\"rule\":\"MQTT-2.3.1-1\"}],\"hex\":\"32080003612f23000078\"}\n") != std::string::npos);
 }
+
+TEST_CASE("a proxied connection's opening, with the subject of the client's certificate") {
+  Capture text(false);
+  text.printer.connection_start({1000000, 7, &kClient, &kServer, "CN=dev-1,O=Acme"});
+  text.printer.connection_start({2000000, 8, &kClient, &kServer, ""});
+  CHECK(text.out ==
+        "1970-01-01T00:00:01.000000Z connection 7 opened: 127.0.0.1:50000 -> [::1]:1883, "
+        "client certificate CN=dev-1,O=Acme\n"
+        "1970-01-01T00:00:02.000000Z connection 8 opened: 127.0.0.1:50000 -> [::1]:1883\n");
+  Capture json(true);
+  json.printer.connection_start({1000000, 7, &kClient, &kServer, "CN=dev-1,O=Acme"});
+  json.printer.connection_start({2000000, 8, &kClient, &kServer, ""});
+  CHECK(json.out ==
+        "{\"time\":\"1970-01-01T00:00:01.000000Z\",\"connection\":7,\"event\":\"start\","
+        "\"client\":\"127.0.0.1:50000\",\"server\":\"[::1]:1883\",\"certificate_subject\":\"CN=dev-1,O=Acme\"}\n"
+        "{\"time\":\"1970-01-01T00:00:02.000000Z\",\"connection\":8,\"event\":\"start\","
+        "\"client\":\"127.0.0.1:50000\",\"server\":\"[::1]:1883\"}\n");
+}
