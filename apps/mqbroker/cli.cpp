@@ -350,7 +350,14 @@ apps::AppDoc documentation() {
        "At warning level (shown without -v): a takeover loop, two clients that share one client id and keep "
        "reconnecting at each other. When one client id has been taken over 5 times in a row, each takeover "
        "within 10 seconds of the one before, one warning names it and the two latest peers; it is not "
-       "repeated until that client id has been quiet for 10 seconds."},
+       "repeated until that client id has been quiet for 10 seconds.\n"
+       "\n"
+       "Connections are numbered 1, 2, 3... in the order the listeners accept them (refused ones included), "
+       "counting from 1 at each start of mqbroker, and every line about a connection gives its number: "
+       "connection=N (old_connection and new_connection for a takeover) from \"new connection\" to "
+       "\"connection closed\", and \"connection N\" in --lint findings; with log_format json it is a JSON "
+       "number. A socket whose TLS or WebSocket handshake fails is logged with its peer address only and takes no "
+       "number."},
       {"LINT", lint_section()},
       {"NOT IMPLEMENTED",
        "bridges, plugins, TLS-PSK, capath for client certificates, enhanced authentication methods (a "

@@ -15,13 +15,14 @@ std::optional<std::size_t> ConnTable::live_slot(broker::ConnectionId id) const {
   return std::nullopt;
 }
 
-void ConnTable::add(broker::ConnectionId id, std::shared_ptr<net::Stream> stream, std::uint32_t listener) {
+void ConnTable::add(broker::ConnectionId id, std::shared_ptr<net::Stream> stream, std::uint32_t listener,
+                    std::uint64_t number) {
   const std::size_t slot = broker::connection_slot(id);
   if (slot >= live_.size()) live_.resize(slot + 1);
   // The core reuses a slot only after Output::close or closed(), which both
   // empty it here; an occupant would be a stream the core forgot.
   if (live_[slot].stream) set_aside(slot);
-  live_[slot] = Conn{std::move(stream), generation(id), listener};
+  live_[slot] = Conn{std::move(stream), generation(id), listener, number};
   ++size_;
 }
 

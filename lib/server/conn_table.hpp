@@ -1,7 +1,7 @@
 #pragma once
 /// The server's sockets by broker connection: the stream of each connection
 /// sits at the slot its ConnectionId names (broker/connection_table.hpp), so
-/// a connection costs the server one 24-byte entry instead of a hash node.
+/// a connection costs the server one 32-byte entry instead of a hash node.
 /// When the core closes a connection it may give the slot to the next one
 /// at once, while the old socket still writes its last bytes: such streams
 /// move aside (few at a time) until their close completes.
@@ -24,14 +24,16 @@ struct Conn {
   std::shared_ptr<net::Stream> stream;  ///< null for a free slot
   std::uint32_t generation = 0;         ///< the high half of its ConnectionId
   std::uint32_t listener = 0;           ///< index of the listener that accepted it
+  std::uint64_t number = 0;             ///< its number in log lines: 1, 2, 3... in order of arrival
 };
 
 /// Streams by connection id, open or closing, with an optional client
 /// identifier each (noted for log lines).
 class ConnTable {
  public:
-  /// Holds the stream of the new connection `id`.
-  void add(broker::ConnectionId id, std::shared_ptr<net::Stream> stream, std::uint32_t listener);
+  /// Holds the stream of the new connection `id`, numbered `number` in log lines.
+  void add(broker::ConnectionId id, std::shared_ptr<net::Stream> stream, std::uint32_t listener,
+           std::uint64_t number);
   /// The entry of `id`, open or closing; nullptr when unknown.
   Conn* find(broker::ConnectionId id);
   /// The core is done with `id`: its slot is free for the next connection,

@@ -27,19 +27,19 @@ void TakeoverWatch::prune(broker::TimePoint now) {
 void EventLog::subscribed(broker::ConnectionId connection, std::string_view client_id, std::string_view filter,
                           std::uint8_t result) {
   if (!log_.enabled(LogLevel::Info)) return;
-  log_.log(LogLevel::Info, result < 0x80 ? "subscribed" : "subscription refused",
-           {{"connection", std::to_string(connection)},
-            {"client_id", std::string(client_id)},
-            {"filter", std::string(filter)},
-            result < 0x80 ? std::pair<std::string, std::string>{"qos", std::to_string(result)}
-                          : std::pair<std::string, std::string>{"reason", fmt::format("0x{:02X}", result)}});
+  LogFields fields{{"connection", name_(connection).number},
+                   {"client_id", std::string(client_id)},
+                   {"filter", std::string(filter)}};
+  if (result < 0x80) fields.emplace_back("qos", std::to_string(result));
+  else fields.emplace_back("reason", fmt::format("0x{:02X}", result));
+  log_.log(LogLevel::Info, result < 0x80 ? "subscribed" : "subscription refused", fields);
 }
 
 void EventLog::unsubscribed(broker::ConnectionId connection, std::string_view client_id, std::string_view filter,
                             bool existed) {
   if (!log_.enabled(LogLevel::Info)) return;
   log_.log(LogLevel::Info, existed ? "unsubscribed" : "unsubscribed from a filter it did not hold",
-           {{"connection", std::to_string(connection)},
+           {{"connection", name_(connection).number},
             {"client_id", std::string(client_id)},
             {"filter", std::string(filter)}});
 }
@@ -48,21 +48,25 @@ void EventLog::taken_over(std::string_view client_id, broker::ConnectionId old, 
   taken_over_.insert(old);
   const std::uint32_t loop = watch_.note(client_id, broker::Clock::now());
   if (!loop && !log_.enabled(LogLevel::Info)) return;
-  const std::string old_peer = peer_(old);
-  const std::string new_peer = peer_(by);
+  const ConnName older = name_(old);
+  const ConnName newer = name_(by);
   if (log_.enabled(LogLevel::Info))
     log_.log(LogLevel::Info, "client id taken over: the older connection is closed",
              {{"client_id", std::string(client_id)},
-              {"old_connection", std::to_string(old)},
-              {"old_peer", old_peer},
-              {"new_connection", std::to_string(by)},
-              {"new_peer", new_peer}});
+              {"old_connection", older.number},
+              {"old_peer", older.peer},
+              {"new_connection", newer.number},
+              {"new_peer", newer.peer}});
   if (loop)
     log_.log(LogLevel::Warning,
              fmt::format("client id taken over {} times in a row, each within {} s: two clients probably share it "
                          "and reconnect at each other (warned once per run)",
                          loop, TakeoverWatch::kFlapWindow.count()),
-             {{"client_id", std::string(client_id)}, {"old_peer", old_peer}, {"new_peer", new_peer}});
+             {{"client_id", std::string(client_id)},
+              {"old_connection", older.number},
+              {"old_peer", older.peer},
+              {"new_connection", newer.number},
+              {"new_peer", newer.peer}});
 }
 
 std::optional<std::string> EventLog::close_reason(broker::ConnectionId id) {

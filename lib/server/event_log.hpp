@@ -46,13 +46,19 @@ class TakeoverWatch {
   std::size_t prune_at_ = 256;
 };
 
+/// How log lines name a connection: its number in the order connections
+/// arrived (1, 2, 3...; never the core's ConnectionId, a recycled handle)
+/// and its peer's address.
+struct ConnName {
+  std::uint64_t number = 0;
+  std::string peer;
+};
+
 /// Logs what the core reports (broker::Events) at info level, and warns
-/// once per takeover loop. `peer` names the remote address of a connection
-/// that is still open.
+/// once per takeover loop. `name` names a connection that is still open.
 class EventLog final : public broker::Events {
  public:
-  EventLog(Logger& log, std::function<std::string(broker::ConnectionId)> peer)
-      : log_(log), peer_(std::move(peer)) {}
+  EventLog(Logger& log, std::function<ConnName(broker::ConnectionId)> name) : log_(log), name_(std::move(name)) {}
 
   void subscribed(broker::ConnectionId connection, std::string_view client_id, std::string_view filter,
                   std::uint8_t result) override;
@@ -66,7 +72,7 @@ class EventLog final : public broker::Events {
 
  private:
   Logger& log_;
-  std::function<std::string(broker::ConnectionId)> peer_;
+  std::function<ConnName(broker::ConnectionId)> name_;
   TakeoverWatch watch_;
   /// Connections closed by a takeover, until their socket has closed.
   std::unordered_set<broker::ConnectionId> taken_over_;

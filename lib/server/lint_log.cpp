@@ -33,8 +33,8 @@ LintLog::LintLog(net::Loop& loop, Logger& log, const lint::LintSettings& setting
   review_timer_.start_repeating(LintBounds::kReview, [this] { lint_.review(now_us()); });
 }
 
-void LintLog::opened(std::uint64_t id, std::string_view peer) {
-  auto tap = std::make_unique<proxy::ConnectionTap>(id, proxy::parse_endpoint(peer), observe::Endpoint{}, lint_,
+void LintLog::opened(std::uint64_t id, std::uint64_t number, std::string_view peer) {
+  auto tap = std::make_unique<proxy::ConnectionTap>(number, proxy::parse_endpoint(peer), observe::Endpoint{}, lint_,
                                                    max_packet_);
   // Of what the broker sends, the lint reads CONNACK (assigned client id,
   // Receive Maximum) and the acknowledgements of the client's messages;

@@ -44,8 +44,9 @@ class LintLog {
   /// whole-run rules every LintBounds::kReview on `loop`.
   LintLog(net::Loop& loop, Logger& log, const lint::LintSettings& settings, std::uint32_t max_packet);
 
-  /// A connection from `peer` ("127.0.0.1:5000") was accepted.
-  void opened(std::uint64_t id, std::string_view peer);
+  /// Connection `id` from `peer` ("127.0.0.1:5000") was accepted; its
+  /// findings name it by `number`, as every other log line does.
+  void opened(std::uint64_t id, std::uint64_t number, std::string_view peer);
   /// Bytes `id` sent to the broker (before the core reads them).
   void received(std::uint64_t id, ByteView bytes) { feed(id, lint::Direction::ToServer, bytes); }
   /// Bytes the broker sent to `id`.

@@ -89,16 +89,19 @@ std::string Logger::text_time() const {
   return std::string(buf, n);
 }
 
-void Logger::log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields) {
+void Logger::log(LogLevel l, std::string_view message, const LogFields& fields) {
   if (!enabled(l)) return;
   if (json_) {
     nlohmann::ordered_json j;
-    for (const auto& [k, v] : fields) j[k] = v;
+    for (const LogField& f : fields) {
+      if (f.number) j[f.key] = *f.number;
+      else j[f.key] = f.value;
+    }
     log_object(l, {}, message, j);
     return;
   }
   std::string body = fmt::format("{} {}", level_name(l), escape_for_log(message));
-  for (const auto& [k, v] : fields) body += fmt::format(" {}={}", k, escape_for_log(v));
+  for (const LogField& f : fields) body += fmt::format(" {}={}", f.key, escape_for_log(f.value));
   write(l, std::move(body));
 }
 

@@ -2,7 +2,9 @@
 /// The broker's log: one line per event on stderr, stdout, files and/or
 /// syslog, as text or as one JSON object per line, filtered by level.
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +26,19 @@ std::string_view level_name(LogLevel l);
 /// topic can then neither forge a line nor drive the reader's terminal.
 std::string escape_for_log(std::string_view text);
 
+/// One key=value of a log line: text, or a count such as a connection's
+/// number, which a JSON line writes as a number (as the lint's objects do).
+struct LogField {
+  LogField(std::string k, std::string v) : key(std::move(k)), value(std::move(v)) {}
+  LogField(std::string k, std::uint64_t n) : key(std::move(k)), value(std::to_string(n)), number(n) {}
+  std::string key;
+  std::string value;  ///< as the text line shows it
+  std::optional<std::uint64_t> number;
+};
+
+/// The key/value fields of a log line, in order.
+using LogFields = std::vector<LogField>;
+
 /// Writes log lines. Not thread-safe: one per loop.
 class Logger {
  public:
@@ -33,8 +48,9 @@ class Logger {
       : level_(level), json_(json), out_(out) {}
   /// True when an event at `l` would be written (to skip building it).
   bool enabled(LogLevel l) const { return (out_ || !more_.empty() || syslog_) && l <= level_; }
-  /// Writes `message` with extra key/value fields (JSON string values).
-  void log(LogLevel l, std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields = {});
+  /// Writes `message` with extra key/value fields (JSON string values,
+  /// numbers for the fields made from a count).
+  void log(LogLevel l, std::string_view message, const LogFields& fields = {});
   /// Writes an event whose fields are not all strings: `text` as the text
   /// line, or a JSON line whose "msg" is `msg` followed by the members of
   /// the object `fields`.

@@ -83,7 +83,7 @@ Server::Server(net::Loop& loop, Settings settings, Logger& log)
       events_(log,
               [this](broker::ConnectionId id) {
                 Conn* c = conns_.find(id);
-                return c ? c->stream->peer_address() : std::string("?");
+                return c ? ConnName{c->number, c->stream->peer_address()} : ConnName{0, "?"};
               }),
       deadline_timer_(loop),
       pressure_timer_(loop),
@@ -195,9 +195,12 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
   const ListenerSettings& l = listener_settings_[listener];
   const bool full =
       l.max_connections >= 0 && per_listener_open_[listener] >= static_cast<std::size_t>(l.max_connections);
+  // Numbered on arrival, before any line about it, so that the numbers
+  // count every socket the listeners accepted.
+  const std::uint64_t number = ++arrivals_;
   if (shutting_down_ || (full && refusing_.size() >= kMaxRefusing)) {
     log_.log(LogLevel::Notice, "connection refused: listener at max_connections",
-             {{"peer", stream->peer_address()}, {"listener", bound_[listener].address}});
+             {{"connection", number}, {"peer", stream->peer_address()}, {"listener", bound_[listener].address}});
     stream->abort();
     return;
   }
@@ -206,17 +209,18 @@ void Server::on_accept(std::size_t listener, std::shared_ptr<net::Stream> stream
   broker::PeerInfo peer{stream->peer_address(), std::to_string(listener), stream->peer_cert_cn(), full};
   if (full) {
     log_.log(LogLevel::Notice, "connection refused: listener at max_connections",
-             {{"peer", peer.address}, {"listener", bound_[listener].address}});
+             {{"connection", number}, {"peer", peer.address}, {"listener", bound_[listener].address}});
   } else if (settings_.connection_messages) {
-    log_.log(LogLevel::Info, "new connection", {{"peer", peer.address}, {"listener", bound_[listener].address}});
+    log_.log(LogLevel::Info, "new connection",
+             {{"connection", number}, {"peer", peer.address}, {"listener", bound_[listener].address}});
   }
   std::string lint_peer = lint_ ? peer.address : std::string();
   broker::ConnectionId id = broker_->open(std::move(peer), now());
-  if (lint_) lint_->opened(id, lint_peer);
+  if (lint_) lint_->opened(id, number, lint_peer);
   if (full) refusing_.insert(id);
   else ++per_listener_open_[listener];
   stream->set_handler(this, id);
-  conns_.add(id, std::move(stream), static_cast<std::uint32_t>(listener));
+  conns_.add(id, std::move(stream), static_cast<std::uint32_t>(listener), number);
   schedule();
 }
 
@@ -252,7 +256,8 @@ void Server::check_input_budget(broker::ConnectionId id) {
   Conn* c = conns_.find(id);
   if (!c) return;
   log_.log(LogLevel::Warning, "disconnecting a client whose partial packets exceed its share of input_buffer_budget",
-           {{"peer", c->stream->peer_address()},
+           {{"connection", c->number},
+            {"peer", c->stream->peer_address()},
             {"held", std::to_string(now_held)},
             {"share", std::to_string(share)},
             {"total", std::to_string(input_total_)}});
@@ -278,7 +283,7 @@ void Server::on_stream_close(std::uint64_t id, const net::NetError& e) {
   const std::optional<std::string> why = events_.close_reason(id);  // always asked: it forgets the id
   if (settings_.connection_messages && log_.enabled(LogLevel::Info)) {
     log_.log(LogLevel::Info, "connection closed",
-             {{"connection", std::to_string(id)},
+             {{"connection", number_of(id)},
               {"client_id", std::string(conns_.name(id))},
               {"reason", why ? *why : e ? e.message : "closed"}});
   }
@@ -296,7 +301,12 @@ void Server::note_client(broker::ConnectionId id) {
   if (!c || !client) return;
   conns_.set_name(id, std::string(*client));
   log_.log(LogLevel::Info, "client connected",
-           {{"connection", std::to_string(id)}, {"client_id", std::string(*client)}, {"peer", c->stream->peer_address()}});
+           {{"connection", c->number}, {"client_id", std::string(*client)}, {"peer", c->stream->peer_address()}});
+}
+
+std::uint64_t Server::number_of(broker::ConnectionId id) {
+  Conn* c = conns_.find(id);
+  return c ? c->number : 0;
 }
 
 void Server::forget(broker::ConnectionId id) {
@@ -374,7 +384,7 @@ void Server::note_backlogs() {
   for (broker::ConnectionId id : newly_backlogged_) {
     if (!conns_.find(id) || !backlogged_.emplace(id, t).second) continue;
     broker_->set_backlogged(id, true, t);
-    log_.log(LogLevel::Debug, "output backlog: dropping QoS 0, queueing QoS 1/2", {{"connection", std::to_string(id)}});
+    log_.log(LogLevel::Debug, "output backlog: dropping QoS 0, queueing QoS 1/2", {{"connection", number_of(id)}});
   }
   newly_backlogged_.clear();
   if (!backlogged_.empty() && !pressure_timer_.active())
@@ -383,7 +393,12 @@ void Server::note_backlogs() {
 
 void Server::check_pressure() {
   const broker::TimePoint t = now();
-  std::vector<std::pair<std::shared_ptr<net::Stream>, std::string>> stuck;
+  struct Stuck {
+    std::shared_ptr<net::Stream> stream;
+    std::uint64_t number;
+    std::string client;
+  };
+  std::vector<Stuck> stuck;
   bool drained = false;
   for (auto it = backlogged_.begin(); it != backlogged_.end();) {
     Conn* c = conns_.find(it->first);
@@ -393,17 +408,17 @@ void Server::check_pressure() {
       continue;
     }
     if (queued >= kLowWater) {  // not reading for too long, or too much waiting
-      stuck.emplace_back(c->stream, std::string(broker_->client_id(it->first).value_or("")));
+      stuck.push_back({c->stream, c->number, std::string(broker_->client_id(it->first).value_or(""))});
     } else if (c) {
       broker_->set_backlogged(it->first, false, t);
       drained = true;
-      log_.log(LogLevel::Debug, "output drained", {{"connection", std::to_string(it->first)}});
+      log_.log(LogLevel::Debug, "output drained", {{"connection", c->number}});
     }
     it = backlogged_.erase(it);
   }
-  for (auto& [s, client] : stuck) {
+  for (auto& [s, number, client] : stuck) {
     log_.log(LogLevel::Warning, "disconnecting a client that does not read its messages",
-             {{"peer", s->peer_address()}, {"client_id", client}});
+             {{"connection", number}, {"peer", s->peer_address()}, {"client_id", client}});
     broker_->count_slow_disconnect();
     s->abort();  // on_close tells the core, which publishes its will
   }

@@ -124,6 +124,8 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   void note_backlogs();
   /// Notes the client id of `id` once its CONNECT succeeded, and logs it.
   void note_client(broker::ConnectionId id);
+  /// The number log lines give connection `id` (0 when it is not open).
+  std::uint64_t number_of(broker::ConnectionId id);
   /// Writes a snapshot; logs and stops the server when it fails.
   void save_snapshot();
   /// A write to the data directory failed: clients are cut off without
@@ -153,6 +155,9 @@ class Server final : private broker::Output, private net::detail::Flushable, pri
   /// closed" log line (noted once a CONNECT succeeded, only while
   /// connection_messages is on).
   ConnTable conns_;
+  /// Sockets the listeners have handed over, refused ones included: the
+  /// last connection's number in the log.
+  std::uint64_t arrivals_ = 0;
   net::Timer deadline_timer_;
   net::Timer pressure_timer_;
   net::Timer drain_timer_;

@@ -35,17 +35,19 @@ TEST_CASE("conn table: a closing stream keeps its id while the next connection t
   auto a = std::make_shared<IdleStream>();
   auto b = std::make_shared<IdleStream>();
   const broker::ConnectionId old = id_of(0, 0), next = id_of(0, 1);
-  t.add(old, a, 2);
+  t.add(old, a, 2, 1);
   t.set_name(old, "client-a");
   CHECK(t.find(old)->stream == a);
   t.closing(old);  // the core closed it: slot 0 is free
-  t.add(next, b, 3);
+  t.add(next, b, 3, 2);
   t.set_name(next, "client-b");
   CHECK(t.size() == 2);
   CHECK(t.find(old)->stream == a);
   CHECK(t.find(next)->stream == b);
   CHECK(t.name(old) == "client-a");
   CHECK(t.name(next) == "client-b");
+  CHECK(t.find(old)->number == 1);  // the log's number stays with the stream, not the slot
+  CHECK(t.find(next)->number == 2);
   CHECK(t.streams().size() == 2);
   CHECK(t.remove(old) == 2u);  // its socket finished closing
   CHECK(t.find(old) == nullptr);
@@ -58,7 +60,7 @@ TEST_CASE("conn table: a closing stream keeps its id while the next connection t
 
 TEST_CASE("conn table: an id of an earlier use of a slot finds nothing") {
   ConnTable t;
-  t.add(id_of(4, 7), std::make_shared<IdleStream>(), 0);
+  t.add(id_of(4, 7), std::make_shared<IdleStream>(), 0, 1);
   CHECK(t.find(id_of(4, 6)) == nullptr);
   CHECK(t.find(id_of(3, 7)) == nullptr);
   CHECK(t.find(0) == nullptr);

@@ -22,13 +22,15 @@ std::size_t count(const std::string& hay, std::string_view needle) {
   return n;
 }
 
-/// Everything written to the log (JSON lines at `level`) while `run` used an EventLog on it.
+/// Everything written to the log (JSON lines at `level`) while `run` used an
+/// EventLog on it; connection `id` is number 100 + id from 127.0.0.1:40000 + id.
 template <typename F>
 std::string logged(LogLevel level, F run) {
   std::FILE* f = std::tmpfile();
   REQUIRE(f);
   Logger logger(level, true, f);
-  EventLog events(logger, [](broker::ConnectionId id) { return "127.0.0.1:" + std::to_string(40000 + id); });
+  EventLog events(logger,
+                  [](broker::ConnectionId id) { return ConnName{100 + id, "127.0.0.1:" + std::to_string(40000 + id)}; });
   run(events);
   std::rewind(f);
   std::string out;
@@ -73,19 +75,19 @@ TEST_CASE("takeover watch: ids that went quiet are forgotten, so memory stays bo
   CHECK(w.tracked() <= 256);
 }
 
-TEST_CASE("event log: subscriptions and takeovers at info level, with both peers") {
+TEST_CASE("event log: subscriptions and takeovers at info level, with both peers and connection numbers") {
   const std::string out = logged(LogLevel::Info, [](EventLog& e) {
     e.subscribed(3, "dev", "a/#", 1);
     e.subscribed(3, "dev", "b/+", 0x87);
     e.unsubscribed(3, "dev", "a/#", true);
     e.taken_over("dev", 3, 4);
   });
-  CHECK(out.find(R"("msg":"subscribed","connection":"3","client_id":"dev","filter":"a/#","qos":"1")") !=
+  CHECK(out.find(R"("msg":"subscribed","connection":103,"client_id":"dev","filter":"a/#","qos":"1")") !=
         std::string::npos);
-  CHECK(out.find(R"("msg":"subscription refused","connection":"3","client_id":"dev","filter":"b/+","reason":"0x87")") !=
+  CHECK(out.find(R"("msg":"subscription refused","connection":103,"client_id":"dev","filter":"b/+","reason":"0x87")") !=
         std::string::npos);
-  CHECK(out.find(R"("msg":"unsubscribed","connection":"3","client_id":"dev","filter":"a/#")") != std::string::npos);
-  CHECK(out.find(R"("client_id":"dev","old_connection":"3","old_peer":"127.0.0.1:40003","new_connection":"4","new_peer":"127.0.0.1:40004")") !=
+  CHECK(out.find(R"("msg":"unsubscribed","connection":103,"client_id":"dev","filter":"a/#")") != std::string::npos);
+  CHECK(out.find(R"("client_id":"dev","old_connection":103,"old_peer":"127.0.0.1:40003","new_connection":104,"new_peer":"127.0.0.1:40004")") !=
         std::string::npos);
   CHECK(count(out, "\n") == 4);
 }
@@ -99,7 +101,8 @@ TEST_CASE("event log: a takeover loop is warned about once, at the default level
   CHECK(count(out, "\n") == 1);  // nothing at info level, one warning
   CHECK(out.find(R"("level":"warning")") != std::string::npos);
   CHECK(out.find("client id taken over 5 times in a row") != std::string::npos);
-  CHECK(out.find(R"("client_id":"dev","old_peer":"127.0.0.1:40005","new_peer":"127.0.0.1:40006")") != std::string::npos);
+  CHECK(out.find(R"("client_id":"dev","old_connection":105,"old_peer":"127.0.0.1:40005","new_connection":106,)"
+                 R"("new_peer":"127.0.0.1:40006")") != std::string::npos);
   REQUIRE(reason);
   CHECK(*reason == "taken over by a new connection with the same client id");
 }

@@ -50,6 +50,16 @@ TEST_CASE("log: a client id with a newline cannot forge a line in the text log")
   CHECK(json.find("\"client_id\":\"dev\\n2026") != std::string::npos);
 }
 
+TEST_CASE("log: a count (a connection's number) is a JSON number, and plain in the text line") {
+  const auto line = [](Logger& l) {
+    l.set_timestamp(false);
+    l.log(LogLevel::Notice, "connection closed", {{"connection", std::uint64_t{12}}, {"client_id", "7"}});
+  };
+  CHECK(written(false, line) == "notice connection closed connection=12 client_id=7\n");
+  const std::string json = written(true, line);
+  CHECK(json.find(R"("msg":"connection closed","connection":12,"client_id":"7"})") != std::string::npos);
+}
+
 TEST_CASE("log: log_timestamp false drops the time; a strftime format replaces ISO 8601; extra outputs get each line") {
   std::FILE* extra = std::tmpfile();
   REQUIRE(extra);
