@@ -310,7 +310,11 @@ class Bystander:
         pub.send(packet(0x32, s("bystander/t") + u16(1) + tag.encode()))
         assert pub.read()[0] == 0x40
         pub.close()
-        m = self.p.message()
+        try:
+            m = self.p.message()
+        except queue.Empty:
+            raise AssertionError(f"the bystander got nothing within {TIMEOUT} s; "
+                                 f"it lost its connection {self.disconnects} times") from None
         return m.topic == "bystander/t" and m.payload == tag.encode() and self.disconnects == 0
 
     def close(self):
